@@ -1,0 +1,36 @@
+/**
+ * The layer contract: output names of the lower layers, declared once. The infra and boot
+ * stacks declare their root outputs from these maps, and the readers above them read with
+ * the same maps, so a rename cannot leave a reader behind.
+ */
+export const InfraOutputs = {
+  vpcId: { name: "vpc_id", description: "VPC id" },
+  privateSubnetIds: { name: "private_subnet_ids", description: "Private subnet ids (tasks run here)" },
+  publicSubnetIds: { name: "public_subnet_ids", description: "Public subnet ids (internet-facing ALBs)" },
+  clusterName: { name: "cluster_name", description: "ECS cluster name" },
+  clusterArn: { name: "cluster_arn", description: "ECS cluster ARN" },
+  namespaceId: { name: "namespace_id", description: "Cloud Map private DNS namespace id ('' when disabled)" },
+  namespaceName: { name: "namespace_name", description: "Cloud Map private DNS namespace name" },
+} as const;
+
+export const BootOutputs = {
+  albArn: { name: "alb_arn", description: "ALB ARN ('' when initAlb is false)" },
+  albArnSuffix: { name: "alb_arn_suffix", description: "ALB ARN suffix, the CloudWatch LoadBalancer dimension" },
+  albDnsName: { name: "alb_dns_name", description: "ALB DNS name" },
+  albSecurityGroupId: { name: "alb_security_group_id", description: "Security group of the ALB" },
+  listenerArn: { name: "listener_arn", description: "Listener that carries lane rules (HTTPS when configured, else HTTP)" },
+  httpListenerArn: { name: "http_listener_arn", description: "HTTP listener ARN" },
+  httpsListenerArn: { name: "https_listener_arn", description: "HTTPS listener ARN ('' when not configured)" },
+  defaultTargetGroupArn: { name: "default_target_group_arn", description: "Target group of the default lane" },
+  logGroupName: { name: "log_group_name", description: "Log group /ecs/{env}/{service}" },
+  sdServiceArn: { name: "sd_service_arn", description: "Cloud Map service ARN ('' when disabled)" },
+  sdServiceId: { name: "sd_service_id", description: "Cloud Map service id ('' when disabled)" },
+  ecrRepositoryUrl: { name: "ecr_repository_url", description: "ECR repository URL of the service's images" },
+  taskExecutionRoleArn: { name: "task_execution_role_arn", description: "Task execution role (image pull, logs)" },
+  taskRoleArn: { name: "task_role_arn", description: "Task role the application runs as" },
+  taskSecurityGroupId: { name: "task_security_group_id", description: "Security group of the tasks (ALB-only ingress)" },
+} as const;
+
+export type OutputSpec = { readonly name: string; readonly description: string };
+export type InfraOutputKey = keyof typeof InfraOutputs;
+export type BootOutputKey = keyof typeof BootOutputs;

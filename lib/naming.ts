@@ -1,0 +1,180 @@
+/**
+ * The one place every physical name, stack name and AWS length limit comes from
+ * (seed 001 §2.2.2). Nothing else in the project builds a name by hand.
+ *
+ * Shortening rule (ALB, target group, IAM role): when a name is longer than the
+ * AWS limit, keep its first `limit - 7` characters (trailing hyphens trimmed),
+ * then append `-` and the first 6 hex characters of the SHA-256 of the full
+ * name. The result is deterministic, unique per full name, and still readable;
+ * the full name is kept in the `Name`/`lanes:full-name` tags.
+ */
+import { createHash } from "node:crypto";
+
+/** AWS and W3C limits that bite; each is cited where it is enforced. */
+export const Limits = {
+  /** ALB and target group names: 32 chars of [A-Za-z0-9-], no leading/trailing hyphen. */
+  albName: 32,
+  targetGroupName: 32,
+  /** IAM role names. */
+  iamRoleName: 64,
+  /** ECS service and task family: 255 letters, digits, hyphens, underscores. */
+  ecsName: 255,
+  /** ALB http-header condition value. */
+  headerValue: 128,
+  /** W3C tracestate list-member value. */
+  tracestateValue: 256,
+  /** Cloud Map service names are DNS labels. */
+  dnsLabel: 63,
+  /** ECR repository names. */
+  ecrRepository: 256,
+  /** CloudWatch log group names. */
+  logGroupName: 512,
+  /** Hash suffix length used when shortening. */
+  hashLength: 6,
+} as const;
+
+/** Env: short lower-case word, no hyphen (so `{service}-{env}` file names split unambiguously). */
+export const ENV_PATTERN = /^[a-z][a-z0-9]{0,9}$/;
+/** Service: DNS-label style, starts with a letter. */
+export const SERVICE_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+/** Lane: DNS-label style; no `*`/`?` (ALB wildcards), no `,`/`=` (tracestate separators). */
+export const LANE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+export const DEFAULT_LANE = "default";
+export const MAX_SERVICE_LENGTH = 40;
+export const MAX_ENV_LENGTH = 10;
+
+/** The lane rule's longest header value is `*,ctx=lane:{lane},*`; it must fit the ALB's 128-char limit. */
+const LANE_HEADER_OVERHEAD = "*,ctx=lane:,*".length;
+export const MAX_LANE_LENGTH = Limits.headerValue - LANE_HEADER_OVERHEAD;
+
+export const LANE_RULE_TEXT = `lower-case letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_LANE_LENGTH} characters (the ALB header condition value '*,ctx=lane:{lane},*' is limited to ${Limits.headerValue})`;
+export const SERVICE_RULE_TEXT = `lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most ${MAX_SERVICE_LENGTH} characters`;
+export const ENV_RULE_TEXT = `a lower-case letter followed by lower-case letters or digits, at most ${MAX_ENV_LENGTH} characters, no hyphen`;
+
+export class NamingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NamingError";
+  }
+}
+
+/** Returns a reason when `lane` is not a valid lane name, else undefined. */
+export function laneNameProblem(lane: string): string | undefined {
+  if (lane.length === 0) return "lane name is empty";
+  if (lane.length > MAX_LANE_LENGTH) return `lane name is ${lane.length} characters long`;
+  if (!LANE_PATTERN.test(lane)) return "lane name has characters outside [a-z0-9-] or starts/ends with a hyphen";
+  return undefined;
+}
+
+export function serviceNameProblem(service: string): string | undefined {
+  if (service.length > MAX_SERVICE_LENGTH) return `service name is ${service.length} characters long`;
+  if (!SERVICE_PATTERN.test(service)) return "service name has characters outside [a-z0-9-], starts with a digit or hyphen, or ends with a hyphen";
+  return undefined;
+}
+
+export function envNameProblem(env: string): string | undefined {
+  if (!ENV_PATTERN.test(env)) return "env name is not a short lower-case word";
+  return undefined;
+}
+
+export function assertLane(lane: string, where = "LANE"): string {
+  const problem = laneNameProblem(lane);
+  if (problem) throw new NamingError(`${where}='${lane}' is not a valid lane: ${problem}. Allowed: ${LANE_RULE_TEXT}.`);
+  return lane;
+}
+
+export function assertService(service: string, where = "SERVICE"): string {
+  const problem = serviceNameProblem(service);
+  if (problem) throw new NamingError(`${where}='${service}' is not a valid service: ${problem}. Allowed: ${SERVICE_RULE_TEXT}.`);
+  return service;
+}
+
+export function assertEnv(env: string, where = "ENV"): string {
+  const problem = envNameProblem(env);
+  if (problem) throw new NamingError(`${where}='${env}' is not a valid env: ${problem}. Allowed: ${ENV_RULE_TEXT}.`);
+  return env;
+}
+
+/** First `Limits.hashLength` hex characters of SHA-256(text). */
+export function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, Limits.hashLength);
+}
+
+/** Shortens `name` to `limit` characters with the documented hash rule; returns it unchanged when it fits. */
+export function fitName(name: string, limit: number): string {
+  if (name.length <= limit) return name;
+  const head = name.slice(0, limit - Limits.hashLength - 1).replace(/-+$/, "");
+  return `${head}-${shortHash(name)}`;
+}
+
+/** Stack names: the unit of state, lock and `cdktf deploy`. */
+export const stackNames = {
+  state: (env: string) => `state-${env}`,
+  infra: (env: string) => `infra-${env}`,
+  boot: (service: string, env: string) => `boot-${service}-${env}`,
+  app: (service: string, env: string, lane: string) => `app-${service}-${env}-${lane}`,
+} as const;
+
+/** A physical name that may have been shortened, with the full name for tags. */
+export interface FittedName {
+  readonly name: string;
+  readonly fullName: string;
+  readonly shortened: boolean;
+}
+
+function fitted(fullName: string, limit: number): FittedName {
+  const name = fitName(fullName, limit);
+  return { name, fullName, shortened: name !== fullName };
+}
+
+/** Names of the env-level (infra) resources. */
+export function infraNames(env: string) {
+  return {
+    stack: stackNames.infra(env),
+    vpc: `${env}-vpc`,
+    cluster: `${env}-cluster`,
+    namespace: `${env}.local`,
+  };
+}
+
+/** Names of the service-level (boot) resources. */
+export function serviceNames(service: string, env: string) {
+  const prefix = `${service}-${env}`;
+  return {
+    stack: stackNames.boot(service, env),
+    alb: fitted(`${prefix}-alb`, Limits.albName),
+    albSecurityGroup: `${prefix}-alb-sg`,
+    taskSecurityGroup: `${prefix}-task-sg`,
+    defaultTargetGroup: fitted(`${prefix}-default-tg`, Limits.targetGroupName),
+    logGroup: `/ecs/${env}/${service}`,
+    cloudMapService: service,
+    ecrRepository: `${env}/${service}`,
+    taskExecutionRole: fitted(`${prefix}-task-exec`, Limits.iamRoleName),
+    taskRole: fitted(`${prefix}-task`, Limits.iamRoleName),
+    /** Container name inside every lane's task definition. */
+    container: service,
+  };
+}
+
+/** Names of one lane's resources. */
+export function laneNames(service: string, env: string, lane: string) {
+  const prefix = `${service}-${env}-${lane}`;
+  return {
+    stack: stackNames.app(service, env, lane),
+    targetGroup: fitted(`${prefix}-tg`, Limits.targetGroupName),
+    listenerRule: `${prefix}-rule`,
+    taskFamily: `${service}-${lane}-${env}-task`,
+    ecsService: prefix,
+    /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
+    logStreamPrefix: lane,
+  };
+}
+
+/** Env-level state backend resources created by the `state-{env}` stack. */
+export function stateNames(env: string) {
+  return {
+    stack: stackNames.state(env),
+    defaultLockTable: `lanes-tf-locks-${env}`,
+  };
+}

@@ -1,0 +1,82 @@
+/** The typed, resolved configuration the stacks are built from (defaults applied, files cross-checked). */
+import type { InfraParamsFile } from "./schema";
+
+export type LockMode = "lockfile" | "dynamodb" | "both";
+
+export interface StateConfig {
+  readonly bucket: string;
+  readonly region: string;
+  readonly lock: LockMode;
+  readonly lockTable: string;
+}
+
+export type NetworkConfig = InfraParamsFile["network"];
+
+export interface InfraConfig {
+  readonly env: string;
+  readonly region: string;
+  readonly state: StateConfig;
+  readonly network: NetworkConfig;
+  readonly availabilityZones: readonly string[];
+  readonly cloudMap: { readonly initCloudMap: boolean; readonly namespace: string };
+  readonly containerInsights: "enabled" | "enhanced" | "disabled";
+  readonly protectSharedResources: boolean;
+}
+
+export interface HttpsListenerConfig {
+  readonly port: number;
+  readonly certificateArn: string;
+  readonly sslPolicy: string;
+}
+
+export interface BootConfig {
+  readonly service: string;
+  readonly env: string;
+  readonly initAlb: boolean;
+  readonly initLog: boolean;
+  readonly initCloudMap: boolean;
+  readonly internal: boolean;
+  readonly httpPort: number;
+  readonly https?: HttpsListenerConfig;
+  readonly logRetentionDays: number;
+  readonly healthCheckPath: string;
+  readonly containerPort: number;
+  readonly deletionProtection: boolean;
+  readonly protectSharedResources: boolean;
+}
+
+export interface LaneConfig {
+  readonly service: string;
+  readonly env: string;
+  readonly lane: string;
+  /** True when the lane is listed in the service's params; false for an ad-hoc lane (laneDefaults). */
+  readonly declared: boolean;
+  readonly desiredCount: number;
+  /** Listener rule priority (unused by the default lane). */
+  readonly priority: number;
+  /** Image from params (lane, else service); IMAGE_URI and the public default are applied by the stack selection. */
+  readonly image?: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface ServiceConfig {
+  readonly service: string;
+  readonly env: string;
+  readonly repo: string;
+  readonly branch: string;
+  readonly modulePath: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly containerPort: number;
+  /** Lanes listed in params, in file order. */
+  readonly lanes: readonly LaneConfig[];
+}
+
+/** Everything one app lane stack needs. */
+export interface LaneStackConfig {
+  readonly infra: InfraConfig;
+  readonly boot: BootConfig;
+  readonly service: ServiceConfig;
+  readonly lane: LaneConfig;
+  readonly image: string;
+}

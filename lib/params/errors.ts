@@ -1,0 +1,91 @@
+/** Turns schema issues into messages that name the file, the field, the bad value and what is allowed. */
+import type { z } from "zod";
+
+export class ParamsError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(problems.map((p) => `${file}: ${p}`).join("\n"));
+    this.name = "ParamsError";
+  }
+}
+
+type PathKey = PropertyKey;
+
+function fieldPath(path: readonly PathKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`)).join("");
+}
+
+function valueAt(root: unknown, path: readonly PathKey[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key as string];
+  }
+  return node;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function sizeText(issue: { origin?: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean }, min: boolean): string {
+  const bound = min ? issue.minimum : issue.maximum;
+  const op = min ? (issue.inclusive === false ? ">" : ">=") : issue.inclusive === false ? "<" : "<=";
+  switch (issue.origin) {
+    case "array":
+      return `${min ? "at least" : "at most"} ${String(bound)} items`;
+    case "string":
+      return `${min ? "at least" : "at most"} ${String(bound)} characters`;
+    default:
+      return `a number ${op} ${String(bound)}`;
+  }
+}
+
+const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
+
+/** One readable line per schema issue. */
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const field = fieldPath(issue.path);
+  const value = valueAt(raw, issue.path);
+  const custom = DEFAULT_MESSAGE.test(issue.message) ? undefined : issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return `field '${field}' is missing. Allowed: ${custom ?? issue.expected}.`;
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? issue.expected}.`;
+    case "unrecognized_keys": {
+      const allowed = custom?.replace(/^allowed fields: /, "") ?? "see the JSON Schema";
+      return issue.keys
+        .map((k) => `field '${fieldPath([...issue.path, k])}' is not a known field. Allowed fields here: ${allowed}.`)
+        .join("\n");
+    }
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      const reason = inner && !DEFAULT_MESSAGE.test(inner.message) ? inner.message : "a valid name";
+      const key = issue.path[issue.path.length - 1];
+      return `field '${field}' has an invalid name ${show(key)}. Allowed: ${reason}.`;
+    }
+    case "invalid_value":
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? issue.values.map((v) => show(v)).join(" | ")}.`;
+    case "too_small":
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? sizeText(issue, true)}.`;
+    case "too_big":
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? sizeText(issue, false)}.`;
+    default:
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? issue.message}.`;
+  }
+}
+
+/** Parses `raw` with `schema` or throws a ParamsError naming `file`. */
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ParamsError(
+    file,
+    result.error.issues.flatMap((i) => describeIssue(i, raw).split("\n")),
+  );
+}

@@ -1,0 +1,250 @@
+/**
+ * Reads params/ lazily, one file at a time, so building one lane reads three small files
+ * whatever the number of services and lanes in the directory.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import {
+  DEFAULT_LANE,
+  assertEnv,
+  assertLane,
+  assertService,
+  envNameProblem,
+  serviceNameProblem,
+  stateNames,
+} from "../naming";
+import { derivedPriority, lanePriority } from "../routing";
+import type { BootConfig, InfraConfig, LaneConfig, ServiceConfig } from "./config";
+import { ParamsError, parseWith } from "./errors";
+import { BootParamsSchema, InfraParamsSchema, ServiceParamsSchema, type BootParamsFile } from "./schema";
+
+const AZ_LETTERS = "abcdef";
+
+export const paramsFiles = {
+  infra: (env: string) => `infra-${env}.json`,
+  boot: (env: string) => `boot-${env}.json`,
+  service: (service: string, env: string) => `${service}-${env}.json`,
+} as const;
+
+export class ParamsRepository {
+  private readonly infraCache = new Map<string, InfraConfig>();
+  private readonly bootCache = new Map<string, BootParamsFile>();
+  private readonly serviceCache = new Map<string, ServiceConfig>();
+
+  constructor(readonly dir: string) {}
+
+  /** Path shown in messages: relative to the working directory when that is shorter. */
+  private display(file: string): string {
+    const full = join(this.dir, file);
+    const rel = relative(process.cwd(), full);
+    return rel.startsWith("..") ? full : rel;
+  }
+
+  private readJson(file: string, whatCreatesIt: string): unknown {
+    const full = join(this.dir, file);
+    if (!existsSync(full)) {
+      throw new ParamsError(this.display(file), [`file not found. ${whatCreatesIt}`]);
+    }
+    try {
+      return JSON.parse(readFileSync(full, "utf8")) as unknown;
+    } catch (err) {
+      throw new ParamsError(this.display(file), [`is not valid JSON: ${(err as Error).message}`]);
+    }
+  }
+
+  infra(env: string): InfraConfig {
+    assertEnv(env);
+    const cached = this.infraCache.get(env);
+    if (cached) return cached;
+    const file = paramsFiles.infra(env);
+    const p = parseWith(InfraParamsSchema, this.readJson(file, `Create it to define env '${env}' (see params/infra-dev.json).`), this.display(file));
+    const zones =
+      p.network.mode === "create"
+        ? (p.network.availabilityZones ?? [...AZ_LETTERS.slice(0, p.network.azCount)].map((l) => `${p.region}${l}`))
+        : [];
+    if (p.network.mode === "create" && p.network.availabilityZones && p.network.availabilityZones.some((z) => !z.startsWith(p.region))) {
+      throw new ParamsError(this.display(file), [
+        `field 'network.availabilityZones' has bad value ${JSON.stringify(p.network.availabilityZones)}. Allowed: zones of region '${p.region}'.`,
+      ]);
+    }
+    const config: InfraConfig = {
+      env,
+      region: p.region,
+      state: {
+        bucket: p.state.bucket,
+        region: p.region,
+        lock: p.state.lock,
+        lockTable: p.state.lockTable ?? stateNames(env).defaultLockTable,
+      },
+      network: p.network,
+      availabilityZones: zones,
+      cloudMap: { initCloudMap: p.cloudMap.initCloudMap, namespace: p.cloudMap.namespace ?? `${env}.local` },
+      containerInsights: p.cluster.containerInsights,
+      protectSharedResources: p.protectSharedResources,
+    };
+    this.infraCache.set(env, config);
+    return config;
+  }
+
+  private bootFile(env: string): BootParamsFile {
+    const cached = this.bootCache.get(env);
+    if (cached) return cached;
+    const file = paramsFiles.boot(env);
+    const parsed = parseWith(BootParamsSchema, this.readJson(file, `Create it to bootstrap services in env '${env}' (see params/boot-dev.json).`), this.display(file));
+    this.bootCache.set(env, parsed);
+    return parsed;
+  }
+
+  /** The access-layer settings of `service` in `env`: built-in defaults < file defaults < services[service]. */
+  boot(service: string, env: string): BootConfig {
+    assertService(service);
+    const infra = this.infra(env);
+    const file = this.bootFile(env);
+    const s = { ...file.defaults, ...(file.services[service] ?? {}) };
+    const listeners = s.listeners ?? { http: { port: 80 } };
+    const config: BootConfig = {
+      service,
+      env,
+      initAlb: s.initAlb ?? true,
+      initLog: s.initLog ?? true,
+      initCloudMap: s.initCloudMap ?? true,
+      internal: s.internal ?? false,
+      httpPort: listeners.http.port,
+      ...(listeners.https ? { https: listeners.https } : {}),
+      logRetentionDays: s.logRetentionDays ?? 30,
+      healthCheckPath: s.healthCheckPath ?? "/healthz",
+      containerPort: s.containerPort ?? 8080,
+      deletionProtection: s.deletionProtection ?? env !== "dev",
+      protectSharedResources: s.protectSharedResources ?? true,
+    };
+    if (config.initCloudMap && !infra.cloudMap.initCloudMap) {
+      const where = file.services[service]?.initCloudMap !== undefined ? `services.${service}.initCloudMap` : "defaults.initCloudMap";
+      throw new ParamsError(this.display(paramsFiles.boot(env)), [
+        `field '${where}' is true for '${service}', but ${paramsFiles.infra(env)} has cloudMap.initCloudMap=false, so there is no namespace to register in. Allowed: set initCloudMap to false here, or turn the namespace on in ${paramsFiles.infra(env)}.`,
+      ]);
+    }
+    if (config.https && config.https.port === config.httpPort) {
+      throw new ParamsError(this.display(paramsFiles.boot(env)), [
+        `field 'listeners.https.port' has bad value ${config.https.port}. Allowed: a port different from listeners.http.port.`,
+      ]);
+    }
+    return config;
+  }
+
+  service(service: string, env: string): ServiceConfig {
+    assertService(service);
+    const key = `${service}/${env}`;
+    const cached = this.serviceCache.get(key);
+    if (cached) return cached;
+    const boot = this.boot(service, env);
+    const fileName = paramsFiles.service(service, env);
+    const display = this.display(fileName);
+    const p = parseWith(
+      ServiceParamsSchema,
+      this.readJson(fileName, `Create it to deploy lanes of '${service}' in '${env}' (see params/user-api-dev.json).`),
+      display,
+    );
+    const problems: string[] = [];
+    if (p.service !== service) {
+      problems.push(`field 'service' has bad value ${JSON.stringify(p.service)}. Allowed: "${service}" (the file name's service).`);
+    }
+    if (p.container.port !== undefined && p.container.port !== boot.containerPort) {
+      problems.push(
+        `field 'container.port' has bad value ${p.container.port}. Allowed: ${boot.containerPort}, the containerPort of '${service}' in ${paramsFiles.boot(env)} (the target groups and task security group use it); change both or drop this field.`,
+      );
+    }
+    const lanes: LaneConfig[] = Object.entries(p.lanes).map(([lane, settings]) => ({
+      service,
+      env,
+      lane,
+      declared: true,
+      desiredCount: settings.desiredCount ?? p.laneDefaults.desiredCount,
+      priority: lanePriority(lane, settings.rulePriority),
+      ...((settings.image ?? p.image) ? { image: settings.image ?? p.image } : {}),
+      environment: { ...p.container.env, ...(settings.env ?? {}) },
+    }));
+    const byPriority = new Map<number, string>();
+    for (const lane of lanes.filter((l) => l.lane !== DEFAULT_LANE)) {
+      const holder = byPriority.get(lane.priority);
+      if (holder) {
+        problems.push(
+          `field 'lanes.${lane.lane}' has listener rule priority ${lane.priority}, which lane '${holder}' already has. Allowed: a unique priority per lane; set lanes.${lane.lane}.rulePriority to a free value in 1-9999.`,
+        );
+      }
+      byPriority.set(lane.priority, lane.lane);
+    }
+    if (problems.length > 0) throw new ParamsError(display, problems);
+    const config: ServiceConfig = {
+      service,
+      env,
+      repo: p.repo,
+      branch: p.branch,
+      modulePath: p.modulePath,
+      cpu: p.container.cpu,
+      memory: p.container.memory,
+      containerPort: boot.containerPort,
+      lanes,
+    };
+    this.serviceCache.set(key, config);
+    // Ad-hoc lanes reuse the same defaults; keep them for lane().
+    this.laneDefaults.set(key, { desiredCount: p.laneDefaults.desiredCount, image: p.image, environment: p.container.env });
+    return config;
+  }
+
+  private readonly laneDefaults = new Map<string, { desiredCount: number; image?: string; environment: Record<string, string> }>();
+
+  /**
+   * A lane of a service: the declared one, or an ad-hoc lane with the service's lane defaults
+   * (seed 001 §1.1: lanes are chosen at run time). An ad-hoc lane whose derived rule priority is
+   * held by a declared lane is refused.
+   */
+  lane(service: string, env: string, lane: string): LaneConfig {
+    assertLane(lane);
+    const config = this.service(service, env);
+    const declared = config.lanes.find((l) => l.lane === lane);
+    if (declared) return declared;
+    const defaults = this.laneDefaults.get(`${service}/${env}`);
+    if (!defaults) throw new Error(`internal: lane defaults of ${service}/${env} not loaded`);
+    const priority = derivedPriority(lane);
+    const holder = config.lanes.find((l) => l.lane !== DEFAULT_LANE && l.priority === priority);
+    if (holder) {
+      throw new ParamsError(this.display(paramsFiles.service(service, env)), [
+        `lane '${lane}' is not listed, and its derived listener rule priority ${priority} is held by lane '${holder.lane}'. Allowed: add lanes.${lane} with a free rulePriority (1-9999) to this file.`,
+      ]);
+    }
+    return {
+      service,
+      env,
+      lane,
+      declared: false,
+      desiredCount: defaults.desiredCount,
+      priority,
+      ...(defaults.image ? { image: defaults.image } : {}),
+      environment: { ...defaults.environment },
+    };
+  }
+
+  /** Envs that have an infra-{env}.json, sorted. */
+  envs(): string[] {
+    return this.list()
+      .map((f) => /^infra-(.+)\.json$/.exec(f)?.[1])
+      .filter((e): e is string => e !== undefined && envNameProblem(e) === undefined)
+      .sort();
+  }
+
+  /** Services with a {service}-{env}.json in `env`, sorted. */
+  services(env: string): string[] {
+    const suffix = `-${env}.json`;
+    return this.list()
+      .filter((f) => f.endsWith(suffix) && f !== paramsFiles.infra(env) && f !== paramsFiles.boot(env))
+      .map((f) => f.slice(0, -suffix.length))
+      .filter((s) => serviceNameProblem(s) === undefined)
+      .sort();
+  }
+
+  private list(): string[] {
+    if (!existsSync(this.dir)) throw new ParamsError(this.dir, ["params directory not found"]);
+    return readdirSync(this.dir).filter((f) => f.endsWith(".json"));
+  }
+}
+

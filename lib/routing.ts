@@ -1,0 +1,69 @@
+/**
+ * Lane routing on the ALB: the `tracestate` header match and listener rule priorities.
+ *
+ * Header match. W3C `tracestate` is a comma-separated list of `key=value` members; the lane
+ * travels as the member `ctx=lane:{lane}`. An ALB http-header condition ORs its values and
+ * supports `*` (any run) and `?` (one character), so the member is matched as a whole member
+ * with four values: alone, first, last, middle. `*ctx=lane:gray*` would also match
+ * `ctx=lane:gray2` and `xctx=lane:gray`, so it is never used. The match expects the canonical
+ * serialisation without optional spaces after commas (what OpenTelemetry and the lanes edge
+ * emit). Four values use four of the rule's five wildcards.
+ *
+ * Priorities. Only one lane rule can match a request (a key appears once in `tracestate`), so
+ * priority order never changes routing; priorities only have to be unique on a listener and
+ * stable across deploys. A lane gets `rulePriority` from params when set (1..9999 reserved for
+ * that), else `10000 + FNV-1a(lane) mod 40000` (10000..49999). Lanes known to params are checked
+ * for collisions when params load; an ad-hoc lane whose derived priority collides with a known
+ * lane fails synth; a collision between two ad-hoc lanes is refused by the ALB
+ * (`PriorityInUse`) at deploy time and never routes silently.
+ */
+export const TRACESTATE_HEADER = "tracestate";
+export const LANE_MEMBER_KEY = "ctx";
+
+export const PRIORITY_EXPLICIT_MIN = 1;
+export const PRIORITY_EXPLICIT_MAX = 9999;
+export const PRIORITY_DERIVED_MIN = 10000;
+export const PRIORITY_DERIVED_SPAN = 40000;
+
+/** The `tracestate` list member that carries a lane. */
+export function laneMember(lane: string): string {
+  return `${LANE_MEMBER_KEY}=lane:${lane}`;
+}
+
+/** ALB http-header condition values matching the member as a whole list member anywhere in the list. */
+export function laneHeaderValues(lane: string): string[] {
+  const member = laneMember(lane);
+  return [member, `${member},*`, `*,${member}`, `*,${member},*`];
+}
+
+/** 32-bit FNV-1a; small, stable across Node versions and platforms. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, "utf8")) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/** Priority a lane gets when params give none. */
+export function derivedPriority(lane: string): number {
+  return PRIORITY_DERIVED_MIN + (fnv1a32(lane) % PRIORITY_DERIVED_SPAN);
+}
+
+/** The lane's priority: the explicit one from params, else the derived one. */
+export function lanePriority(lane: string, explicit?: number): number {
+  return explicit ?? derivedPriority(lane);
+}
+
+/**
+ * Matches ALB header patterns the way the ALB does (case-insensitive, `*` any run, `?` one char).
+ * Used by tests to prove the header values route exactly the lanes they should.
+ */
+export function albHeaderMatches(pattern: string, value: string): boolean {
+  const regex = pattern
+    .split("")
+    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${regex}$`, "is").test(value);
+}

@@ -1,0 +1,72 @@
+/**
+ * State layout: every stack has its own S3 object and lock, so stacks (and lanes) never wait
+ * for each other. Keys are computed here only; the backend of a stack and the remote-state
+ * readers of the layers above it both call `stateKey`, so they cannot drift.
+ *
+ *   state-{env}                  local backend (it creates the bucket and the lock table)
+ *   infra/{env}/terraform.tfstate
+ *   boot/{env}/{service}/terraform.tfstate
+ *   app/{env}/{service}/{lane}/terraform.tfstate
+ *
+ * Locking per params: `lockfile` (S3 `<key>.tflock`, via `use_lockfile`), `dynamodb` (one item
+ * per key in the lock table, `LockID = <bucket>/<key>`), or `both`.
+ */
+import { DataTerraformRemoteStateS3, S3Backend, type S3BackendConfig, type TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { StateConfig } from "./params/config";
+
+export const STATE_FILE = "terraform.tfstate";
+
+export type StateAddress =
+  | { readonly layer: "infra"; readonly env: string }
+  | { readonly layer: "boot"; readonly env: string; readonly service: string }
+  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string };
+
+/** The S3 key of a stack's state. */
+export function stateKey(address: StateAddress): string {
+  switch (address.layer) {
+    case "infra":
+      return `infra/${address.env}/${STATE_FILE}`;
+    case "boot":
+      return `boot/${address.env}/${address.service}/${STATE_FILE}`;
+    case "app":
+      return `app/${address.env}/${address.service}/${address.lane}/${STATE_FILE}`;
+  }
+}
+
+/** Key prefixes, for IAM scoping and listing lanes. */
+export const statePrefixes = {
+  infra: (env: string) => `infra/${env}/`,
+  boot: (env: string, service?: string) => (service ? `boot/${env}/${service}/` : `boot/${env}/`),
+  app: (env: string, service?: string) => (service ? `app/${env}/${service}/` : `app/${env}/`),
+} as const;
+
+/** The item Terraform writes in the DynamoDB lock table for a key. */
+export function dynamoLockId(state: StateConfig, key: string): string {
+  return `${state.bucket}/${key}`;
+}
+
+/** Where and how a state object is read: shared by the backend and the remote-state readers. */
+export function s3Location(state: StateConfig, address: StateAddress): S3BackendConfig {
+  return { bucket: state.bucket, key: stateKey(address), region: state.region, encrypt: true };
+}
+
+/** Configures `stack` to keep its state at `address`, locked as params say. */
+export function useS3State(stack: TerraformStack, state: StateConfig, address: StateAddress): S3Backend {
+  const withDynamo = state.lock === "dynamodb" || state.lock === "both";
+  const backend = new S3Backend(stack, {
+    ...s3Location(state, address),
+    ...(withDynamo ? { dynamodbTable: state.lockTable } : {}),
+  });
+  if (state.lock === "lockfile" || state.lock === "both") {
+    // cdktf 0.21's S3Backend has no useLockfile prop.
+    backend.addOverride("use_lockfile", true);
+  }
+  return backend;
+}
+
+/** Reads another layer's outputs from its state. */
+export function readS3State(scope: Construct, id: string, state: StateConfig, address: StateAddress): DataTerraformRemoteStateS3 {
+  const { encrypt: _encrypt, ...location } = s3Location(state, address);
+  return new DataTerraformRemoteStateS3(scope, id, location);
+}
