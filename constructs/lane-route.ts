@@ -1,0 +1,43 @@
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import type { FittedName } from "../lib/naming";
+import { TRACESTATE_HEADER, laneHeaderValues } from "../lib/routing";
+import { laneTargetGroup } from "./load-balancer";
+
+export interface LaneRouteProps {
+  readonly lane: string;
+  readonly targetGroupName: FittedName;
+  readonly ruleName: string;
+  readonly listenerArn: string;
+  readonly priority: number;
+  readonly vpcId: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+}
+
+/**
+ * A lane's own way in (seed 001 §6.3.2): its target group, and a rule on the boot layer's
+ * listener forwarding requests whose `tracestate` carries the member `ctx=lane:{lane}`.
+ * Both live and die with the lane stack; the shared listener is only referenced.
+ */
+export class LaneRoute extends Construct {
+  readonly targetGroup: LbTargetGroup;
+  readonly rule: LbListenerRule;
+
+  constructor(scope: Construct, id: string, props: LaneRouteProps) {
+    super(scope, id);
+    this.targetGroup = laneTargetGroup(this, "tg", props.targetGroupName, {
+      vpcId: props.vpcId,
+      port: props.port,
+      healthCheckPath: props.healthCheckPath,
+    });
+    this.rule = new LbListenerRule(this, "rule", {
+      listenerArn: props.listenerArn,
+      priority: props.priority,
+      condition: [{ httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } }],
+      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      tags: { Name: props.ruleName },
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import type { FittedName } from "../lib/naming";
+import type { HttpsListenerConfig } from "../lib/params/config";
+
+export interface TargetGroupSettings {
+  readonly vpcId: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+}
+
+/** An `ip` target group for Fargate tasks, named by the naming module (full name in tags). */
+export function laneTargetGroup(scope: Construct, id: string, name: FittedName, settings: TargetGroupSettings): LbTargetGroup {
+  return new LbTargetGroup(scope, id, {
+    name: name.name,
+    targetType: "ip",
+    protocol: "HTTP",
+    port: settings.port,
+    vpcId: settings.vpcId,
+    deregistrationDelay: "30",
+    healthCheck: {
+      enabled: true,
+      path: settings.healthCheckPath,
+      protocol: "HTTP",
+      matcher: "200-399",
+      interval: 15,
+      timeout: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+    },
+    tags: { Name: name.fullName },
+  });
+}
+
+export interface LoadBalancerProps {
+  readonly name: FittedName;
+  readonly defaultTargetGroupName: FittedName;
+  readonly securityGroupName: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly internal: boolean;
+  readonly httpPort: number;
+  readonly https?: HttpsListenerConfig;
+  readonly targetGroup: Omit<TargetGroupSettings, "vpcId">;
+  readonly deletionProtection: boolean;
+  /** prevent_destroy on the ALB and its listeners. */
+  readonly protect: boolean;
+}
+
+/**
+ * The service's ALB (seed 001 §4.2.2): security group open only on the listener ports, an HTTP
+ * listener (redirecting to HTTPS when a certificate is given), and the default target group
+ * that serves the `default` lane and any request without a lane match.
+ */
+export class LoadBalancer extends Construct {
+  readonly securityGroup: SecurityGroup;
+  readonly alb: Lb;
+  readonly defaultTargetGroup: LbTargetGroup;
+  readonly httpListener: LbListener;
+  readonly httpsListener?: LbListener;
+  /** The listener that carries lane rules. */
+  readonly routingListener: LbListener;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const lifecycle = props.protect ? { preventDestroy: true } : undefined;
+
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: props.securityGroupName,
+      description: `ALB ${props.name.fullName}: listener ports only`,
+      vpcId: props.vpcId,
+      tags: { Name: props.securityGroupName },
+    });
+    const ports = [props.httpPort, ...(props.https ? [props.https.port] : [])];
+    for (const port of ports) {
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `listener ${port}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
+
+    this.alb = new Lb(this, "alb", {
+      name: props.name.name,
+      loadBalancerType: "application",
+      internal: props.internal,
+      securityGroups: [this.securityGroup.id],
+      subnets: props.subnetIds,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection,
+      tags: { Name: props.name.fullName },
+      lifecycle,
+    });
+
+    this.defaultTargetGroup = laneTargetGroup(this, "default-tg", props.defaultTargetGroupName, {
+      ...props.targetGroup,
+      vpcId: props.vpcId,
+    });
+
+    const forwardDefault = [{ type: "forward", targetGroupArn: this.defaultTargetGroup.arn }];
+    this.httpListener = new LbListener(this, "http", {
+      loadBalancerArn: this.alb.arn,
+      port: props.httpPort,
+      protocol: "HTTP",
+      defaultAction: props.https
+        ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(props.https.port), statusCode: "HTTP_301" } }]
+        : forwardDefault,
+      lifecycle,
+    });
+    if (props.https) {
+      this.httpsListener = new LbListener(this, "https", {
+        loadBalancerArn: this.alb.arn,
+        port: props.https.port,
+        protocol: "HTTPS",
+        certificateArn: props.https.certificateArn,
+        sslPolicy: props.https.sslPolicy,
+        defaultAction: forwardDefault,
+        lifecycle,
+      });
+    }
+    this.routingListener = this.httpsListener ?? this.httpListener;
+  }
+}

@@ -1,0 +1,48 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import type { FittedName } from "../lib/naming";
+
+export interface ServiceIdentityProps {
+  readonly executionRoleName: FittedName;
+  readonly taskRoleName: FittedName;
+}
+
+/**
+ * The service's two task roles, shared by its lanes: the execution role (pull images, write
+ * logs) and the task role the application runs as (no permissions until the team adds them).
+ */
+export class ServiceIdentity extends Construct {
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "partition");
+    const assume = new DataAwsIamPolicyDocument(this, "assume", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+        },
+      ],
+    });
+    this.executionRole = new IamRole(this, "execution", {
+      name: props.executionRoleName.name,
+      assumeRolePolicy: assume.json,
+      tags: { Name: props.executionRoleName.fullName },
+    });
+    new IamRolePolicyAttachment(this, "execution-policy", {
+      role: this.executionRole.name,
+      policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+    });
+    this.taskRole = new IamRole(this, "task", {
+      name: props.taskRoleName.name,
+      assumeRolePolicy: assume.json,
+      tags: { Name: props.taskRoleName.fullName },
+    });
+  }
+}

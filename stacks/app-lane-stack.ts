@@ -1,0 +1,68 @@
+import type { Construct } from "constructs";
+import { LaneRoute } from "../constructs/lane-route";
+import { LaneService } from "../constructs/lane-service";
+import { BootState, InfraState } from "../constructs/layer-state";
+import { DEFAULT_LANE, laneNames, serviceNames } from "../lib/naming";
+import type { LaneStackConfig } from "../lib/params/config";
+import { useS3State } from "../lib/state";
+import { LanesStack } from "./lanes-stack";
+
+/**
+ * `app-{service}-{env}-{lane}` (lane level, seed 001 §4.3): task definition, ECS service and,
+ * for every lane but `default`, the lane's target group and `tracestate` listener rule. It only
+ * reads infra and boot (remote state) and owns nothing they own, so lanes deploy in parallel,
+ * each under its own state key and lock.
+ */
+export class AppLaneStack extends LanesStack {
+  readonly route?: LaneRoute;
+  readonly laneService: LaneService;
+
+  constructor(scope: Construct, config: LaneStackConfig) {
+    const { infra, boot, service, lane } = config;
+    const names = laneNames(service.service, service.env, lane.lane);
+    const shared = serviceNames(service.service, service.env);
+    super(scope, names.stack, { region: infra.region, tags: { env: lane.env, service: lane.service, lane: lane.lane } });
+    useS3State(this, infra.state, { layer: "app", env: lane.env, service: lane.service, lane: lane.lane });
+    const infraState = new InfraState(this, "infra", infra.state, infra.env);
+    const bootState = new BootState(this, "boot", infra.state, service.env, service.service);
+
+    if (boot.initAlb && lane.lane !== DEFAULT_LANE) {
+      this.route = new LaneRoute(this, "route", {
+        lane: lane.lane,
+        targetGroupName: names.targetGroup,
+        ruleName: names.listenerRule,
+        listenerArn: bootState.listenerArn,
+        priority: lane.priority,
+        vpcId: infraState.vpcId,
+        port: service.containerPort,
+        healthCheckPath: boot.healthCheckPath,
+      });
+    }
+    const targetGroupArn = boot.initAlb ? (this.route?.targetGroup.arn ?? bootState.defaultTargetGroupArn) : undefined;
+
+    this.laneService = new LaneService(this, "lane", {
+      env: lane.env,
+      lane: lane.lane,
+      region: infra.region,
+      family: names.taskFamily,
+      serviceName: names.ecsService,
+      containerName: shared.container,
+      image: config.image,
+      cpu: service.cpu,
+      memory: service.memory,
+      containerPort: service.containerPort,
+      environment: lane.environment,
+      logGroupName: shared.logGroup,
+      logStreamPrefix: names.logStreamPrefix,
+      executionRoleArn: bootState.taskExecutionRoleArn,
+      taskRoleArn: bootState.taskRoleArn,
+      clusterArn: infraState.clusterArn,
+      subnetIds: infraState.privateSubnetIds,
+      securityGroupIds: [bootState.taskSecurityGroupId],
+      desiredCount: lane.desiredCount,
+      ...(targetGroupArn ? { targetGroupArn } : {}),
+      ...(boot.initCloudMap ? { registryArn: bootState.sdServiceArn } : {}),
+      ...(this.route ? { dependsOn: [this.route.rule] } : {}),
+    });
+  }
+}

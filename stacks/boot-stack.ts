@@ -1,0 +1,89 @@
+import type { Construct } from "constructs";
+import { ImageRepository } from "../constructs/image-repository";
+import { InfraState } from "../constructs/layer-state";
+import { LoadBalancer } from "../constructs/load-balancer";
+import { ServiceIdentity } from "../constructs/service-identity";
+import { ServiceLogs } from "../constructs/service-logs";
+import { ServiceRegistry } from "../constructs/service-registry";
+import { TaskSecurityGroup } from "../constructs/task-security-group";
+import { BootOutputs } from "../lib/contract";
+import { serviceNames } from "../lib/naming";
+import type { BootConfig, InfraConfig } from "../lib/params/config";
+import { useS3State } from "../lib/state";
+import { LanesStack } from "./lanes-stack";
+
+/**
+ * `boot-{service}-{env}` (service level, seed 001 §4.2): the access layer every lane of the
+ * service shares: ALB + listener(s) + default target group, log group, Cloud Map service, ECR
+ * repository, task roles and task security group. Reads infra from its state; lanes read this.
+ */
+export class BootStack extends LanesStack {
+  readonly loadBalancer?: LoadBalancer;
+  readonly logs?: ServiceLogs;
+  readonly registry?: ServiceRegistry;
+  readonly images: ImageRepository;
+  readonly identity: ServiceIdentity;
+  readonly taskSecurityGroup: TaskSecurityGroup;
+
+  constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
+    const names = serviceNames(boot.service, boot.env);
+    super(scope, names.stack, { region: infra.region, tags: { env: boot.env, service: boot.service, lane: "shared" } });
+    useS3State(this, infra.state, { layer: "boot", env: boot.env, service: boot.service });
+    const infraState = new InfraState(this, "infra", infra.state, infra.env);
+    const protect = boot.protectSharedResources;
+
+    if (boot.initAlb) {
+      this.loadBalancer = new LoadBalancer(this, "alb", {
+        name: names.alb,
+        defaultTargetGroupName: names.defaultTargetGroup,
+        securityGroupName: names.albSecurityGroup,
+        vpcId: infraState.vpcId,
+        subnetIds: boot.internal ? infraState.privateSubnetIds : infraState.publicSubnetIds,
+        internal: boot.internal,
+        httpPort: boot.httpPort,
+        ...(boot.https ? { https: boot.https } : {}),
+        targetGroup: { port: boot.containerPort, healthCheckPath: boot.healthCheckPath },
+        deletionProtection: boot.deletionProtection,
+        protect,
+      });
+    }
+    if (boot.initLog) {
+      this.logs = new ServiceLogs(this, "logs", { name: names.logGroup, retentionDays: boot.logRetentionDays, protect });
+    }
+    if (boot.initCloudMap) {
+      this.registry = new ServiceRegistry(this, "registry", {
+        name: names.cloudMapService,
+        namespaceId: infraState.namespaceId,
+        protect,
+      });
+    }
+    this.images = new ImageRepository(this, "images", { name: names.ecrRepository, protect });
+    this.identity = new ServiceIdentity(this, "identity", {
+      executionRoleName: names.taskExecutionRole,
+      taskRoleName: names.taskRole,
+    });
+    this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {
+      name: names.taskSecurityGroup,
+      vpcId: infraState.vpcId,
+      containerPort: boot.containerPort,
+      ...(this.loadBalancer ? { albSecurityGroupId: this.loadBalancer.securityGroup.id } : {}),
+    });
+
+    const lb = this.loadBalancer;
+    this.output(BootOutputs.albArn, lb?.alb.arn ?? "");
+    this.output(BootOutputs.albArnSuffix, lb?.alb.arnSuffix ?? "");
+    this.output(BootOutputs.albDnsName, lb?.alb.dnsName ?? "");
+    this.output(BootOutputs.albSecurityGroupId, lb?.securityGroup.id ?? "");
+    this.output(BootOutputs.listenerArn, lb?.routingListener.arn ?? "");
+    this.output(BootOutputs.httpListenerArn, lb?.httpListener.arn ?? "");
+    this.output(BootOutputs.httpsListenerArn, lb?.httpsListener?.arn ?? "");
+    this.output(BootOutputs.defaultTargetGroupArn, lb?.defaultTargetGroup.arn ?? "");
+    this.output(BootOutputs.logGroupName, names.logGroup);
+    this.output(BootOutputs.sdServiceArn, this.registry?.service.arn ?? "");
+    this.output(BootOutputs.sdServiceId, this.registry?.service.id ?? "");
+    this.output(BootOutputs.ecrRepositoryUrl, this.images.repository.repositoryUrl);
+    this.output(BootOutputs.taskExecutionRoleArn, this.identity.executionRole.arn);
+    this.output(BootOutputs.taskRoleArn, this.identity.taskRole.arn);
+    this.output(BootOutputs.taskSecurityGroupId, this.taskSecurityGroup.securityGroup.id);
+  }
+}

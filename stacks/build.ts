@@ -1,0 +1,36 @@
+import type { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { resolveImage } from "../lib/image";
+import type { ParamsRepository } from "../lib/params/load";
+import { imageUriFor, planStacks, type Selection } from "../lib/selection";
+import { AppLaneStack } from "./app-lane-stack";
+import { BootStack } from "./boot-stack";
+import { InfraStack } from "./infra-stack";
+import { StateStack } from "./state-stack";
+
+/** Builds the selected stacks into `app` from params. */
+export function buildStacks(app: Construct, params: ParamsRepository, selection: Selection): TerraformStack[] {
+  const plans = planStacks(params, selection);
+  const imageUri = imageUriFor(selection, plans);
+  return plans.map((plan) => {
+    const infra = params.infra(plan.env);
+    switch (plan.layer) {
+      case "state":
+        return new StateStack(app, infra);
+      case "infra":
+        return new InfraStack(app, infra);
+      case "boot":
+        return new BootStack(app, infra, params.boot(plan.service, plan.env));
+      case "app": {
+        const lane = params.lane(plan.service, plan.env, plan.lane);
+        return new AppLaneStack(app, {
+          infra,
+          boot: params.boot(plan.service, plan.env),
+          service: params.service(plan.service, plan.env),
+          lane,
+          image: resolveImage(imageUri, lane.image).image,
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import type { Construct } from "constructs";
+import { Cluster } from "../constructs/cluster";
+import { Network } from "../constructs/network";
+import { InfraOutputs } from "../lib/contract";
+import { infraNames } from "../lib/naming";
+import type { InfraConfig } from "../lib/params/config";
+import { useS3State } from "../lib/state";
+import { LanesStack } from "./lanes-stack";
+
+/**
+ * `infra-{env}` (environment level, seed 001 §4.1): network (create or wrap), ECS cluster,
+ * Cloud Map namespace `{env}.local`. Read by boot and app stacks through its outputs.
+ */
+export class InfraStack extends LanesStack {
+  readonly network: Network;
+  readonly cluster: Cluster;
+
+  constructor(scope: Construct, infra: InfraConfig) {
+    const names = infraNames(infra.env);
+    super(scope, names.stack, { region: infra.region, tags: { env: infra.env, service: "shared", lane: "shared" } });
+    useS3State(this, infra.state, { layer: "infra", env: infra.env });
+
+    this.network = new Network(this, "network", {
+      env: infra.env,
+      network: infra.network,
+      availabilityZones: infra.availabilityZones,
+      protect: infra.protectSharedResources,
+    });
+    this.cluster = new Cluster(this, "cluster", {
+      clusterName: names.cluster,
+      containerInsights: infra.containerInsights,
+      vpcId: this.network.vpcId,
+      ...(infra.cloudMap.initCloudMap ? { namespace: infra.cloudMap.namespace } : {}),
+      protect: infra.protectSharedResources,
+    });
+
+    this.output(InfraOutputs.vpcId, this.network.vpcId);
+    this.output(InfraOutputs.privateSubnetIds, this.network.privateSubnetIds);
+    this.output(InfraOutputs.publicSubnetIds, this.network.publicSubnetIds);
+    this.output(InfraOutputs.clusterName, this.cluster.cluster.name);
+    this.output(InfraOutputs.clusterArn, this.cluster.cluster.arn);
+    this.output(InfraOutputs.namespaceId, this.cluster.namespace?.id ?? "");
+    this.output(InfraOutputs.namespaceName, infra.cloudMap.initCloudMap ? infra.cloudMap.namespace : "");
+  }
+}

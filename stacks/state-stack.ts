@@ -1,0 +1,24 @@
+import { LocalBackend, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { StateBackend } from "../constructs/state-backend";
+import { stateNames } from "../lib/naming";
+import type { InfraConfig } from "../lib/params/config";
+import { LanesStack } from "./lanes-stack";
+
+/**
+ * `state-{env}`: creates the state bucket and lock table every other stack of the env uses.
+ * Its own state is local (`state/state-{env}.tfstate`): it cannot live in the bucket it creates.
+ * Deploy it first, once per env (README: first-time order).
+ */
+export class StateStack extends LanesStack {
+  readonly backend: StateBackend;
+
+  constructor(scope: Construct, infra: InfraConfig) {
+    const name = stateNames(infra.env).stack;
+    super(scope, name, { region: infra.region, tags: { env: infra.env, service: "shared", lane: "shared" } });
+    new LocalBackend(this, { path: `../../../state/${name}.tfstate` });
+    this.backend = new StateBackend(this, "state", { state: infra.state });
+    new TerraformOutput(this, "bucket", { value: this.backend.bucket.bucket, staticId: true });
+    new TerraformOutput(this, "lock_table", { value: this.backend.lockTable?.name ?? "", staticId: true });
+  }
+}
