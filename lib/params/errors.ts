@@ -1,5 +1,5 @@
 /** Turns schema issues into messages that name the file, the field, the bad value and what is allowed. */
-import type { z } from "zod";
+import { globalRegistry, type z } from "zod";
 
 export class ParamsError extends Error {
   constructor(
@@ -48,15 +48,69 @@ function sizeText(issue: { origin?: string; minimum?: unknown; maximum?: unknown
 
 const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
 
+type AnyDef = { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; options?: z.core.$ZodType[]; discriminator?: string; valueType?: z.core.$ZodType; element?: z.core.$ZodType; in?: z.core.$ZodType };
+
+function defOf(schema: z.core.$ZodType): AnyDef {
+  return schema._zod.def as unknown as AnyDef;
+}
+
+function descriptionOf(schema: z.core.$ZodType): string | undefined {
+  return (globalRegistry.get(schema) as { description?: string } | undefined)?.description;
+}
+
+/** The description of the schema at `path` (for "Allowed:" of a missing or mistyped field). */
+function describedAt(schema: z.core.$ZodType, path: readonly PathKey[], raw: unknown): string | undefined {
+  let node: z.core.$ZodType | undefined = schema;
+  let value: unknown = raw;
+  let described: string | undefined;
+  const unwrap = () => {
+    while (node) {
+      described = descriptionOf(node) ?? described;
+      const def = defOf(node);
+      if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") node = def.innerType;
+      else if (def.type === "pipe") node = def.in;
+      else if (def.type === "union" && def.discriminator && def.options) {
+        const tag = (value as Record<string, unknown> | undefined)?.[def.discriminator];
+        node = def.options.find((o) => {
+          const d = defOf(o).shape?.[def.discriminator!];
+          return d !== undefined && (defOf(d) as { values?: unknown[] }).values?.includes(tag);
+        });
+        if (!node) return;
+      } else return;
+    }
+  };
+  unwrap();
+  for (const key of path) {
+    if (!node) return undefined;
+    const def = defOf(node);
+    described = undefined;
+    if (def.type === "object") node = def.shape?.[String(key)];
+    else if (def.type === "record") node = def.valueType;
+    else if (def.type === "array") node = def.element;
+    else return undefined;
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[key as string];
+    unwrap();
+  }
+  return described;
+}
+
+/** Lines end with one period, whatever the allowed text ends with. */
+function sentence(text: string): string {
+  return `${text.replace(/\.+$/, "")}.`;
+}
+
 /** One readable line per schema issue. */
-export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema?: z.core.$ZodType): string {
   const field = fieldPath(issue.path);
   const value = valueAt(raw, issue.path);
   const custom = DEFAULT_MESSAGE.test(issue.message) ? undefined : issue.message;
   switch (issue.code) {
-    case "invalid_type":
-      if (value === undefined) return `field '${field}' is missing. Allowed: ${custom ?? issue.expected}.`;
-      return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? issue.expected}.`;
+    case "invalid_type": {
+      const described = schema ? describedAt(schema, issue.path, raw) : undefined;
+      const allowed = custom ?? (described ? `${issue.expected}: ${described}` : issue.expected);
+      if (value === undefined) return `field '${field}' is missing. Allowed: ${allowed}.`;
+      return `field '${field}' has bad value ${show(value)}. Allowed: ${allowed}.`;
+    }
     case "unrecognized_keys": {
       const allowed = custom?.replace(/^allowed fields: /, "") ?? "see the JSON Schema";
       return issue.keys
@@ -86,6 +140,6 @@ export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, file: st
   if (result.success) return result.data;
   throw new ParamsError(
     file,
-    result.error.issues.flatMap((i) => describeIssue(i, raw).split("\n")),
+    result.error.issues.flatMap((i) => describeIssue(i, raw, schema).split("\n")).map(sentence),
   );
 }

@@ -216,7 +216,7 @@ const Container = strict({
 });
 
 const LaneSettings = strict({
-  desiredCount: z.int().min(0).max(1000).optional().meta({ description: "Tasks in this lane. Default laneDefaults.desiredCount." }),
+  desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
   rulePriority: z
     .int()
     .min(PRIORITY_EXPLICIT_MIN, { error: `an integer from ${PRIORITY_EXPLICIT_MIN} to ${PRIORITY_EXPLICIT_MAX}` })

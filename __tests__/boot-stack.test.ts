@@ -1,0 +1,159 @@
+import { BootOutputs } from "../lib/contract";
+import { TempParams, exampleFile, type Json } from "./helpers/project";
+import { synthBoot } from "./helpers/stacks";
+
+const CERT = "arn:aws:acm:ap-southeast-2:123456789012:certificate/0b8e7a2c-1111-2222-3333-444455556666";
+
+describe("boot-user-api-dev", () => {
+  const s = synthBoot();
+
+  test("keeps its state under boot/dev/user-api/ and reads infra from infra/dev/", () => {
+    const backend = ((s.json.terraform as Json).backend as Record<string, Json>).s3!;
+    expect(backend.key).toBe("boot/dev/user-api/terraform.tfstate");
+    const remote = s.data("terraform_remote_state").map(([, c]) => c);
+    expect(remote).toEqual([
+      { backend: "s3", config: { bucket: "lanes-example-tfstate-dev", key: "infra/dev/terraform.tfstate", region: "ap-southeast-2" } },
+    ]);
+  });
+
+  test("internet-facing ALB in the public subnets, invalid headers dropped, named by the rule", () => {
+    const alb = s.only("aws_lb");
+    expect(alb).toMatchObject({
+      name: "user-api-dev-alb",
+      internal: false,
+      load_balancer_type: "application",
+      drop_invalid_header_fields: true,
+      enable_deletion_protection: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(alb.subnets).toMatch(/outputs\.public_subnet_ids/);
+  });
+
+  test("HTTP listener forwards to the default target group", () => {
+    const listener = s.only("aws_lb_listener");
+    const [tgId] = s.resources("aws_lb_target_group")[0]!;
+    expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect(listener.default_action).toEqual([{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }]);
+  });
+
+  test("default target group: ip targets on the container port with the health check path", () => {
+    expect(s.only("aws_lb_target_group")).toMatchObject({
+      name: "user-api-dev-default-tg",
+      target_type: "ip",
+      port: 8080,
+      protocol: "HTTP",
+      health_check: { path: "/healthz", matcher: "200-399" },
+    });
+  });
+
+  test("security groups: the world reaches only the listener port; tasks admit only the ALB on the container port", () => {
+    const ingress = s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c);
+    const world = ingress.filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
+    expect(world.map((r) => [r.from_port, r.to_port])).toEqual([[80, 80]]);
+    const fromAlb = ingress.filter((r) => r.referenced_security_group_id);
+    expect(fromAlb).toHaveLength(1);
+    expect(fromAlb[0]).toMatchObject({ from_port: 8080, to_port: 8080, ip_protocol: "tcp" });
+    expect(ingress).toHaveLength(2);
+    const albSg = s.resources("aws_security_group").find(([, c]) => c.name === "user-api-dev-alb-sg")![0];
+    expect(fromAlb[0]!.referenced_security_group_id).toBe(`\${aws_security_group.${albSg}.id}`);
+  });
+
+  test("log group /ecs/dev/user-api with 30 days retention", () => {
+    expect(s.only("aws_cloudwatch_log_group")).toMatchObject({ name: "/ecs/dev/user-api", retention_in_days: 30 });
+  });
+
+  test("Cloud Map service user-api in the infra namespace", () => {
+    const svc = s.only("aws_service_discovery_service");
+    expect(svc.name).toBe("user-api");
+    expect((svc.dns_config as Json).namespace_id).toMatch(/outputs\.namespace_id/);
+  });
+
+  test("ECR repository dev/user-api with immutable tags and scanning", () => {
+    expect(s.only("aws_ecr_repository")).toMatchObject({
+      name: "dev/user-api",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+    });
+  });
+
+  test("task execution role and task role trusted by ECS tasks", () => {
+    const roles = s.resources("aws_iam_role").map(([, c]) => c.name);
+    expect(roles.sort()).toEqual(["user-api-dev-task", "user-api-dev-task-exec"]);
+    const attach = s.only("aws_iam_role_policy_attachment");
+    expect(attach.policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonECSTaskExecutionRolePolicy$/);
+  });
+
+  test("shared resources are protected against destroy", () => {
+    for (const type of ["aws_lb", "aws_lb_listener", "aws_cloudwatch_log_group", "aws_ecr_repository", "aws_service_discovery_service"]) {
+      for (const [id, c] of s.resources(type)) expect([id, c.lifecycle]).toEqual([id, { prevent_destroy: true }]);
+    }
+  });
+
+  test("declares every contract output at the root", () => {
+    expect(Object.keys(s.outputs()).sort()).toEqual(Object.values(BootOutputs).map((o) => o.name).sort());
+    const [listenerId] = s.resources("aws_lb_listener")[0]!;
+    expect(s.outputs()[BootOutputs.listenerArn.name]!.value).toBe(`\${aws_lb_listener.${listenerId}.arn}`);
+  });
+});
+
+describe("boot variants", () => {
+  let params: TempParams;
+  afterEach(() => params.cleanup());
+
+  test("HTTPS: HTTP redirects, HTTPS forwards and carries lane rules; the world reaches 80 and 443 only", () => {
+    params = new TempParams({
+      "boot-dev.json": exampleFile("boot-dev.json", (j) => {
+        (j.services as Record<string, Json>)["user-api"] = { listeners: { http: { port: 80 }, https: { port: 443, certificateArn: CERT } } };
+      }),
+    });
+    const s = synthBoot("user-api", "dev", params.repo());
+    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.protocol as string, { id, c }]));
+    expect(listeners.HTTP!.c.default_action).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+    ]);
+    expect(listeners.HTTPS!.c).toMatchObject({ port: 443, certificate_arn: CERT, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(s.outputs()[BootOutputs.listenerArn.name]!.value).toBe(`\${aws_lb_listener.${listeners.HTTPS!.id}.arn}`);
+    const world = s
+      .resources("aws_vpc_security_group_ingress_rule")
+      .map(([, c]) => c)
+      .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
+      .map((r) => r.from_port);
+    expect(world.sort()).toEqual([443, 80]);
+  });
+
+  test("initAlb/initLog/initCloudMap off: none of those resources, empty outputs", () => {
+    params = new TempParams({
+      "boot-dev.json": exampleFile("boot-dev.json", (j) => {
+        (j.services as Record<string, Json>)["user-api"] = { initAlb: false, initLog: false, initCloudMap: false };
+      }),
+    });
+    const s = synthBoot("user-api", "dev", params.repo());
+    for (const type of ["aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_cloudwatch_log_group", "aws_service_discovery_service"]) {
+      expect([type, s.resources(type)]).toEqual([type, []]);
+    }
+    expect(s.resources("aws_vpc_security_group_ingress_rule")).toEqual([]);
+    expect(s.outputs()[BootOutputs.listenerArn.name]!.value).toBe("");
+    expect(s.outputs()[BootOutputs.logGroupName.name]!.value).toBe("/ecs/dev/user-api");
+  });
+
+  test("outside dev the ALB has deletion protection on by default", () => {
+    params = new TempParams({
+      "infra-prod.json": exampleFile("infra-dev.json", (j) => {
+        (j.state as Json).bucket = "lanes-example-tfstate-prod";
+      }),
+      "boot-prod.json": exampleFile("boot-dev.json"),
+    });
+    expect(synthBoot("user-api", "prod", params.repo()).only("aws_lb").enable_deletion_protection).toBe(true);
+  });
+
+  test("a long service name gets shortened ALB and target group names, full names in tags", () => {
+    params = new TempParams({});
+    const s = synthBoot("customer-notification-preferences", "dev", params.repo());
+    const alb = s.only("aws_lb");
+    expect((alb.name as string).length).toBeLessThanOrEqual(32);
+    expect(alb.tags).toEqual({ Name: "customer-notification-preferences-dev-alb" });
+    const tg = s.only("aws_lb_target_group");
+    expect((tg.name as string).length).toBeLessThanOrEqual(32);
+    expect(tg.tags).toEqual({ Name: "customer-notification-preferences-dev-default-tg" });
+  });
+});

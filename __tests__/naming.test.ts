@@ -1,0 +1,117 @@
+import {
+  Limits,
+  MAX_LANE_LENGTH,
+  NamingError,
+  assertEnv,
+  assertLane,
+  assertService,
+  fitName,
+  laneNames,
+  serviceNames,
+  shortHash,
+  stackNames,
+} from "../lib/naming";
+
+const ALB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+
+describe("stack names", () => {
+  test("follow the seed's layer names", () => {
+    expect(stackNames.state("dev")).toBe("state-dev");
+    expect(stackNames.infra("dev")).toBe("infra-dev");
+    expect(stackNames.boot("user-api", "dev")).toBe("boot-user-api-dev");
+    expect(stackNames.app("user-api", "dev", "gray")).toBe("app-user-api-dev-gray");
+  });
+});
+
+describe("resource names (seed 001 §2.2.2)", () => {
+  test("service-level names", () => {
+    const n = serviceNames("user-api", "dev");
+    expect(n.alb.name).toBe("user-api-dev-alb");
+    expect(n.defaultTargetGroup.name).toBe("user-api-dev-default-tg");
+    expect(n.logGroup).toBe("/ecs/dev/user-api");
+    expect(n.cloudMapService).toBe("user-api");
+  });
+
+  test("lane-level names", () => {
+    const n = laneNames("user-api", "dev", "gray");
+    expect(n.targetGroup.name).toBe("user-api-dev-gray-tg");
+    expect(n.listenerRule).toBe("user-api-dev-gray-rule");
+    expect(n.taskFamily).toBe("user-api-gray-dev-task");
+    expect(n.ecsService).toBe("user-api-dev-gray");
+    expect(n.logStreamPrefix).toBe("gray");
+  });
+});
+
+describe("fitName: the 32-character ALB/target group limit", () => {
+  test("a name of exactly 32 characters is kept as is", () => {
+    const name = "a".repeat(29) + "-tg";
+    expect(name).toHaveLength(32);
+    expect(fitName(name, Limits.targetGroupName)).toBe(name);
+  });
+
+  test("a name of 33 characters is shortened to 32 with the hash of the full name", () => {
+    const name = "a".repeat(30) + "-tg";
+    const fitted = fitName(name, Limits.targetGroupName);
+    expect(fitted).toHaveLength(32);
+    expect(fitted).toBe(`${"a".repeat(25)}-${shortHash(name)}`);
+    expect(fitted).toMatch(ALB_NAME);
+  });
+
+  test("shortening is deterministic and keeps distinct names distinct", () => {
+    const a = laneNames("order-fulfilment-api", "prod", "experiment-a").targetGroup;
+    const b = laneNames("order-fulfilment-api", "prod", "experiment-b").targetGroup;
+    expect(a.shortened).toBe(true);
+    expect(a.name).toBe(laneNames("order-fulfilment-api", "prod", "experiment-a").targetGroup.name);
+    expect(a.name).not.toBe(b.name);
+    expect(a.fullName).toBe("order-fulfilment-api-prod-experiment-a-tg");
+  });
+
+  test("no trailing hyphen before the hash, result stays a valid ALB name", () => {
+    // the cut lands right after a hyphen: 24 chars + "-" + more
+    const name = `${"b".repeat(24)}-${"c".repeat(20)}`;
+    const fitted = fitName(name, 32);
+    expect(fitted).not.toMatch(/--/);
+    expect(fitted).toMatch(ALB_NAME);
+    expect(fitted.length).toBeLessThanOrEqual(32);
+  });
+
+  test("every lane target group name fits and is valid for long inputs", () => {
+    for (const lane of ["gray", "a", "x".repeat(MAX_LANE_LENGTH)]) {
+      const tg = laneNames("s".repeat(40), "staging", lane).targetGroup.name;
+      expect(tg.length).toBeLessThanOrEqual(Limits.targetGroupName);
+      expect(tg).toMatch(ALB_NAME);
+    }
+    const alb = serviceNames("s".repeat(40), "staging").alb.name;
+    expect(alb.length).toBeLessThanOrEqual(Limits.albName);
+    expect(alb).toMatch(ALB_NAME);
+  });
+
+  test("IAM role names of the longest service and env fit 64 unshortened", () => {
+    const role = serviceNames("s".repeat(40), "e".repeat(10)).taskExecutionRole;
+    expect(role.name.length).toBeLessThanOrEqual(Limits.iamRoleName);
+    expect(role.shortened).toBe(false);
+  });
+});
+
+describe("name validation", () => {
+  test("lane names at the limit pass, over it fail with the rule", () => {
+    expect(assertLane("x".repeat(MAX_LANE_LENGTH))).toHaveLength(MAX_LANE_LENGTH);
+    expect(() => assertLane("x".repeat(MAX_LANE_LENGTH + 1))).toThrow(
+      new RegExp(`LANE='x+' is not a valid lane: lane name is ${MAX_LANE_LENGTH + 1} characters long.*at most ${MAX_LANE_LENGTH}`),
+    );
+  });
+
+  test.each(["Gray", "gray_1", "-gray", "gray-", "gr*y", "g?ay", "ctx=lane", "a,b", ""])("lane %p is refused", (lane) => {
+    expect(() => assertLane(lane)).toThrow(NamingError);
+  });
+
+  test.each(["gray", "blue", "canary-2", "7"])("lane %p is accepted", (lane) => {
+    expect(assertLane(lane)).toBe(lane);
+  });
+
+  test("service and env names", () => {
+    expect(() => assertService("User_Api")).toThrow(/SERVICE='User_Api' is not a valid service/);
+    expect(() => assertEnv("dev-1")).toThrow(/ENV='dev-1' is not a valid env.*no hyphen/);
+    expect(assertEnv("prod")).toBe("prod");
+  });
+});
