@@ -1,4 +1,4 @@
-import { BootOutputs, InfraOutputs } from "../lib/contract";
+import { BootOutputs, InfraOutputs, LaneOutputs } from "../lib/contract";
 import { DEFAULT_IMAGE } from "../lib/image";
 import { derivedPriority, laneHeaderValues } from "../lib/routing";
 import { TempParams, exampleFile, type Json, type Synthesized } from "./helpers/project";
@@ -180,5 +180,16 @@ describe("ad-hoc and variant lanes", () => {
     expect((tg.name as string).length).toBeLessThanOrEqual(32);
     expect(tg.tags).toEqual({ Name: `user-api-dev-${lane}-tg` });
     expect(s.only("aws_ecs_service").name).toBe(`user-api-dev-${lane}`);
+  });
+});
+
+describe("lane outputs", () => {
+  test("declares the contract's lane outputs at the root (read by the pipeline's verify step)", () => {
+    const s = synthLane("gray");
+    const out = s.outputs();
+    expect(Object.keys(out).sort()).toEqual(Object.values(LaneOutputs).map((o) => o.name).sort());
+    expect(out.image!.value).toBe(IMAGE);
+    const [tgId] = s.resources("aws_lb_target_group")[0]!;
+    expect(out.target_group_arn!.value).toBe(`\${aws_lb_target_group.${tgId}.arn}`);
   });
 });

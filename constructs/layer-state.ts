@@ -44,6 +44,9 @@ export class BootState extends Construct {
     this.remote = readS3State(this, "remote", state, { layer: "boot", env, service });
   }
 
+  get albDnsName(): string {
+    return this.remote.getString(BootOutputs.albDnsName.name);
+  }
   get listenerArn(): string {
     return this.remote.getString(BootOutputs.listenerArn.name);
   }

@@ -31,6 +31,16 @@ export const BootOutputs = {
   taskSecurityGroupId: { name: "task_security_group_id", description: "Security group of the tasks (ALB-only ingress)" },
 } as const;
 
+/** Outputs of a lane stack, read by the pipeline's verify step and the operator tooling. */
+export const LaneOutputs = {
+  ecsServiceName: { name: "ecs_service_name", description: "ECS service of the lane" },
+  clusterName: { name: "cluster_name", description: "ECS cluster the lane runs in" },
+  targetGroupArn: { name: "target_group_arn", description: "Target group serving the lane ('' without an ALB)" },
+  albDnsName: { name: "alb_dns_name", description: "DNS name of the service's ALB ('' without an ALB)" },
+  image: { name: "image", description: "Image the lane runs" },
+  taskDefinitionArn: { name: "task_definition_arn", description: "Task definition revision of the lane" },
+} as const;
+
 export type OutputSpec = { readonly name: string; readonly description: string };
 export type InfraOutputKey = keyof typeof InfraOutputs;
 export type BootOutputKey = keyof typeof BootOutputs;

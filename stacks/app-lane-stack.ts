@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { LaneRoute } from "../constructs/lane-route";
 import { LaneService } from "../constructs/lane-service";
 import { BootState, InfraState } from "../constructs/layer-state";
+import { LaneOutputs } from "../lib/contract";
 import { DEFAULT_LANE, laneNames, serviceNames } from "../lib/naming";
 import type { LaneStackConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
@@ -64,5 +65,12 @@ export class AppLaneStack extends LanesStack {
       ...(boot.initCloudMap ? { registryArn: bootState.sdServiceArn } : {}),
       ...(this.route ? { dependsOn: [this.route.rule] } : {}),
     });
+
+    this.output(LaneOutputs.ecsServiceName, this.laneService.service.name);
+    this.output(LaneOutputs.clusterName, infraState.clusterName);
+    this.output(LaneOutputs.targetGroupArn, targetGroupArn ?? "");
+    this.output(LaneOutputs.albDnsName, boot.initAlb ? bootState.albDnsName : "");
+    this.output(LaneOutputs.image, config.image);
+    this.output(LaneOutputs.taskDefinitionArn, this.laneService.taskDefinition.arn);
   }
 }
