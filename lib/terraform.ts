@@ -95,11 +95,11 @@ export function terraformEnv(
 }
 
 /** Terraform's version, or a TerraformSetupError saying what to install. */
-export function requireTerraform(): string {
+export function requireTerraform(vars: Readonly<Record<string, string | undefined>> = process.env): string {
   try {
     const out = execFileSync("terraform", ["version", "-json"], {
       encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      env: { ...vars, CHECKPOINT_DISABLE: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     return (JSON.parse(out) as { terraform_version: string }).terraform_version;

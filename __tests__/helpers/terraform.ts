@@ -1,0 +1,64 @@
+/** Runs main.ts and Terraform the way a user does, for the validate/plan tests. */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { requireTerraform, terraformEnv } from "../../lib/terraform";
+import { ROOT } from "./project";
+
+const run = promisify(execFile);
+
+/** Fails (never skips) when terraform is missing, saying what to install. */
+export function terraformOrFail(): Record<string, string> {
+  requireTerraform();
+  return { ...process.env, ...terraformEnv(ROOT) } as Record<string, string>;
+}
+
+/** Synthesizes main.ts with selector variables into a fresh directory; returns it and the stack names. */
+export function synthMain(vars: Record<string, string> = {}, paramsDir?: string): { outdir: string; stacks: string[] } {
+  const outdir = mkdtempSync(join(tmpdir(), "lanes-synth-"));
+  const env: Record<string, string | undefined> = { ...process.env, CDKTF_OUTDIR: outdir, ...vars };
+  for (const v of ["ENV", "SERVICE", "SERVICE_NAME", "LANE", "LAYER", "IMAGE_URI"]) if (!(v in vars)) delete env[v];
+  if (paramsDir) env.LANES_PARAMS_DIR = paramsDir;
+  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const stacksDir = join(outdir, "stacks");
+  const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [];
+  return { outdir, stacks };
+}
+
+export function stackJson(outdir: string, stack: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+}
+
+export interface TerraformResult {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** `terraform init -backend=false && terraform validate` in a synthesized stack directory. */
+export async function validateStack(dir: string, env: Record<string, string>): Promise<TerraformResult> {
+  try {
+    await run("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env, maxBuffer: 16 << 20 });
+    const { stdout } = await run("terraform", ["validate", "-no-color"], { cwd: dir, env, maxBuffer: 16 << 20 });
+    return { ok: true, output: stdout };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` || e.message };
+  }
+}
+
+/** Runs `task` over `items`, `limit` at a time (2 matches the machine's cores). */
+export async function inBatches<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]!);
+      }
+    }),
+  );
+  return results;
+}

@@ -1,0 +1,74 @@
+import { NamingError } from "../lib/naming";
+import { SelectionError, imageUriFor, planStacks, selectionFromEnv } from "../lib/selection";
+import { TempParams, exampleParams } from "./helpers/project";
+
+const names = (plans: ReturnType<typeof planStacks>) =>
+  plans.map((p) =>
+    p.layer === "app" ? `app-${p.service}-${p.env}-${p.lane}` : p.layer === "boot" ? `boot-${p.service}-${p.env}` : `${p.layer}-${p.env}`,
+  );
+
+describe("stack selection", () => {
+  const params = exampleParams();
+
+  test("no selector: every stack of the example, in deploy order", () => {
+    expect(names(planStacks(params, selectionFromEnv({})))).toEqual([
+      "state-dev",
+      "infra-dev",
+      "boot-user-api-dev",
+      "app-user-api-dev-default",
+      "app-user-api-dev-gray",
+    ]);
+  });
+
+  test("LANE, SERVICE, ENV: exactly that lane, also when the lane is not in params", () => {
+    expect(names(planStacks(params, selectionFromEnv({ LANE: "blue", SERVICE: "user-api", ENV: "dev" })))).toEqual(["app-user-api-dev-blue"]);
+    expect(names(planStacks(params, selectionFromEnv({ LANE: "gray", SERVICE_NAME: "user-api", ENV: "dev" })))).toEqual(["app-user-api-dev-gray"]);
+  });
+
+  test("SERVICE and ENV with LAYER=boot: the boot stack only", () => {
+    expect(names(planStacks(params, selectionFromEnv({ SERVICE: "user-api", ENV: "dev", LAYER: "boot" })))).toEqual(["boot-user-api-dev"]);
+  });
+
+  test("ENV with LAYER=infra: the infra stack only", () => {
+    expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", LAYER: "infra" })))).toEqual(["infra-dev"]);
+  });
+
+  test("a lane selection reads only its own params files", () => {
+    const temp = new TempParams({ "broken-dev.json": "{ not json", "boot-prod.json": "{ also not json" });
+    try {
+      expect(names(planStacks(temp.repo(), selectionFromEnv({ LANE: "gray", SERVICE: "user-api", ENV: "dev" })))).toEqual([
+        "app-user-api-dev-gray",
+      ]);
+      expect(() => planStacks(temp.repo(), selectionFromEnv({}))).toThrow(/broken-dev\.json: is not valid JSON/);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  test.each([
+    [{ LANE: "gray" }, /LANE='gray' needs SERVICE and ENV too/],
+    [{ LANE: "gray", SERVICE: "user-api" }, /needs SERVICE and ENV too/],
+    [{ SERVICE: "user-api" }, /SERVICE='user-api' needs ENV too/],
+    [{ LAYER: "network" }, /LAYER='network' is not a layer\. Allowed: state, infra, boot, app/],
+    [{ LANE: "gray", SERVICE: "user-api", ENV: "dev", LAYER: "boot" }, /LAYER must be 'app'/],
+    [{ SERVICE: "a", SERVICE_NAME: "b", ENV: "dev" }, /disagree/],
+  ])("refuses %p", (vars, message) => {
+    expect(() => planStacks(params, selectionFromEnv(vars))).toThrow(SelectionError);
+    expect(() => planStacks(params, selectionFromEnv(vars))).toThrow(message);
+  });
+
+  test("refuses a lane name that fails the naming rules", () => {
+    expect(() => selectionFromEnv({ LANE: "Gray_1", SERVICE: "user-api", ENV: "dev" })).toThrow(NamingError);
+  });
+
+  test("refuses an unknown service with the missing file", () => {
+    expect(() => planStacks(params, selectionFromEnv({ LANE: "gray", SERVICE: "billing", ENV: "dev" }))).toThrow(/billing-dev\.json: file not found/);
+  });
+
+  test("IMAGE_URI applies to one lane only", () => {
+    const one = selectionFromEnv({ LANE: "gray", SERVICE: "user-api", ENV: "dev", IMAGE_URI: "repo/img:sha-1" });
+    expect(imageUriFor(one, planStacks(params, one))).toBe("repo/img:sha-1");
+    const all = selectionFromEnv({ IMAGE_URI: "repo/img:sha-1" });
+    expect(() => imageUriFor(all, planStacks(params, all))).toThrow(/IMAGE_URI is set but this run builds 2 lane stacks/);
+  });
+});

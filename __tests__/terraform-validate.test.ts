@@ -1,0 +1,39 @@
+/**
+ * Every synthesized stack passes `terraform init -backend=false && terraform validate` against
+ * the real hashicorp/aws provider (from the local mirror when there is one).
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { inBatches, stackJson, synthMain, terraformOrFail, validateStack, type TerraformResult } from "./helpers/terraform";
+
+describe("terraform validate", () => {
+  let env: Record<string, string>;
+  const outdirs: string[] = [];
+  afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  beforeAll(() => {
+    env = terraformOrFail();
+  });
+
+  test("every stack of the example system is valid", async () => {
+    const { outdir, stacks } = synthMain();
+    outdirs.push(outdir);
+    expect(stacks).toEqual(
+      expect.arrayContaining(["app-user-api-dev-default", "app-user-api-dev-gray", "boot-user-api-dev", "infra-dev", "state-dev"]),
+    );
+    const results = await inBatches(stacks, 2, (s) => validateStack(join(outdir, "stacks", s), env));
+    const failed = stacks.map((s, i): [string, TerraformResult] => [s, results[i]!]).filter(([, r]) => !r.ok);
+    expect(failed.map(([s, r]) => `${s}:\n${r.output}`)).toEqual([]);
+  });
+
+  test("LANE=blue SERVICE=user-api ENV=dev builds app-user-api-dev-blue alone, and it is valid", async () => {
+    const { outdir, stacks } = synthMain({ LANE: "blue", SERVICE: "user-api", ENV: "dev" });
+    outdirs.push(outdir);
+    expect(stacks).toEqual(["app-user-api-dev-blue"]);
+    const json = stackJson(outdir, "app-user-api-dev-blue") as { terraform: { backend: { s3: { key: string } } } };
+    expect(json.terraform.backend.s3.key).toBe("app/dev/user-api/blue/terraform.tfstate");
+    const result = await validateStack(join(outdir, "stacks", "app-user-api-dev-blue"), env);
+    expect(result.output).toMatch(/The configuration is valid/);
+    expect(result.ok).toBe(true);
+  });
+});
