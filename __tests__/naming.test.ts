@@ -109,6 +109,10 @@ describe("name validation", () => {
     expect(assertLane(lane)).toBe(lane);
   });
 
+  test.each(["infra", "bootstrap", "state", "pipeline"])("service name %p is reserved for the platform's stacks", (name) => {
+    expect(() => assertService(name)).toThrow(/is reserved for the platform's own stacks and pipelines/);
+  });
+
   test("service and env names", () => {
     expect(() => assertService("User_Api")).toThrow(/SERVICE='User_Api' is not a valid service/);
     expect(() => assertEnv("dev-1")).toThrow(/ENV='dev-1' is not a valid env.*no hyphen/);

@@ -1,11 +1,20 @@
 import { NamingError } from "../lib/naming";
 import { SelectionError, imageUriFor, planStacks, selectionFromEnv } from "../lib/selection";
-import { TempParams, exampleParams } from "./helpers/project";
+import { TempParams, exampleFile, exampleParams } from "./helpers/project";
 
-const names = (plans: ReturnType<typeof planStacks>) =>
-  plans.map((p) =>
-    p.layer === "app" ? `app-${p.service}-${p.env}-${p.lane}` : p.layer === "boot" ? `boot-${p.service}-${p.env}` : `${p.layer}-${p.env}`,
-  );
+function stackName(p: ReturnType<typeof planStacks>[number]): string {
+  switch (p.layer) {
+    case "app":
+      return `app-${p.service}-${p.env}-${p.lane}`;
+    case "boot":
+      return `boot-${p.service}-${p.env}`;
+    case "pipeline":
+      return `pipeline-${p.pipeline === "app" ? p.service : p.pipeline}-${p.env}`;
+    default:
+      return `${p.layer}-${p.env}`;
+  }
+}
+const names = (plans: ReturnType<typeof planStacks>) => plans.map(stackName);
 
 describe("stack selection", () => {
   const params = exampleParams();
@@ -17,7 +26,30 @@ describe("stack selection", () => {
       "boot-user-api-dev",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
+      "pipeline-infra-dev",
+      "pipeline-bootstrap-dev",
+      "pipeline-user-api-dev",
     ]);
+  });
+
+  test("LAYER=pipeline: the env's three pipelines; with SERVICE, that service's pipeline", () => {
+    expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", LAYER: "pipeline" })))).toEqual([
+      "pipeline-infra-dev",
+      "pipeline-bootstrap-dev",
+      "pipeline-user-api-dev",
+    ]);
+    expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", SERVICE: "user-api", LAYER: "pipeline" })))).toEqual(["pipeline-user-api-dev"]);
+  });
+
+  test("an env without a pipelines section gets no pipeline stacks", () => {
+    const temp = new TempParams({
+      "infra-dev.json": exampleFile("infra-dev.json", (j) => delete j.pipelines),
+    });
+    try {
+      expect(names(planStacks(temp.repo(), selectionFromEnv({ LAYER: "pipeline" })))).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   test("LANE, SERVICE, ENV: exactly that lane, also when the lane is not in params", () => {
@@ -49,7 +81,7 @@ describe("stack selection", () => {
     [{ LANE: "gray" }, /LANE='gray' needs SERVICE and ENV too/],
     [{ LANE: "gray", SERVICE: "user-api" }, /needs SERVICE and ENV too/],
     [{ SERVICE: "user-api" }, /SERVICE='user-api' needs ENV too/],
-    [{ LAYER: "network" }, /LAYER='network' is not a layer\. Allowed: state, infra, boot, app/],
+    [{ LAYER: "network" }, /LAYER='network' is not a layer\. Allowed: state, infra, boot, app, pipeline/],
     [{ LANE: "gray", SERVICE: "user-api", ENV: "dev", LAYER: "boot" }, /LAYER must be 'app'/],
     [{ SERVICE: "a", SERVICE_NAME: "b", ENV: "dev" }, /disagree/],
   ])("refuses %p", (vars, message) => {

@@ -67,7 +67,11 @@ export function laneNameProblem(lane: string): string | undefined {
   return undefined;
 }
 
+/** Service names that would collide with the env-level stacks and pipelines. */
+export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline"] as const;
+
 export function serviceNameProblem(service: string): string | undefined {
+  if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(service)) return `'${service}' is reserved for the platform's own stacks and pipelines`;
   if (service.length > MAX_SERVICE_LENGTH) return `service name is ${service.length} characters long`;
   if (!SERVICE_PATTERN.test(service)) return "service name has characters outside [a-z0-9-], starts with a digit or hyphen, or ends with a hyphen";
   return undefined;
@@ -114,6 +118,7 @@ export const stackNames = {
   infra: (env: string) => `infra-${env}`,
   boot: (service: string, env: string) => `boot-${service}-${env}`,
   app: (service: string, env: string, lane: string) => `app-${service}-${env}-${lane}`,
+  pipeline: (pipelineName: string) => `pipeline-${pipelineName}`,
 } as const;
 
 /** A physical name that may have been shortened, with the full name for tags. */
@@ -168,6 +173,32 @@ export function laneNames(service: string, env: string, lane: string) {
     ecsService: prefix,
     /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
     logStreamPrefix: lane,
+  };
+}
+
+/**
+ * The `{service}-{env}-` head every lane target group name starts with, even when shortened
+ * (fitName keeps the first 25 characters): IAM scopes lane target groups with it.
+ */
+export function laneTargetGroupPrefix(service: string, env: string): string {
+  return `${service}-${env}-`.slice(0, Limits.targetGroupName - Limits.hashLength - 1);
+}
+
+export type PipelineKind = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "app"; readonly service: string };
+
+/** Pipeline names (seed 000 §七): `infra-{env}`, `bootstrap-{env}`, `{service}-{env}`, and their parts. */
+export function pipelineNames(env: string, kind: PipelineKind) {
+  const pipeline = kind.kind === "app" ? `${kind.service}-${env}` : `${kind.kind}-${env}`;
+  const project = `${pipeline}-deploy`;
+  return {
+    pipeline,
+    stack: stackNames.pipeline(pipeline),
+    project,
+    codebuildRole: fitted(`${pipeline}-codebuild`, Limits.iamRoleName),
+    pipelineRole: fitted(`${pipeline}-pipeline`, Limits.iamRoleName),
+    /** S3 bucket_prefix is limited to 37 characters. */
+    artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),
+    buildLogGroup: `/aws/codebuild/${project}`,
   };
 }
 

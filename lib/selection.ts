@@ -6,14 +6,17 @@
  *   ENV=dev SERVICE=user-api LANE=gray    → app-user-api-dev-gray
  *   ENV=dev SERVICE=user-api LAYER=boot   → boot-user-api-dev
  *   ENV=dev SERVICE=user-api              → boot-user-api-dev and the lanes listed in params
- *   ENV=dev [LAYER=state|infra|boot|app]  → that env's stacks (of that layer)
+ *   ENV=dev [LAYER=state|infra|boot|app|pipeline]  → that env's stacks (of that layer)
+ *
+ * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-{service}-{env}`)
+ * come last and only for envs whose infra params have a `pipelines` section.
  *
  * `SERVICE_NAME` (CodeBuild's name for it) is accepted for `SERVICE`.
  */
 import { assertEnv, assertLane, assertService } from "./naming";
 import type { ParamsRepository } from "./params/load";
 
-export const LAYERS = ["state", "infra", "boot", "app"] as const;
+export const LAYERS = ["state", "infra", "boot", "app", "pipeline"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export interface Selection {
@@ -28,7 +31,9 @@ export type StackPlan =
   | { readonly layer: "state"; readonly env: string }
   | { readonly layer: "infra"; readonly env: string }
   | { readonly layer: "boot"; readonly env: string; readonly service: string }
-  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string };
+  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
+  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" }
+  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "app"; readonly service: string };
 
 export class SelectionError extends Error {
   constructor(message: string) {
@@ -103,6 +108,15 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
         for (const lane of params.service(service, env).lanes) {
           plans.push({ layer: "app", env, service, lane: lane.lane });
         }
+      }
+    }
+    if (wants("pipeline") && params.infra(env).pipelines) {
+      if (!sel.service) {
+        plans.push({ layer: "pipeline", env, pipeline: "infra" }, { layer: "pipeline", env, pipeline: "bootstrap" });
+      }
+      for (const service of services) {
+        params.service(service, env);
+        plans.push({ layer: "pipeline", env, pipeline: "app", service });
       }
     }
   }

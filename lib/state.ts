@@ -7,6 +7,7 @@
  *   infra/{env}/terraform.tfstate
  *   boot/{env}/{service}/terraform.tfstate
  *   app/{env}/{service}/{lane}/terraform.tfstate
+ *   pipeline/{env}/{pipeline}/terraform.tfstate   (the CodePipeline stacks, deployed by an admin)
  *
  * Locking per params: `lockfile` (S3 `<key>.tflock`, via `use_lockfile`), `dynamodb` (one item
  * per key in the lock table, `LockID = <bucket>/<key>`), or `both`.
@@ -20,7 +21,8 @@ export const STATE_FILE = "terraform.tfstate";
 export type StateAddress =
   | { readonly layer: "infra"; readonly env: string }
   | { readonly layer: "boot"; readonly env: string; readonly service: string }
-  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string };
+  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
+  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: string };
 
 /** The S3 key of a stack's state. */
 export function stateKey(address: StateAddress): string {
@@ -31,6 +33,8 @@ export function stateKey(address: StateAddress): string {
       return `boot/${address.env}/${address.service}/${STATE_FILE}`;
     case "app":
       return `app/${address.env}/${address.service}/${address.lane}/${STATE_FILE}`;
+    case "pipeline":
+      return `pipeline/${address.env}/${address.pipeline}/${STATE_FILE}`;
   }
 }
 

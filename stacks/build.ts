@@ -6,6 +6,7 @@ import { imageUriFor, planStacks, type Selection } from "../lib/selection";
 import { AppLaneStack } from "./app-lane-stack";
 import { BootStack } from "./boot-stack";
 import { InfraStack } from "./infra-stack";
+import { PipelineStack } from "./pipeline-stack";
 import { StateStack } from "./state-stack";
 
 /** Builds the selected stacks into `app` from params. */
@@ -30,6 +31,12 @@ export function buildStacks(app: Construct, params: ParamsRepository, selection:
           lane,
           image: resolveImage(imageUri, lane.image).image,
         });
+      }
+      case "pipeline": {
+        const pipelines = infra.pipelines;
+        if (!pipelines) throw new Error(`internal: pipeline stack planned for env '${plan.env}' without pipelines params`);
+        const spec = plan.pipeline === "app" ? { kind: "app" as const, service: params.service(plan.service, plan.env) } : { kind: plan.pipeline };
+        return new PipelineStack(app, infra, pipelines, spec);
       }
     }
   });

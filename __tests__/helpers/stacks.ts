@@ -3,6 +3,7 @@ import type { ParamsRepository } from "../../lib/params/load";
 import { AppLaneStack } from "../../stacks/app-lane-stack";
 import { BootStack } from "../../stacks/boot-stack";
 import { InfraStack } from "../../stacks/infra-stack";
+import { PipelineStack } from "../../stacks/pipeline-stack";
 import { StateStack } from "../../stacks/state-stack";
 import { exampleParams, synth, type Synthesized } from "./project";
 
@@ -29,4 +30,12 @@ export function synthLane(lane: string, opts: { service?: string; env?: string; 
       image,
     }),
   );
+}
+
+export function synthPipeline(kind: "infra" | "bootstrap" | "app", opts: { service?: string; env?: string; params?: ParamsRepository } = {}): Synthesized {
+  const { service = "user-api", env = "dev", params = exampleParams() } = opts;
+  const infra = params.infra(env);
+  if (!infra.pipelines) throw new Error(`no pipelines in infra-${env}.json`);
+  const spec = kind === "app" ? { kind, service: params.service(service, env) } : { kind };
+  return synth(new PipelineStack(Testing.app(), infra, infra.pipelines, spec));
 }

@@ -12,6 +12,15 @@ export interface StateConfig {
 
 export type NetworkConfig = InfraParamsFile["network"];
 
+export interface PipelineConfig {
+  readonly connectionArn: string;
+  readonly infraRepo: string;
+  readonly infraBranch: string;
+  readonly buildImage: string;
+  readonly computeType: string;
+  readonly buildTimeoutMinutes: number;
+}
+
 export interface InfraConfig {
   readonly env: string;
   readonly region: string;
@@ -21,6 +30,8 @@ export interface InfraConfig {
   readonly cloudMap: { readonly initCloudMap: boolean; readonly namespace: string };
   readonly containerInsights: "enabled" | "enhanced" | "disabled";
   readonly protectSharedResources: boolean;
+  /** Undefined when the env has no pipelines section. */
+  readonly pipelines?: PipelineConfig;
 }
 
 export interface HttpsListenerConfig {

@@ -81,6 +81,7 @@ export class ParamsRepository {
       cloudMap: { initCloudMap: p.cloudMap.initCloudMap, namespace: p.cloudMap.namespace ?? `${env}.local` },
       containerInsights: p.cluster.containerInsights,
       protectSharedResources: p.protectSharedResources,
+      ...(p.pipelines ? { pipelines: p.pipelines } : {}),
     };
     this.infraCache.set(env, config);
     return config;

@@ -100,6 +100,21 @@ const WrapNetwork = strict({
   publicSubnetIds: z.array(SubnetId).min(2, { error: "at least 2 public subnet ids in different zones (the ALB needs two)" }),
 });
 
+const ConnectionArn = pattern(
+  /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+  "a CodeConnections (CodeStar) connection ARN",
+);
+const RepoId = pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a repository as 'owner/name'");
+
+const PipelineSettings = strict({
+  connectionArn: ConnectionArn.meta({ description: "CodeConnections connection the pipelines read both repositories through." }),
+  infraRepo: RepoId.meta({ description: "This (infra/templates) repository, 'owner/name'." }),
+  infraBranch: z.string().min(1).default("main"),
+  buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]).default("BUILD_GENERAL1_SMALL"),
+  buildTimeoutMinutes: z.int().min(5).max(480).default(60),
+});
+
 export const InfraParamsSchema = strict({
   $schema: SCHEMA_REF,
   region: Region,
@@ -120,6 +135,9 @@ export const InfraParamsSchema = strict({
   }).default({ containerInsights: "enabled" }),
   protectSharedResources: z.boolean().default(true).meta({
     description: "prevent_destroy on VPC, subnets, cluster and namespace (the Terraform counterpart of a Stack Policy).",
+  }),
+  pipelines: PipelineSettings.optional().meta({
+    description: "CodePipeline settings of the env; without them no pipeline stacks are built.",
   }),
 });
 
@@ -230,7 +248,7 @@ const LaneSettings = strict({
 export const ServiceParamsSchema = strict({
   $schema: SCHEMA_REF,
   service: ServiceName,
-  repo: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "the app repository as 'owner/name'"),
+  repo: RepoId.meta({ description: "The app repository as 'owner/name' (read through the env's connection)." }),
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
   image: z.string().min(1).optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),

@@ -1,0 +1,197 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { Construct } from "constructs";
+import type { PolicyDocument } from "../lib/iam-eval";
+import type { pipelineNames } from "../lib/naming";
+import type { PipelineConfig } from "../lib/params/config";
+import type { BuildContext } from "../lib/policies/build-common";
+
+export const BUILDSPEC_PATH = "ci/buildspec.yml";
+export const INFRA_ARTIFACT = "InfraOut";
+export const APP_ARTIFACT = "AppOut";
+
+/** CodePipeline V2 execution modes (REFERENCE.md): lanes need PARALLEL. */
+export type ExecutionMode = "QUEUED" | "PARALLEL" | "SUPERSEDED";
+
+export interface PipelineVariable {
+  readonly name: string;
+  readonly description: string;
+  /** No default: the variable must be given when the run starts. */
+  readonly defaultValue?: string;
+}
+
+export interface DeliveryPipelineProps {
+  readonly names: ReturnType<typeof pipelineNames>;
+  readonly config: PipelineConfig;
+  readonly region: string;
+  readonly executionMode: ExecutionMode;
+  readonly variables: readonly PipelineVariable[];
+  /** The build's environment, passed through the CodeBuild action (values may use #{variables.X}). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The app repository, cloned (CODEBUILD_CLONE_REF) so the build can check out BRANCH. */
+  readonly appSource?: { readonly repo: string; readonly branch: string };
+  /** Builds images: CodeBuild runs Docker (privileged mode). */
+  readonly buildsImages: boolean;
+  /** The CodeBuild role's policy, from the same context the tests evaluate. */
+  readonly buildPolicy: (ctx: BuildContext) => PolicyDocument;
+  readonly pipelinePolicy: (ctx: BuildContext) => PolicyDocument;
+}
+
+function servicePrincipalRole(scope: Construct, id: string, name: { name: string; fullName: string }, service: string): IamRole {
+  return new IamRole(scope, id, {
+    name: name.name,
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    }),
+    tags: { Name: name.fullName },
+  });
+}
+
+/**
+ * One deploy pipeline (seed 000 §二, 001 §2.1): V2 CodePipeline with the dual source
+ * (`InfraSource` → `InfraOut`, this repo; `AppSource` → `AppOut`, the app repo) feeding one
+ * CodeBuild action whose primary input is `InfraOut` (the shared `ci/buildspec.yml`); the
+ * encrypted artifact bucket; and least-privilege roles for CodePipeline and CodeBuild.
+ */
+export class DeliveryPipeline extends Construct {
+  readonly artifactBucket: S3Bucket;
+  readonly buildRole: IamRole;
+  readonly pipelineRole: IamRole;
+  readonly project: CodebuildProject;
+  readonly pipeline: Codepipeline;
+  readonly buildContext: BuildContext;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
+    super(scope, id);
+    const { names, config } = props;
+    const account = new DataAwsCallerIdentity(this, "account");
+    const partition = new DataAwsPartition(this, "partition");
+
+    this.artifactBucket = new S3Bucket(this, "artifacts", { bucketPrefix: names.artifactBucketPrefix, forceDestroy: true });
+    new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
+      bucket: this.artifactBucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "artifacts-public-access", {
+      bucket: this.artifactBucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketLifecycleConfiguration(this, "artifacts-expiry", {
+      bucket: this.artifactBucket.id,
+      rule: [{ id: "expire-artifacts", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 30 }] }],
+    });
+
+    this.buildContext = {
+      partition: partition.partition,
+      region: props.region,
+      account: account.accountId,
+      project: names.project,
+      buildLogGroup: names.buildLogGroup,
+      artifactBucketArn: this.artifactBucket.arn,
+      connectionArn: config.connectionArn,
+    };
+
+    this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com");
+    new IamRolePolicy(this, "build-policy", {
+      role: this.buildRole.name,
+      name: "deploy",
+      policy: JSON.stringify(props.buildPolicy(this.buildContext)),
+    });
+    this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
+    new IamRolePolicy(this, "pipeline-policy", {
+      role: this.pipelineRole.name,
+      name: "pipeline",
+      policy: JSON.stringify(props.pipelinePolicy(this.buildContext)),
+    });
+
+    const logs = new CloudwatchLogGroup(this, "build-logs", { name: names.buildLogGroup, retentionInDays: 30 });
+    this.project = new CodebuildProject(this, "project", {
+      name: names.project,
+      description: `Builds and deploys for pipeline ${names.pipeline}`,
+      serviceRole: this.buildRole.arn,
+      buildTimeout: config.buildTimeoutMinutes,
+      source: { type: "CODEPIPELINE", buildspec: BUILDSPEC_PATH },
+      artifacts: { type: "CODEPIPELINE" },
+      environment: {
+        type: "LINUX_CONTAINER",
+        computeType: config.computeType,
+        image: config.buildImage,
+        imagePullCredentialsType: "CODEBUILD",
+        privilegedMode: props.buildsImages,
+      },
+      logsConfig: { cloudwatchLogs: { groupName: logs.name, status: "ENABLED" } },
+    });
+
+    const sourceAction = (name: string, repo: string, branch: string, output: string, cloneRef: boolean) => ({
+      name,
+      category: "Source",
+      owner: "AWS",
+      provider: "CodeStarSourceConnection",
+      version: "1",
+      outputArtifacts: [output],
+      configuration: {
+        ConnectionArn: config.connectionArn,
+        FullRepositoryId: repo,
+        BranchName: branch,
+        DetectChanges: "false",
+        OutputArtifactFormat: cloneRef ? "CODEBUILD_CLONE_REF" : "CODE_ZIP",
+      },
+    });
+    const sources = [sourceAction("InfraSource", config.infraRepo, config.infraBranch, INFRA_ARTIFACT, false)];
+    if (props.appSource) sources.push(sourceAction("AppSource", props.appSource.repo, props.appSource.branch, APP_ARTIFACT, true));
+
+    const environment = Object.entries(props.environment).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
+    this.pipeline = new Codepipeline(this, "pipeline", {
+      name: names.pipeline,
+      pipelineType: "V2",
+      executionMode: props.executionMode,
+      roleArn: this.pipelineRole.arn,
+      artifactStore: [{ type: "S3", location: this.artifactBucket.bucket }],
+      ...(props.variables.length > 0
+        ? {
+            variable: props.variables.map((v) => ({
+              name: v.name,
+              description: v.description,
+              ...(v.defaultValue !== undefined ? { defaultValue: v.defaultValue } : {}),
+            })),
+          }
+        : {}),
+      stage: [
+        { name: "Source", action: sources },
+        {
+          name: "Deploy",
+          action: [
+            {
+              name: "BuildAndDeploy",
+              category: "Build",
+              owner: "AWS",
+              provider: "CodeBuild",
+              version: "1",
+              namespace: "Build",
+              inputArtifacts: sources.map((s) => s.outputArtifacts[0]!),
+              outputArtifacts: ["BuildOut"],
+              configuration: {
+                ProjectName: this.project.name,
+                PrimarySource: INFRA_ARTIFACT,
+                EnvironmentVariables: JSON.stringify(environment),
+              },
+            },
+          ],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/** Statements every pipeline's CodeBuild role needs: its logs, the artifacts, the connection, who-am-I. */
+import type { Statement } from "../iam-eval";
+import { arns, type AccountContext } from "./arns";
+
+export interface BuildContext extends AccountContext {
+  readonly project: string;
+  readonly buildLogGroup: string;
+  readonly artifactBucketArn: string;
+  readonly connectionArn: string;
+}
+
+export function buildCommonStatements(c: BuildContext): Statement[] {
+  return [
+    {
+      Sid: "BuildLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [arns.logGroup(c, c.buildLogGroup), arns.logGroup(c, `${c.buildLogGroup}:*`)],
+    },
+    {
+      Sid: "PipelineArtifacts",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation"],
+      Resource: [c.artifactBucketArn, `${c.artifactBucketArn}/*`],
+    },
+    {
+      Sid: "SourceConnection",
+      Effect: "Allow",
+      Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+      Resource: [c.connectionArn],
+    },
+    { Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] },
+    {
+      Sid: "ReadOnlyDescribe",
+      Effect: "Allow",
+      Action: [
+        "ec2:Describe*",
+        "elasticloadbalancing:Describe*",
+        "ecs:Describe*",
+        "ecs:List*",
+        "servicediscovery:Get*",
+        "servicediscovery:List*",
+        "logs:DescribeLogGroups",
+        "logs:ListTagsForResource",
+        "iam:GetRole",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListRolePolicies",
+        "ecr:DescribeRepositories",
+        "ecr:GetLifecyclePolicy",
+        "ecr:ListTagsForResource",
+      ],
+      Resource: ["*"],
+    },
+  ];
+}
+
+/** Network changes no pipeline but infra may make. */
+export const NETWORK_WRITE_ACTIONS = [
+  "ec2:CreateVpc",
+  "ec2:DeleteVpc",
+  "ec2:ModifyVpcAttribute",
+  "ec2:CreateSubnet",
+  "ec2:DeleteSubnet",
+  "ec2:ModifySubnetAttribute",
+  "ec2:CreateRoute",
+  "ec2:DeleteRoute",
+  "ec2:ReplaceRoute",
+  "ec2:CreateRouteTable",
+  "ec2:DeleteRouteTable",
+  "ec2:AssociateRouteTable",
+  "ec2:DisassociateRouteTable",
+  "ec2:CreateInternetGateway",
+  "ec2:DeleteInternetGateway",
+  "ec2:AttachInternetGateway",
+  "ec2:DetachInternetGateway",
+  "ec2:CreateNatGateway",
+  "ec2:DeleteNatGateway",
+] as const;
