@@ -1,7 +1,8 @@
 import { BootOutputs, InfraOutputs, LaneOutputs } from "../lib/contract";
 import { DEFAULT_IMAGE } from "../lib/image";
 import { derivedPriority, laneHeaderValues } from "../lib/routing";
-import { TempParams, exampleFile, type Json, type Synthesized } from "./helpers/project";
+import { ParamsRepository, overridesFromEnv } from "../lib/params/load";
+import { PARAMS_DIR, TempParams, exampleFile, type Json, type Synthesized } from "./helpers/project";
 import { synthBoot, synthInfra, synthLane } from "./helpers/stacks";
 
 const IMAGE = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api:sha-abc1234";
@@ -191,5 +192,37 @@ describe("lane outputs", () => {
     expect(out.image!.value).toBe(IMAGE);
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
     expect(out.target_group_arn!.value).toBe(`\${aws_lb_target_group.${tgId}.arn}`);
+  });
+});
+
+describe("state endpoints override (local harness, S3-compatible stores)", () => {
+  const endpoints = { s3: "http://127.0.0.1:4569", dynamodb: "http://127.0.0.1:4570" };
+  const params = new ParamsRepository(PARAMS_DIR, overridesFromEnv({
+    LANES_STATE_S3_ENDPOINT: endpoints.s3,
+    LANES_STATE_DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    LANES_SKIP_AWS_VALIDATION: "1",
+  }));
+  const s = synthLane("gray", { params });
+  const skips = { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true };
+
+  test("the backend and every remote-state reader use the same endpoints, path-style", () => {
+    const backend = ((s.json.terraform as Json).backend as Record<string, Json>).s3!;
+    expect(backend).toMatchObject({ endpoints: endpoints, use_path_style: true, dynamodb_table: "lanes-tf-locks-dev", ...skips });
+    for (const [, c] of s.data("terraform_remote_state")) {
+      expect(c.config).toMatchObject({ endpoints: { s3: endpoints.s3 }, use_path_style: true, ...skips });
+    }
+  });
+
+  test("the provider skips AWS checks only when asked", () => {
+    const provider = ((s.json.provider as Json).aws as Json[])[0]!;
+    expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_region_validation: true });
+    const plain = ((synthLane("gray").json.provider as Json).aws as Json[])[0]!;
+    expect(plain.skip_credentials_validation).toBeUndefined();
+    const plainBackend = ((synthLane("gray").json.terraform as Json).backend as Record<string, Json>).s3!;
+    expect(plainBackend.endpoints).toBeUndefined();
+  });
+
+  test("a DynamoDB endpoint without an S3 one is refused", () => {
+    expect(() => overridesFromEnv({ LANES_STATE_DYNAMODB_ENDPOINT: endpoints.dynamodb })).toThrow(/LANES_STATE_DYNAMODB_ENDPOINT is set without LANES_STATE_S3_ENDPOINT/);
   });
 });

@@ -50,9 +50,23 @@ export function dynamoLockId(state: StateConfig, key: string): string {
   return `${state.bucket}/${key}`;
 }
 
+/** Settings an S3-compatible store (or the local harness) needs: path-style, no AWS account checks. */
+function customEndpoint(state: StateConfig, withLockTable: boolean): Partial<S3BackendConfig> {
+  if (!state.endpoints) return {};
+  const dynamodb = withLockTable ? state.endpoints.dynamodb : undefined;
+  return {
+    endpoints: { s3: state.endpoints.s3, ...(dynamodb ? { dynamodb } : {}) },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: true,
+    skipRegionValidation: true,
+  };
+}
+
 /** Where and how a state object is read: shared by the backend and the remote-state readers. */
 export function s3Location(state: StateConfig, address: StateAddress): S3BackendConfig {
-  return { bucket: state.bucket, key: stateKey(address), region: state.region, encrypt: true };
+  return { bucket: state.bucket, key: stateKey(address), region: state.region, ...customEndpoint(state, false) };
 }
 
 /** Configures `stack` to keep its state at `address`, locked as params say. */
@@ -60,6 +74,8 @@ export function useS3State(stack: TerraformStack, state: StateConfig, address: S
   const withDynamo = state.lock === "dynamodb" || state.lock === "both";
   const backend = new S3Backend(stack, {
     ...s3Location(state, address),
+    ...customEndpoint(state, withDynamo),
+    encrypt: true,
     ...(withDynamo ? { dynamodbTable: state.lockTable } : {}),
   });
   if (state.lock === "lockfile" || state.lock === "both") {
@@ -71,6 +87,5 @@ export function useS3State(stack: TerraformStack, state: StateConfig, address: S
 
 /** Reads another layer's outputs from its state. */
 export function readS3State(scope: Construct, id: string, state: StateConfig, address: StateAddress): DataTerraformRemoteStateS3 {
-  const { encrypt: _encrypt, ...location } = s3Location(state, address);
-  return new DataTerraformRemoteStateS3(scope, id, location);
+  return new DataTerraformRemoteStateS3(scope, id, s3Location(state, address));
 }

@@ -22,7 +22,7 @@ export class AppLaneStack extends LanesStack {
     const { infra, boot, service, lane } = config;
     const names = laneNames(service.service, service.env, lane.lane);
     const shared = serviceNames(service.service, service.env);
-    super(scope, names.stack, { region: infra.region, tags: { env: lane.env, service: lane.service, lane: lane.lane } });
+    super(scope, names.stack, { infra, tags: { env: lane.env, service: lane.service, lane: lane.lane } });
     useS3State(this, infra.state, { layer: "app", env: lane.env, service: lane.service, lane: lane.lane });
     const infraState = new InfraState(this, "infra", infra.state, infra.env);
     const bootState = new BootState(this, "boot", infra.state, service.env, service.service);

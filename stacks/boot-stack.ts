@@ -27,7 +27,7 @@ export class BootStack extends LanesStack {
 
   constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
     const names = serviceNames(boot.service, boot.env);
-    super(scope, names.stack, { region: infra.region, tags: { env: boot.env, service: boot.service, lane: "shared" } });
+    super(scope, names.stack, { infra, tags: { env: boot.env, service: boot.service, lane: "shared" } });
     useS3State(this, infra.state, { layer: "boot", env: boot.env, service: boot.service });
     const infraState = new InfraState(this, "infra", infra.state, infra.env);
     const protect = boot.protectSharedResources;

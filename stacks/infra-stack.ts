@@ -17,7 +17,7 @@ export class InfraStack extends LanesStack {
 
   constructor(scope: Construct, infra: InfraConfig) {
     const names = infraNames(infra.env);
-    super(scope, names.stack, { region: infra.region, tags: { env: infra.env, service: "shared", lane: "shared" } });
+    super(scope, names.stack, { infra, tags: { env: infra.env, service: "shared", lane: "shared" } });
     useS3State(this, infra.state, { layer: "infra", env: infra.env });
 
     this.network = new Network(this, "network", {

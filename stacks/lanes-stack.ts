@@ -2,6 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { OutputSpec } from "../lib/contract";
+import type { InfraConfig } from "../lib/params/config";
 
 export const MANAGED_BY = "lanes";
 
@@ -13,7 +14,8 @@ export interface StackTags {
 }
 
 export interface LanesStackProps {
-  readonly region: string;
+  /** The env: region, and whether the provider skips AWS checks (offline plans). */
+  readonly infra: Pick<InfraConfig, "region" | "skipAwsValidation">;
   readonly tags: StackTags;
 }
 
@@ -24,7 +26,10 @@ export class LanesStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: LanesStackProps) {
     super(scope, name);
     this.provider = new AwsProvider(this, "aws", {
-      region: props.region,
+      region: props.infra.region,
+      ...(props.infra.skipAwsValidation
+        ? { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true", skipRegionValidation: true }
+        : {}),
       defaultTags: [
         {
           tags: {

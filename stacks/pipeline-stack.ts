@@ -29,7 +29,7 @@ export class PipelineStack extends LanesStack {
     const env = infra.env;
     const names = pipelineNames(env, pipelineKind(spec));
     super(scope, names.stack, {
-      region: infra.region,
+      infra,
       tags: { env, service: spec.kind === "app" ? spec.service.service : "shared", lane: "pipeline" },
     });
     useS3State(this, infra.state, { layer: "pipeline", env, pipeline: names.pipeline });

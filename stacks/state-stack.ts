@@ -15,7 +15,7 @@ export class StateStack extends LanesStack {
 
   constructor(scope: Construct, infra: InfraConfig) {
     const name = stateNames(infra.env).stack;
-    super(scope, name, { region: infra.region, tags: { env: infra.env, service: "shared", lane: "shared" } });
+    super(scope, name, { infra, tags: { env: infra.env, service: "shared", lane: "shared" } });
     new LocalBackend(this, { path: `../../../state/${name}.tfstate` });
     this.backend = new StateBackend(this, "state", { state: infra.state });
     new TerraformOutput(this, "bucket", { value: this.backend.bucket.bucket, staticId: true });

@@ -3,11 +3,20 @@ import type { InfraParamsFile } from "./schema";
 
 export type LockMode = "lockfile" | "dynamodb" | "both";
 
+/** Where state lives when it is not AWS itself: an S3-compatible store, or the local harness. */
+export interface StateEndpoints {
+  readonly s3: string;
+  /** The lock table's DynamoDB endpoint (needed with `dynamodb`/`both` locking). */
+  readonly dynamodb?: string;
+}
+
 export interface StateConfig {
   readonly bucket: string;
   readonly region: string;
   readonly lock: LockMode;
   readonly lockTable: string;
+  /** Custom endpoints; undefined means AWS (the production default). */
+  readonly endpoints?: StateEndpoints;
 }
 
 export type NetworkConfig = InfraParamsFile["network"];
@@ -32,6 +41,11 @@ export interface InfraConfig {
   readonly protectSharedResources: boolean;
   /** Undefined when the env has no pipelines section. */
   readonly pipelines?: PipelineConfig;
+  /**
+   * Configure the AWS provider to skip credential, account and region checks (offline plans with
+   * fake credentials, S3-compatible test stacks). Off in production; set by LANES_SKIP_AWS_VALIDATION=1.
+   */
+  readonly skipAwsValidation: boolean;
 }
 
 export interface HttpsListenerConfig {

@@ -14,7 +14,7 @@ import {
   stateNames,
 } from "../naming";
 import { derivedPriority, lanePriority } from "../routing";
-import type { BootConfig, InfraConfig, LaneConfig, ServiceConfig } from "./config";
+import type { BootConfig, InfraConfig, LaneConfig, ServiceConfig, StateEndpoints } from "./config";
 import { ParamsError, parseWith } from "./errors";
 import { BootParamsSchema, InfraParamsSchema, ServiceParamsSchema, type BootParamsFile } from "./schema";
 
@@ -26,12 +26,36 @@ export const paramsFiles = {
   service: (service: string, env: string) => `${service}-${env}.json`,
 } as const;
 
+/** Run-time overrides of params, from the environment (see `overridesFromEnv`). */
+export interface ParamsOverrides {
+  readonly stateEndpoints?: StateEndpoints;
+  readonly skipAwsValidation?: boolean;
+}
+
+/**
+ * LANES_STATE_S3_ENDPOINT / LANES_STATE_DYNAMODB_ENDPOINT point every stack's backend and
+ * remote-state readers at another store (the local harness, an S3-compatible service);
+ * LANES_SKIP_AWS_VALIDATION=1 lets the AWS provider run with fake credentials. Unset: AWS.
+ */
+export function overridesFromEnv(vars: Readonly<Record<string, string | undefined>>): ParamsOverrides {
+  const s3 = vars.LANES_STATE_S3_ENDPOINT?.trim();
+  const dynamodb = vars.LANES_STATE_DYNAMODB_ENDPOINT?.trim();
+  if (dynamodb && !s3) throw new ParamsError("environment", ["LANES_STATE_DYNAMODB_ENDPOINT is set without LANES_STATE_S3_ENDPOINT. Allowed: set both, or only the S3 one."]);
+  return {
+    ...(s3 ? { stateEndpoints: { s3, ...(dynamodb ? { dynamodb } : {}) } } : {}),
+    ...(vars.LANES_SKIP_AWS_VALIDATION === "1" ? { skipAwsValidation: true } : {}),
+  };
+}
+
 export class ParamsRepository {
   private readonly infraCache = new Map<string, InfraConfig>();
   private readonly bootCache = new Map<string, BootParamsFile>();
   private readonly serviceCache = new Map<string, ServiceConfig>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly overrides: ParamsOverrides = {},
+  ) {}
 
   /** Path shown in messages: relative to the working directory when that is shorter. */
   private display(file: string): string {
@@ -67,6 +91,7 @@ export class ParamsRepository {
         `field 'network.availabilityZones' has bad value ${JSON.stringify(p.network.availabilityZones)}. Allowed: zones of region '${p.region}'.`,
       ]);
     }
+    const endpoints = this.overrides.stateEndpoints ?? p.state.endpoints;
     const config: InfraConfig = {
       env,
       region: p.region,
@@ -75,6 +100,7 @@ export class ParamsRepository {
         region: p.region,
         lock: p.state.lock,
         lockTable: p.state.lockTable ?? stateNames(env).defaultLockTable,
+        ...(endpoints ? { endpoints } : {}),
       },
       network: p.network,
       availabilityZones: zones,
@@ -82,6 +108,7 @@ export class ParamsRepository {
       containerInsights: p.cluster.containerInsights,
       protectSharedResources: p.protectSharedResources,
       ...(p.pipelines ? { pipelines: p.pipelines } : {}),
+      skipAwsValidation: this.overrides.skipAwsValidation ?? false,
     };
     this.infraCache.set(env, config);
     return config;

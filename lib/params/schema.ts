@@ -72,10 +72,21 @@ export const LockMode = z.enum(["lockfile", "dynamodb", "both"]).meta({
     "How Terraform locks each state: 'lockfile' (S3 conditional writes, <key>.tflock), 'dynamodb' (lock table), or 'both' (during a migration).",
 });
 
+const Url = pattern(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL such as 'https://s3.example.com'");
+
 const StateSettings = strict({
   bucket: BucketName,
   lock: LockMode.default("both"),
   lockTable: DynamoTableName.optional().meta({ description: "Lock table name; default lanes-tf-locks-{env}." }),
+  endpoints: strict({
+    s3: Url,
+    dynamodb: Url.optional(),
+  })
+    .optional()
+    .meta({
+      description:
+        "S3-compatible store for state (path-style, AWS checks skipped). Default: AWS. LANES_STATE_S3_ENDPOINT / LANES_STATE_DYNAMODB_ENDPOINT override it.",
+    }),
 });
 
 const CreateNetwork = strict({
