@@ -1,20 +1,8 @@
 import { NamingError } from "../lib/naming";
-import { SelectionError, imageUriFor, planStacks, selectionFromEnv } from "../lib/selection";
+import { SelectionError, imageUriFor, planStacks, selectionFromEnv, stackNameOf } from "../lib/selection";
 import { TempParams, exampleFile, exampleParams } from "./helpers/project";
 
-function stackName(p: ReturnType<typeof planStacks>[number]): string {
-  switch (p.layer) {
-    case "app":
-      return `app-${p.service}-${p.env}-${p.lane}`;
-    case "boot":
-      return `boot-${p.service}-${p.env}`;
-    case "pipeline":
-      return `pipeline-${p.pipeline === "app" ? p.service : p.pipeline}-${p.env}`;
-    default:
-      return `${p.layer}-${p.env}`;
-  }
-}
-const names = (plans: ReturnType<typeof planStacks>) => plans.map(stackName);
+const names = (plans: ReturnType<typeof planStacks>) => plans.map(stackNameOf);
 
 describe("stack selection", () => {
   const params = exampleParams();

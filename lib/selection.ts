@@ -13,7 +13,7 @@
  *
  * `SERVICE_NAME` (CodeBuild's name for it) is accepted for `SERVICE`.
  */
-import { assertEnv, assertLane, assertService } from "./naming";
+import { assertEnv, assertLane, assertService, pipelineNames, stackNames } from "./naming";
 import type { ParamsRepository } from "./params/load";
 
 export const LAYERS = ["state", "infra", "boot", "app", "pipeline"] as const;
@@ -34,6 +34,22 @@ export type StackPlan =
   | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
   | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" }
   | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "app"; readonly service: string };
+
+/** The stack name of a planned stack. */
+export function stackNameOf(plan: StackPlan): string {
+  switch (plan.layer) {
+    case "state":
+      return stackNames.state(plan.env);
+    case "infra":
+      return stackNames.infra(plan.env);
+    case "boot":
+      return stackNames.boot(plan.service, plan.env);
+    case "app":
+      return stackNames.app(plan.service, plan.env, plan.lane);
+    case "pipeline":
+      return pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).stack;
+  }
+}
 
 export class SelectionError extends Error {
   constructor(message: string) {

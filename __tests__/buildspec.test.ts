@@ -1,0 +1,330 @@
+/**
+ * ci/buildspec.yml, run for real (helpers/codebuild.ts): the phases' commands run in bash in a
+ * CodeBuild-shaped workspace, with this repository's scripts, a real git clone of a sample app
+ * repository, main.ts and Terraform. Only `aws` and `docker` (and `terraform` in the verify
+ * tests, which need deployed state) are recording stubs.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { requireTerraform } from "../lib/terraform";
+import { APP_MODULE_PATH, CodeBuildWorkspace, RELEASE_BRANCH, loadBuildspec, type BuildResult, type Buildspec, type Call } from "./helpers/codebuild";
+import { ROOT } from "./helpers/project";
+
+const REGISTRY = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com";
+const REPOSITORY_URI = `${REGISTRY}/dev/user-api`;
+const STACK = "app-user-api-dev-gray";
+const APP_VARS = {
+  LAYER: "app",
+  ENV: "dev",
+  SERVICE_NAME: "user-api",
+  LANE: "gray",
+  BRANCH: RELEASE_BRANCH,
+  MODULE_PATH: APP_MODULE_PATH,
+};
+
+function argvOf(calls: readonly Call[], tool: string, ...head: string[]): (readonly string[])[] {
+  return calls.filter((c) => c.tool === tool && head.every((h, i) => c.argv[i] === h)).map((c) => c.argv);
+}
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+let ws: CodeBuildWorkspace;
+let spec: Buildspec;
+
+beforeAll(async () => {
+  // Fails (never skips) without terraform, saying what to install.
+  requireTerraform();
+  spec = loadBuildspec(join(ROOT, "ci", "buildspec.yml"));
+  ws = await CodeBuildWorkspace.create();
+});
+
+afterAll(() => ws?.cleanup());
+
+describe("ci/buildspec.yml", () => {
+  it("is a light buildspec: bash, IMAGE_URI exported, one script call per phase, the deploy parameters as artifact", () => {
+    expect(spec.version).toBe("0.2");
+    expect(spec.shell).toBe("bash");
+    expect(spec.exportedVariables).toEqual(["IMAGE_URI"]);
+    expect(spec.phases).toEqual({
+      install: ["bash ci/install.sh"],
+      pre_build: [". ci/build.sh && prebuild"],
+      build: [". ci/build.sh && build"],
+      post_build: [". ci/build.sh && postbuild && deploy && verify"],
+    });
+    expect(spec.artifactFiles).toEqual(["deploy-params.json"]);
+  });
+});
+
+describe("app pipeline run: LANE=gray BRANCH=release/1.2.3 (LANES_DRY_RUN=1)", () => {
+  let result: BuildResult;
+  let calls: Call[];
+  let release: string;
+  let imageUri: string;
+
+  beforeAll(async () => {
+    release = await ws.commitOf(RELEASE_BRANCH);
+    imageUri = `${REPOSITORY_URI}:sha-${release.slice(0, 7)}`;
+    result = await ws.run(spec, { ...APP_VARS, LANES_DRY_RUN: "1" });
+    calls = ws.calls();
+  });
+
+  it("runs pre_build, build and post_build to success", () => {
+    expect({ phases: result.phases, output: result.succeeded ? "" : result.output }).toEqual({
+      phases: [
+        { phase: "pre_build", status: "SUCCEEDED", exitCode: 0 },
+        { phase: "build", status: "SUCCEEDED", exitCode: 0 },
+        { phase: "post_build", status: "SUCCEEDED", exitCode: 0 },
+      ],
+      output: "",
+    });
+  });
+
+  it("builds the BRANCH commit, not the commit the source action cloned", async () => {
+    const main = await ws.commitOf("main");
+    expect(release).not.toBe(main);
+    expect(await ws.appHead()).toBe(release);
+    expect(result.env.COMMIT).toBe(release);
+  });
+
+  it("logs docker in to the env's ECR registry with the token from aws ecr get-login-password", () => {
+    const password = argvOf(calls, "aws", "ecr", "get-login-password");
+    expect(password).toHaveLength(1);
+    expect(flag(password[0]!, "--region")).toBe("ap-southeast-2");
+    const logins = calls.filter((c) => c.tool === "docker" && c.argv[0] === "login");
+    expect(logins).toEqual([
+      expect.objectContaining({ argv: ["login", "--username", "AWS", "--password-stdin", REGISTRY], stdin: "stub-ecr-token\n" }),
+    ]);
+    // The account comes from STS, before the login.
+    const order = calls.map((c) => `${c.tool} ${c.argv.slice(0, 2).join(" ")}`);
+    expect(order.indexOf("aws sts get-caller-identity")).toBeLessThan(order.indexOf("docker login --username"));
+  });
+
+  it("builds in the module path and pushes <account>.dkr.ecr.<region>.amazonaws.com/dev/user-api:sha-<release commit>", () => {
+    const builds = argvOf(calls, "docker", "build");
+    expect(builds).toHaveLength(1);
+    expect(flag(builds[0]!, "--tag")).toBe(imageUri);
+    expect(builds[0]![builds[0]!.length - 1]).toBe(join(ws.app, APP_MODULE_PATH));
+    expect(builds[0]).toContain(`org.opencontainers.image.revision=${release}`);
+    expect(argvOf(calls, "docker", "push")).toEqual([["push", imageUri]]);
+    const order = calls.map((c) => `${c.tool} ${c.argv[0]}`);
+    expect(order.indexOf("docker login")).toBeLessThan(order.indexOf("docker build"));
+    expect(order.indexOf("docker build")).toBeLessThan(order.indexOf("docker push"));
+  });
+
+  it("exports IMAGE_URI for the pipeline (env.exported-variables)", () => {
+    expect(result.exported).toEqual({ IMAGE_URI: imageUri });
+  });
+
+  it("writes the deploy parameters file, the build's artifact", () => {
+    for (const file of spec.artifactFiles) expect(existsSync(join(ws.src, file))).toBe(true);
+    expect(JSON.parse(readFileSync(join(ws.src, "deploy-params.json"), "utf8"))).toEqual({
+      service: "user-api",
+      env: "dev",
+      lane: "gray",
+      layer: "app",
+      branch: RELEASE_BRANCH,
+      commit: release,
+      imageUri,
+      stack: STACK,
+    });
+  });
+
+  it("deploy synthesizes only app-user-api-dev-gray, with the pushed image, and terraform validates it", () => {
+    const outdir = result.env.LANES_SYNTH_DIR!;
+    expect(outdir.startsWith(ws.tmp)).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+    expect(Object.keys(manifest.stacks)).toEqual([STACK]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([STACK]);
+    const stack = JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8")) as {
+      resource: { aws_ecs_task_definition: Record<string, { container_definitions: string }> };
+    };
+    const taskDefinitions = Object.values(stack.resource.aws_ecs_task_definition);
+    expect(taskDefinitions).toHaveLength(1);
+    const containers = JSON.parse(taskDefinitions[0]!.container_definitions) as { image: string }[];
+    expect(containers.map((c) => c.image)).toEqual([imageUri]);
+    expect(result.output).toContain("Success! The configuration is valid.");
+    expect(existsSync(join(outdir, "stacks", STACK, ".terraform"))).toBe(true);
+  });
+
+  it("prints the deploy command it would have run, and skips verify", () => {
+    expect(result.output).toContain(`npx cdktf deploy ${STACK} --auto-approve`);
+    expect(result.output).toContain(`IMAGE_URI=${imageUri}`);
+    expect(result.output).toContain("verify skipped: dry run");
+    expect(argvOf(calls, "aws", "elbv2")).toEqual([]);
+  });
+});
+
+describe("bad inputs stop the build in pre_build, before anything talks to AWS or Docker", () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["missing LANE", { LANE: "" }, "LANE is empty"],
+    ["missing SERVICE_NAME", { SERVICE_NAME: "" }, "SERVICE_NAME is empty"],
+    ["LANE=Gray_1", { LANE: "Gray_1" }, "LANE='Gray_1' is not a valid lane"],
+  ];
+
+  it.each(cases)("%s", async (_name, override, message) => {
+    const result = await ws.run(spec, { ...APP_VARS, ...override, LANES_DRY_RUN: "1" });
+    expect(result.phases).toEqual([{ phase: "pre_build", status: "FAILED", exitCode: 2 }]);
+    expect(result.output).toContain(message);
+    expect(result.output).toContain("nothing was built, pushed or deployed");
+    expect(ws.calls()).toEqual([]);
+    expect(result.exported).toEqual({});
+  });
+});
+
+describe("other runs", () => {
+  it("LAYER=infra: pre_build and build do no Docker or ECR work", async () => {
+    const result = await ws.run(spec, { LAYER: "infra", ENV: "dev" }, { phases: ["pre_build", "build"] });
+    expect(result.succeeded).toBe(true);
+    expect(result.env.STACK).toBe("infra-dev");
+    expect(ws.calls()).toEqual([]);
+    expect(result.output).toContain("LAYER=infra: no image to build");
+  });
+
+  it("a commit already in ECR (immutable tags) is not built or pushed again", async () => {
+    const release = await ws.commitOf(RELEASE_BRANCH);
+    const result = await ws.run(spec, { ...APP_VARS, STUB_ECR_IMAGE_EXISTS: "1" }, { phases: ["pre_build", "build"] });
+    expect(result.succeeded).toBe(true);
+    const calls = ws.calls();
+    expect(argvOf(calls, "aws", "ecr", "batch-get-image")).toHaveLength(1);
+    expect(argvOf(calls, "docker", "build")).toEqual([]);
+    expect(argvOf(calls, "docker", "push")).toEqual([]);
+    expect(result.exported).toEqual({ IMAGE_URI: `${REPOSITORY_URI}:sha-${release.slice(0, 7)}` });
+  });
+
+  it("deploy refuses a synth that holds other stacks than the one selected", async () => {
+    const outdir = join(ws.tmp, "two-stacks");
+    mkdirSync(outdir, { recursive: true });
+    writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: { [STACK]: {}, "app-user-api-dev-default": {} } }));
+    const { code, output } = await ws.bash(`. ci/build.sh && _ci_inputs synthesized ${outdir} ${STACK}`, {});
+    expect(code).toBe(2);
+    expect(output).toContain(`expected exactly [${STACK}]: refusing to deploy`);
+  });
+});
+
+describe("verify (deployed lane; terraform output, ELB and the ALB are local stand-ins)", () => {
+  let server: Server;
+  let seen: { url: string; headers: IncomingHttpHeaders }[];
+  let port: number;
+  let answers: number[];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ url: req.url ?? "", headers: req.headers });
+      res.statusCode = answers.shift() ?? 200;
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  beforeEach(() => {
+    seen = [];
+    answers = [];
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const outputs = () =>
+    JSON.stringify({
+      target_group_arn: { sensitive: false, type: "string", value: "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-gray-tg/abc" },
+      alb_dns_name: { sensitive: false, type: "string", value: `127.0.0.1:${port}` },
+    });
+
+  const verify = (vars: Record<string, string>) =>
+    ws.bash(". ci/build.sh && check_inputs && verify", {
+      ...APP_VARS,
+      LANES_SYNTH_DIR: join(ws.tmp, "deployed"),
+      STUB_TERRAFORM_OUTPUTS: outputs(),
+      VERIFY_INTERVAL: "0",
+      HEALTHZ_INTERVAL: "0",
+      ...vars,
+    }, { stubTerraform: true });
+
+  it("waits for a healthy target, then calls /healthz through the ALB with the lane's tracestate", async () => {
+    answers = [503];
+    const { code, output } = await verify({ STUB_TARGET_HEALTH: "initial,unhealthy,healthy" });
+    expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    const health = argvOf(ws.calls(), "aws", "elbv2", "describe-target-health");
+    expect(health).toHaveLength(3);
+    expect(flag(health[0]!, "--target-group-arn")).toContain("targetgroup/user-api-dev-gray-tg/");
+    expect(flag(health[0]!, "--region")).toBe("ap-southeast-2");
+    expect(seen.map((s) => [s.url, s.headers.tracestate])).toEqual([
+      ["/healthz", "ctx=lane:gray"],
+      ["/healthz", "ctx=lane:gray"],
+    ]);
+  });
+
+  it("fails with a timeout message when no target becomes healthy, without calling the ALB", async () => {
+    const { code, output } = await verify({ STUB_TARGET_HEALTH: "unhealthy", VERIFY_ATTEMPTS: "3" });
+    expect(code).not.toBe(0);
+    expect(output).toContain("timed out: no healthy target");
+    expect(argvOf(ws.calls(), "aws", "elbv2", "describe-target-health")).toHaveLength(3);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("ci/install.sh: Terraform pinned by SHA-256", () => {
+  let dir: string;
+  let zip: string;
+  let zipSha: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "lanes-install-"));
+    mkdirSync(join(dir, "zip"));
+    writeFileSync(join(dir, "zip", "terraform"), '#!/bin/sh\necho "Terraform v1.11.4"\necho "on linux_amd64"\n', { mode: 0o755 });
+    zip = join(dir, "terraform_1.11.4_linux_amd64.zip");
+    try {
+      execFileSync("zip", ["-q", "-j", zip, join(dir, "zip", "terraform")]);
+    } catch (err) {
+      throw new Error(`this test needs the 'zip' command to build a sample release zip: ${(err as Error).message}`);
+    }
+    zipSha = createHash("sha256").update(readFileSync(zip)).digest("hex");
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const install = (dest: string, vars: Record<string, string>) =>
+    promisify(execFile)("bash", [join(ROOT, "ci", "install.sh")], {
+      env: { ...process.env, SKIP_NPM_CI: "1", TERRAFORM_URL: `file://${zip}`, TERRAFORM_INSTALL_DIR: dest, ...vars },
+    }).then(
+      ({ stderr }) => ({ code: 0, stderr }),
+      (err: { code?: number; stderr?: string }) => ({ code: err.code ?? 1, stderr: err.stderr ?? "" }),
+    );
+
+  it("refuses a zip that does not match the pinned hash, naming both hashes, and installs nothing", async () => {
+    const pinned = /1\.11\.4\) echo ([0-9a-f]{64})/.exec(readFileSync(join(ROOT, "ci", "install.sh"), "utf8"))?.[1];
+    expect(pinned).toBe("1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc");
+    const dest = join(dir, "dest-pinned");
+    const { code, stderr } = await install(dest, {});
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`SHA-256 mismatch for file://${zip}: expected ${pinned}, actual ${zipSha}`);
+    expect(stderr).toContain("nothing was installed");
+    expect(existsSync(dest) ? readdirSync(dest) : []).toEqual([]);
+  });
+
+  it("refuses a zip that does not match TERRAFORM_SHA256 too", async () => {
+    const dest = join(dir, "dest-override");
+    const wrong = "0".repeat(64);
+    const { code, stderr } = await install(dest, { TERRAFORM_SHA256: wrong });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`expected ${wrong}, actual ${zipSha}`);
+    expect(existsSync(dest) ? readdirSync(dest) : []).toEqual([]);
+  });
+
+  it("installs a zip whose hash matches", async () => {
+    const dest = join(dir, "dest-ok");
+    const { code, stderr } = await install(dest, { TERRAFORM_SHA256: zipSha });
+    expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
+    expect(readdirSync(dest)).toEqual(["terraform"]);
+    expect(execFileSync(join(dest, "terraform"), ["version"], { encoding: "utf8" })).toContain("Terraform v1.11.4");
+  });
+});
