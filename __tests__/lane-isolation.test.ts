@@ -1,0 +1,188 @@
+/**
+ * Lane isolation, for real: the synthesized stacks planned by Terraform with the real AWS
+ * provider (fake credentials, skip flags, no AWS calls) against real S3 state (s3rver) and the
+ * DynamoDB lock protocol (dynalite), both on 127.0.0.1. Lower layers' states are published with
+ * the exact outputs of their synthesized stacks.
+ */
+import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { fakeOutputs, publishState } from "../lib/harness/fake-state";
+import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import type { RecordedRequest } from "../lib/harness/recording-proxy";
+import { dynamoLockId, stateKey } from "../lib/state";
+import { lanesCli, runAsync, type Ran } from "./helpers/harness";
+import { TempParams, exampleFile } from "./helpers/project";
+import { stackJson, synthMain, terraformOrFail } from "./helpers/terraform";
+
+const LANES = ["gray", "blue", "green", "canary", "exp"] as const;
+const REGION = "ap-southeast-2";
+
+describe("lane isolation against real S3 state and DynamoDB locks", () => {
+  let params: TempParams;
+  let harness: LocalState;
+  let outdir: string;
+  const tmpDirs: string[] = [];
+  let env: Record<string, string>;
+  let tfEnv: Record<string, string>;
+
+  const stackDir = (stack: string) => join(outdir, "stacks", stack);
+  const bucket = () => harness.state.bucket;
+  const INFRA_KEY = stateKey({ layer: "infra", env: "dev" });
+  const BOOT_KEY = stateKey({ layer: "boot", env: "dev", service: "user-api" });
+  /** Each test states which lower layers exist: published from their synthesized outputs, or absent. */
+  const lowerLayers = async (layers: { infra: boolean; boot: boolean }) => {
+    for (const [present, stack, key] of [
+      [layers.infra, "infra-dev", INFRA_KEY],
+      [layers.boot, "boot-user-api-dev", BOOT_KEY],
+    ] as const) {
+      if (present) await publishState(harness.s3, bucket(), key, fakeOutputs(stackJson(outdir, stack), REGION));
+      else await harness.s3.send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    }
+  };
+  const terraform = (stack: string, args: string[], appId = stack) =>
+    runAsync("terraform", args, { cwd: stackDir(stack), env: { ...tfEnv, AWS_SDK_UA_APP_ID: appId } });
+  const plan = async (stack: string, appId = stack): Promise<Ran> => {
+    const init = await terraform(stack, ["init", "-input=false", "-no-color"], appId);
+    if (init.code !== 0) return init;
+    return terraform(stack, ["plan", "-input=false", "-no-color", "-lock-timeout=0s"], appId);
+  };
+  const cli = (args: string[]) => lanesCli(args, { ...env, LANES_PARAMS_DIR: params.dir });
+
+  beforeAll(async () => {
+    tfEnv = terraformOrFail();
+    params = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => {
+        j.lanes = { default: {}, gray: { rulePriority: 100 }, blue: {}, green: {}, canary: {}, exp: {} };
+      }),
+    });
+    harness = await startLocalState(params.repo().infra("dev").state);
+    env = { ...process.env, ...harness.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as Record<string, string>;
+    tfEnv = { ...tfEnv, ...harness.env };
+    ({ outdir } = synthMain({ ...harness.env, ENV: "dev" }, params.dir));
+    tmpDirs.push(outdir);
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    params?.cleanup();
+    tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  test("a lane whose lower layers are missing stops before Terraform, naming the layer and the command that creates it", async () => {
+    await lowerLayers({ infra: false, boot: false });
+    const ran = await cli(["check", "--env", "dev", "--service", "user-api", "--lane", "gray"]);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain(
+      "app-user-api-dev-gray reads the outputs of infra-dev, which has not been deployed: there is no state at s3://lanes-example-tfstate-dev/infra/dev/terraform.tfstate. Create it first: npm run cdktf -- deploy infra-dev",
+    );
+    expect(ran.stderr).not.toContain("Unable to find remote state");
+  });
+
+  test("boot-user-api-dev plans, reading infra-dev's outputs from S3 state", async () => {
+    const outputs = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
+    await lowerLayers({ infra: true, boot: false });
+    const ran = await plan("boot-user-api-dev");
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    // The ALB is placed in the public subnets read from infra's state.
+    for (const subnet of outputs.public_subnet_ids as string[]) expect(ran.stdout).toContain(`"${subnet}"`);
+    expect(ran.stdout).toContain(`vpc_id                 = "${outputs.vpc_id as string}"`);
+  });
+
+  test("with infra but no boot, the lane is stopped naming boot-user-api-dev and how to create it", async () => {
+    await lowerLayers({ infra: true, boot: false });
+    const ran = await cli(["check", "--env", "dev", "--service", "user-api", "--lane", "gray"]);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain("app-user-api-dev-gray reads the outputs of boot-user-api-dev, which has not been deployed");
+    expect(ran.stderr).toContain("aws codepipeline start-pipeline-execution --name bootstrap-dev --variables name=SERVICE,value=user-api");
+  });
+
+  test("app-user-api-dev-gray plans with cdktf diff, reading infra and boot, and adds the lane's four resources", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    const diffDir = join(outdir, "..", `${outdir.split("/").pop()!}-diff`);
+    tmpDirs.push(diffDir);
+    const ran = await cli(["plan", "--env", "dev", "--service", "user-api", "--lane", "gray", "--output", diffDir]);
+    const text = `${ran.stdout}\n${ran.stderr}`;
+    expect([ran.code, ran.code === 0 ? "" : text]).toEqual([0, ""]);
+    const created = [...text.matchAll(/\+ resource "([a-z0-9_]+)" "/g)].map((m) => m[1]).sort();
+    expect(created).toEqual(["aws_ecs_service", "aws_ecs_task_definition", "aws_lb_listener_rule", "aws_lb_target_group"]);
+    expect(text).toContain("Plan: 4 to add, 0 to change, 0 to destroy");
+    expect(text).toContain('"*,ctx=lane:gray,*"');
+    // Values read from the lower layers' state: infra's cluster, boot's ALB.
+    const infra = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
+    const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
+    expect(text).toContain(`cluster                            = "${infra.cluster_arn as string}"`);
+    expect(text).toContain(`alb_dns_name        = "${boot.alb_dns_name as string}"`);
+  });
+
+  test("a locked lane fails fast saying who holds it, while another lane plans at the same time", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    const key = stateKey({ layer: "app", env: "dev", service: "user-api", lane: "gray" });
+    const lockId = dynamoLockId(harness.state, key);
+    const info = {
+      ID: "7a1d0b1e-4c8f-4f55-9a39-1f0d3c2b6e77",
+      Operation: "OperationTypeApply",
+      Info: "",
+      Who: "codebuild@user-api-dev-deploy",
+      Version: "1.11.4",
+      Created: "2026-11-22T00:40:00.000000000Z",
+      Path: lockId,
+    };
+    // Exactly the item Terraform's S3 backend writes in the lock table.
+    await harness.dynamodb.send(
+      new PutItemCommand({
+        TableName: harness.state.lockTable,
+        Item: { LockID: { S: lockId }, Info: { S: JSON.stringify(info) } },
+        ConditionExpression: "attribute_not_exists(LockID)",
+      }),
+    );
+    try {
+      const [viaCli, viaTerraform, blue] = await Promise.all([
+        cli(["plan", "--env", "dev", "--service", "user-api", "--lane", "gray"]),
+        plan("app-user-api-dev-gray", "lane-gray"),
+        plan("app-user-api-dev-blue", "lane-blue"),
+      ]);
+      expect(viaCli.code).toBe(4);
+      expect(viaCli.stderr).toContain(
+        "app-user-api-dev-gray is locked: lane 'gray' of user-api in dev is being changed by codebuild@user-api-dev-deploy (OperationTypeApply, since 2026-11-22T00:40:00.000000000Z, lock ID 7a1d0b1e-4c8f-4f55-9a39-1f0d3c2b6e77)",
+      );
+      // Terraform itself honours the item: its own lock attempt is refused at once.
+      expect(viaTerraform.code).not.toBe(0);
+      expect(viaTerraform.stderr).toContain("Error acquiring the state lock");
+      expect(viaTerraform.stderr).toContain("codebuild@user-api-dev-deploy");
+      expect(blue.stderr).toBe("");
+      expect(blue.code).toBe(0);
+      expect(blue.stdout).toContain("Plan: 4 to add");
+    } finally {
+      await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: lockId } } }));
+    }
+  });
+
+  test("five lanes plan concurrently, each touching only its own state key and lock", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    harness.requests.length = 0;
+    const results = await Promise.all(LANES.map((lane) => plan(`app-user-api-dev-${lane}`, `lane-${lane}`)));
+    results.forEach((r, i) => expect([LANES[i], r.code, r.stderr]).toEqual([LANES[i], 0, ""]));
+
+    const lower = [INFRA_KEY, BOOT_KEY];
+    for (const lane of LANES) {
+      const own = stateKey({ layer: "app", env: "dev", service: "user-api", lane });
+      const mine = harness.requests.filter((r: RecordedRequest) => r.appId === `lane-${lane}`);
+      expect(mine.length).toBeGreaterThan(0);
+      const s3Keys = new Set(mine.filter((r) => r.service === "s3" && r.key !== "").map((r) => r.key));
+      const writes = mine.filter((r) => r.service === "s3" && (r.operation === "PUT" || r.operation === "DELETE")).map((r) => r.key);
+      const lockItems = new Set(mine.filter((r) => r.service === "dynamodb").map((r) => r.key));
+      expect([lane, [...s3Keys].sort()]).toEqual([lane, [...lower, own, `${own}.tflock`].filter((k) => s3Keys.has(k)).sort()]);
+      expect([lane, writes.every((k) => k.startsWith(own))]).toEqual([lane, true]);
+      // The lock item and Terraform's state digest item (`<LockID>-md5`), both of this lane's key.
+      expect([lane, [...lockItems].sort()]).toEqual([lane, [dynamoLockId(harness.state, own), `${dynamoLockId(harness.state, own)}-md5`].filter((k) => lockItems.has(k)).sort()]);
+      expect(lockItems.has(dynamoLockId(harness.state, own))).toBe(true);
+      expect(mine.some((r) => r.service === "dynamodb" && r.operation === "PutItem")).toBe(true);
+      expect(s3Keys.has(lower[0]!) && s3Keys.has(lower[1]!)).toBe(true);
+    }
+  });
+});
+

@@ -1,0 +1,148 @@
+/**
+ * Checks before a plan or deploy touches Terraform: the lower layers a stack reads exist
+ * (instead of Terraform's raw "Unable to find remote state"), and the stack's own state is not
+ * locked by another run (who holds it, since when, how to release it). Reads only: HeadObject
+ * and GetObject in the state bucket, GetItem in the lock table.
+ */
+import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { pipelineNames, stackNames } from "./naming";
+import type { StateConfig } from "./params/config";
+import { stackNameOf, type StackPlan } from "./selection";
+import { dynamoLockId, stateKey, type StateAddress } from "./state";
+
+export class PreflightError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "lower-layer-missing" | "locked",
+  ) {
+    super(message);
+    this.name = "PreflightError";
+  }
+}
+
+/** Terraform's lock info, as it writes it to the lock table item (`Info`) and the `.tflock` object. */
+export interface LockInfo {
+  readonly ID: string;
+  readonly Operation: string;
+  readonly Who: string;
+  readonly Version: string;
+  readonly Created: string;
+  readonly Path: string;
+  readonly Info?: string;
+}
+
+export interface StateClients {
+  readonly s3: S3Client;
+  readonly dynamodb?: DynamoDBClient;
+}
+
+/** The state address of a planned stack (the state bootstrap keeps its state locally). */
+export function stateAddressOf(plan: StackPlan): StateAddress | undefined {
+  switch (plan.layer) {
+    case "infra":
+      return { layer: "infra", env: plan.env };
+    case "boot":
+      return { layer: "boot", env: plan.env, service: plan.service };
+    case "app":
+      return { layer: "app", env: plan.env, service: plan.service, lane: plan.lane };
+    case "pipeline":
+      return { layer: "pipeline", env: plan.env, pipeline: pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).pipeline };
+    case "state":
+      return undefined;
+  }
+}
+
+interface LowerLayer {
+  readonly stack: string;
+  readonly address: StateAddress;
+  readonly howToCreate: string;
+}
+
+export function lowerLayers(plan: StackPlan): LowerLayer[] {
+  const infra: LowerLayer = {
+    stack: stackNames.infra(plan.env),
+    address: { layer: "infra", env: plan.env },
+    howToCreate: `npm run cdktf -- deploy ${stackNames.infra(plan.env)} (or run the infra-${plan.env} pipeline)`,
+  };
+  if (plan.layer === "boot") return [infra];
+  if (plan.layer !== "app") return [];
+  const boot = stackNames.boot(plan.service, plan.env);
+  return [
+    infra,
+    {
+      stack: boot,
+      address: { layer: "boot", env: plan.env, service: plan.service },
+      howToCreate: `npm run cdktf -- deploy ${boot} (or: aws codepipeline start-pipeline-execution --name bootstrap-${plan.env} --variables name=SERVICE,value=${plan.service})`,
+    },
+  ];
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
+}
+
+/** Fails with the missing layer and the command that creates it. */
+export async function checkLowerLayers(clients: StateClients, state: StateConfig, plan: StackPlan): Promise<void> {
+  const stack = stackNameOf(plan);
+  for (const lower of lowerLayers(plan)) {
+    const key = stateKey(lower.address);
+    try {
+      await clients.s3.send(new HeadObjectCommand({ Bucket: state.bucket, Key: key }));
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      throw new PreflightError(
+        `${stack} reads the outputs of ${lower.stack}, which has not been deployed: there is no state at s3://${state.bucket}/${key}. Create it first: ${lower.howToCreate}`,
+        "lower-layer-missing",
+      );
+    }
+  }
+}
+
+/** The lock on a state key, if any: from the lock table item, else the `.tflock` object. */
+export async function readLock(clients: StateClients, state: StateConfig, key: string): Promise<LockInfo | undefined> {
+  if (clients.dynamodb && (state.lock === "dynamodb" || state.lock === "both")) {
+    const out = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: state.lockTable, Key: { LockID: { S: dynamoLockId(state, key) } }, ConsistentRead: true }),
+    );
+    const info = out.Item?.Info?.S;
+    if (info) return JSON.parse(info) as LockInfo;
+  }
+  if (state.lock === "lockfile" || state.lock === "both") {
+    try {
+      const out = await clients.s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: `${key}.tflock` }));
+      const body = await out.Body?.transformToString();
+      if (body) return JSON.parse(body) as LockInfo;
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+    }
+  }
+  return undefined;
+}
+
+function subject(address: StateAddress): string {
+  switch (address.layer) {
+    case "app":
+      return `lane '${address.lane}' of ${address.service} in ${address.env}`;
+    case "boot":
+      return `the access layer of ${address.service} in ${address.env}`;
+    case "infra":
+      return `env ${address.env}`;
+    case "pipeline":
+      return `pipeline ${address.pipeline}`;
+  }
+}
+
+/** Fails fast when the stack's own state is locked, saying by whom and how to release it. */
+export async function checkNotLocked(clients: StateClients, state: StateConfig, plan: StackPlan): Promise<void> {
+  const stack = stackNameOf(plan);
+  const address = stateAddressOf(plan);
+  if (!address) return;
+  const lock = await readLock(clients, state, stateKey(address));
+  if (!lock) return;
+  throw new PreflightError(
+    `${stack} is locked: ${subject(address)} is being changed by ${lock.Who} (${lock.Operation}, since ${lock.Created}, lock ID ${lock.ID}). Only this stack waits; other lanes are not affected. Retry when that run ends; if it died, release the lock with: terraform force-unlock ${lock.ID} (in cdktf.out/stacks/${stack}).`,
+    "locked",
+  );
+}
