@@ -259,6 +259,17 @@ deploy() {
     printf '  (cd %q && env %s node --import tsx scripts/with-terraform.ts %s)\n' "$_CI_ROOT" "${shown_selector% }" "${shown_command% }" >&2
     return 0
   fi
+  # Lower layers present, own state not locked: fail fast with the fix instead of Terraform's raw errors.
+  local -a target=(--env "$ENV")
+  case "$LAYER" in
+    app) target+=(--service "$SERVICE_NAME" --lane "$LANE") ;;
+    boot) target+=(--service "$SERVICE_NAME" --layer boot) ;;
+    infra) target+=(--layer infra) ;;
+  esac
+  if ! (cd "$_CI_ROOT" && node --import tsx lib/cli/lanes.ts check "${target[@]}"); then
+    _ci_die "preflight of $STACK failed (see above): nothing was deployed"
+    return 1
+  fi
   _ci_note "deploying $STACK"
   if ! (cd "$_CI_ROOT" && env "${selector[@]}" node --import tsx scripts/with-terraform.ts "${command[@]}"); then
     _ci_die "cdktf deploy $STACK failed"

@@ -1,9 +1,10 @@
 /** Runs main.ts and Terraform the way a user does, for the validate/plan tests. */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { stackJson, synthEnv } from "../../lib/harness/run";
 import { requireTerraform, terraformEnv } from "../../lib/terraform";
 import { ROOT } from "./project";
 
@@ -18,18 +19,13 @@ export function terraformOrFail(): Record<string, string> {
 /** Synthesizes main.ts with selector variables into a fresh directory; returns it and the stack names. */
 export function synthMain(vars: Record<string, string> = {}, paramsDir?: string): { outdir: string; stacks: string[] } {
   const outdir = mkdtempSync(join(tmpdir(), "lanes-synth-"));
-  const env: Record<string, string | undefined> = { ...process.env, CDKTF_OUTDIR: outdir, ...vars };
-  for (const v of ["ENV", "SERVICE", "SERVICE_NAME", "LANE", "LAYER", "IMAGE_URI"]) if (!(v in vars)) delete env[v];
-  if (paramsDir) env.LANES_PARAMS_DIR = paramsDir;
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env: synthEnv(vars, outdir, paramsDir), stdio: ["ignore", "pipe", "pipe"] });
   const stacksDir = join(outdir, "stacks");
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [];
   return { outdir, stacks };
 }
 
-export function stackJson(outdir: string, stack: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
-}
+export { stackJson };
 
 export interface TerraformResult {
   readonly ok: boolean;
