@@ -226,3 +226,108 @@ describe("state endpoints override (local harness, S3-compatible stores)", () =>
     expect(() => overridesFromEnv({ LANES_STATE_DYNAMODB_ENDPOINT: endpoints.dynamodb })).toThrow(/LANES_STATE_DYNAMODB_ENDPOINT is set without LANES_STATE_S3_ENDPOINT/);
   });
 });
+
+describe("lane alarms (seed 000 §六)", () => {
+  const s = synthLane("gray");
+  const alarms = Object.fromEntries(s.resources("aws_cloudwatch_metric_alarm").map(([, c]) => [c.alarm_name as string, c]));
+  const remote = remoteStates(s);
+  const bootOutput = (name: string) => `\${data.terraform_remote_state.${remote.boot!.id}.outputs.${name}}`;
+  const [tgId] = s.resources("aws_lb_target_group")[0]!;
+
+  test("three alarms, all notifying the service's topic from boot", () => {
+    expect(Object.keys(alarms).sort()).toEqual(["user-api-dev-gray-5xx-rate", "user-api-dev-gray-healthy-hosts", "user-api-dev-gray-running-below-desired"]);
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.alarm_actions).toEqual([bootOutput("alarm_topic_arn")]);
+      expect(alarm.ok_actions).toEqual([bootOutput("alarm_topic_arn")]);
+    }
+  });
+
+  test("5xx rate: metric math over the lane target group's 5xx and request counts, above 1% over 5 minutes", () => {
+    const alarm = alarms["user-api-dev-gray-5xx-rate"]!;
+    expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 1, evaluation_periods: 1, treat_missing_data: "notBreaching" });
+    const queries = alarm.metric_query as Json[];
+    expect(queries.find((q) => q.id === "rate")).toMatchObject({ expression: "IF(m2>0, 100*FILL(m1,0)/m2, 0)", return_data: true });
+    const dims = { LoadBalancer: bootOutput("alb_arn_suffix"), TargetGroup: `\${aws_lb_target_group.${tgId}.arn_suffix}` };
+    expect(queries.find((q) => q.id === "m1")!.metric).toEqual({ namespace: "AWS/ApplicationELB", metric_name: "HTTPCode_Target_5XX_Count", dimensions: dims, period: 300, stat: "Sum" });
+    expect(queries.find((q) => q.id === "m2")!.metric).toEqual({ namespace: "AWS/ApplicationELB", metric_name: "RequestCount", dimensions: dims, period: 300, stat: "Sum" });
+  });
+
+  test("running below desired for 3 consecutive minutes, from Container Insights", () => {
+    const alarm = alarms["user-api-dev-gray-running-below-desired"]!;
+    expect(alarm).toMatchObject({ evaluation_periods: 3, datapoints_to_alarm: 3, threshold: 0, comparison_operator: "GreaterThanThreshold" });
+    const queries = alarm.metric_query as Json[];
+    const dims = { ClusterName: `\${data.terraform_remote_state.${remote.infra!.id}.outputs.cluster_name}`, ServiceName: "user-api-dev-gray" };
+    expect(queries.map((q) => (q.metric as Json | undefined)?.metric_name ?? q.expression)).toEqual(["RunningTaskCount", "DesiredTaskCount", "desired - running"]);
+    for (const q of queries.filter((q) => q.metric)) expect((q.metric as Json).dimensions).toEqual(dims);
+  });
+
+  test("healthy hosts below 1", () => {
+    expect(alarms["user-api-dev-gray-healthy-hosts"]).toMatchObject({ metric_name: "HealthyHostCount", threshold: 1, comparison_operator: "LessThanThreshold" });
+  });
+
+  test("thresholds come from params, lane over laneDefaults", () => {
+    const params = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => {
+        (j.laneDefaults as Json).alarms = { errorRatePercent: 2.5, errorRateMinutes: 10 };
+        (j.lanes as Record<string, Json>).gray!.alarms = { runningBelowDesiredPeriods: 5, minHealthyHosts: 2 };
+      }),
+    });
+    try {
+      const t = Object.fromEntries(synthLane("gray", { params: params.repo() }).resources("aws_cloudwatch_metric_alarm").map(([, c]) => [c.alarm_name as string, c]));
+      expect(t["user-api-dev-gray-5xx-rate"]!.threshold).toBe(2.5);
+      expect(((t["user-api-dev-gray-5xx-rate"]!.metric_query as Json[])[0]!.metric as Json).period).toBe(600);
+      expect(t["user-api-dev-gray-running-below-desired"]!.evaluation_periods).toBe(5);
+      expect(t["user-api-dev-gray-healthy-hosts"]!.threshold).toBe(2);
+    } finally {
+      params.cleanup();
+    }
+  });
+
+  test("the default lane watches boot's default target group", () => {
+    const d = synthLane("default");
+    const rate = d.resources("aws_cloudwatch_metric_alarm").map(([, c]) => c).find((c) => c.alarm_name === "user-api-dev-default-5xx-rate")!;
+    const m1 = (rate.metric_query as Json[]).find((q) => q.id === "m1")!.metric as Json;
+    expect((m1.dimensions as Json).TargetGroup).toMatch(/outputs\.default_target_group_arn_suffix\}$/);
+  });
+});
+
+describe("lane autoscaling", () => {
+  test("CPU target tracking between min and max from params; desired count left to the scaler", () => {
+    const s = synthLane("default");
+    expect(s.only("aws_appautoscaling_target")).toMatchObject({
+      service_namespace: "ecs",
+      scalable_dimension: "ecs:service:DesiredCount",
+      min_capacity: 2,
+      max_capacity: 10,
+    });
+    expect(s.only("aws_appautoscaling_target").resource_id).toMatch(/^service\/\$\{data\.terraform_remote_state\.[^}]+\.outputs\.cluster_name\}\/user-api-dev-default$/);
+    expect(s.only("aws_appautoscaling_policy")).toMatchObject({
+      policy_type: "TargetTrackingScaling",
+      target_tracking_scaling_policy_configuration: { target_value: 60, predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" } },
+    });
+    expect(s.only("aws_ecs_service").lifecycle).toEqual({ ignore_changes: ["desired_count"] });
+  });
+
+  test("no scaling in params: fixed desired count, no scaler", () => {
+    const params = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => {
+        delete (j.laneDefaults as Json).scaling;
+      }),
+    });
+    try {
+      const s = synthLane("gray", { params: params.repo() });
+      expect(s.resources("aws_appautoscaling_target")).toEqual([]);
+      expect(s.only("aws_ecs_service").lifecycle).toBeUndefined();
+    } finally {
+      params.cleanup();
+    }
+  });
+});
+
+describe("image memory", () => {
+  test("outputs the image history (current first, no duplicates) and who changed the lane", () => {
+    const s = synthLane("gray", { image: "repo/user-api:sha-3", previousImages: ["repo/user-api:sha-2", "repo/user-api:sha-3", "repo/user-api:sha-1"], changedBy: "pipeline:exec-42" });
+    expect(s.outputs().image_history!.value).toEqual(["repo/user-api:sha-3", "repo/user-api:sha-2", "repo/user-api:sha-1"]);
+    expect(s.outputs().changed_by!.value).toBe("pipeline:exec-42");
+  });
+});

@@ -100,7 +100,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     expect(ran.stderr).toContain("aws codepipeline start-pipeline-execution --name bootstrap-dev --variables name=SERVICE,value=user-api");
   });
 
-  test("app-user-api-dev-gray plans with cdktf diff, reading infra and boot, and adds the lane's four resources", async () => {
+  test("app-user-api-dev-gray plans with cdktf diff, reading infra and boot, and adds the lane's target group, rule, task definition and service (with its alarms and scaling)", async () => {
     await lowerLayers({ infra: true, boot: true });
     const diffDir = join(outdir, "..", `${outdir.split("/").pop()!}-diff`);
     tmpDirs.push(diffDir);
@@ -108,8 +108,18 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     const text = `${ran.stdout}\n${ran.stderr}`;
     expect([ran.code, ran.code === 0 ? "" : text]).toEqual([0, ""]);
     const created = [...text.matchAll(/\+ resource "([a-z0-9_]+)" "/g)].map((m) => m[1]).sort();
-    expect(created).toEqual(["aws_ecs_service", "aws_ecs_task_definition", "aws_lb_listener_rule", "aws_lb_target_group"]);
-    expect(text).toContain("Plan: 4 to add, 0 to change, 0 to destroy");
+    expect(created).toEqual([
+      "aws_appautoscaling_policy",
+      "aws_appautoscaling_target",
+      "aws_cloudwatch_metric_alarm",
+      "aws_cloudwatch_metric_alarm",
+      "aws_cloudwatch_metric_alarm",
+      "aws_ecs_service",
+      "aws_ecs_task_definition",
+      "aws_lb_listener_rule",
+      "aws_lb_target_group",
+    ]);
+    expect(text).toContain("Plan: 9 to add, 0 to change, 0 to destroy");
     expect(text).toContain('"*,ctx=lane:gray,*"');
     // Values read from the lower layers' state: infra's cluster, boot's ALB.
     const infra = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
@@ -155,7 +165,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       expect(viaTerraform.stderr).toContain("codebuild@user-api-dev-deploy");
       expect(blue.stderr).toBe("");
       expect(blue.code).toBe(0);
-      expect(blue.stdout).toContain("Plan: 4 to add");
+      expect(blue.stdout).toContain("Plan: 9 to add");
     } finally {
       await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: lockId } } }));
     }

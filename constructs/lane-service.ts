@@ -29,6 +29,8 @@ export interface LaneServiceProps {
   readonly registryArn?: string;
   /** Created before the service (ECS needs the target group attached to a listener first). */
   readonly dependsOn?: ITerraformDependable[];
+  /** Leave desired_count to autoscaling after creation. */
+  readonly ignoreDesiredCount?: boolean;
 }
 
 /** The container's environment: params first, then the platform's ENV and LANE (which win). */
@@ -103,6 +105,7 @@ export class LaneService extends Construct {
         : {}),
       ...(props.registryArn ? { serviceRegistries: { registryArn: props.registryArn } } : {}),
       ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
+      ...(props.ignoreDesiredCount ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
     });
   }
 }

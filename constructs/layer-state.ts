@@ -44,6 +44,15 @@ export class BootState extends Construct {
     this.remote = readS3State(this, "remote", state, { layer: "boot", env, service });
   }
 
+  get albArnSuffix(): string {
+    return this.remote.getString(BootOutputs.albArnSuffix.name);
+  }
+  get defaultTargetGroupArnSuffix(): string {
+    return this.remote.getString(BootOutputs.defaultTargetGroupArnSuffix.name);
+  }
+  get alarmTopicArn(): string {
+    return this.remote.getString(BootOutputs.alarmTopicArn.name);
+  }
   get albDnsName(): string {
     return this.remote.getString(BootOutputs.albDnsName.name);
   }

@@ -22,6 +22,8 @@ export const BootOutputs = {
   httpListenerArn: { name: "http_listener_arn", description: "HTTP listener ARN" },
   httpsListenerArn: { name: "https_listener_arn", description: "HTTPS listener ARN ('' when not configured)" },
   defaultTargetGroupArn: { name: "default_target_group_arn", description: "Target group of the default lane" },
+  defaultTargetGroupArnSuffix: { name: "default_target_group_arn_suffix", description: "Default target group ARN suffix, the CloudWatch TargetGroup dimension" },
+  alarmTopicArn: { name: "alarm_topic_arn", description: "SNS topic every lane's alarms notify" },
   logGroupName: { name: "log_group_name", description: "Log group /ecs/{env}/{service}" },
   sdServiceArn: { name: "sd_service_arn", description: "Cloud Map service ARN ('' when disabled)" },
   sdServiceId: { name: "sd_service_id", description: "Cloud Map service id ('' when disabled)" },
@@ -38,6 +40,8 @@ export const LaneOutputs = {
   targetGroupArn: { name: "target_group_arn", description: "Target group serving the lane ('' without an ALB)" },
   albDnsName: { name: "alb_dns_name", description: "DNS name of the service's ALB ('' without an ALB)" },
   image: { name: "image", description: "Image the lane runs" },
+  imageHistory: { name: "image_history", description: "Images the lane ran, newest first (the current one first); rollback deploys the second" },
+  changedBy: { name: "changed_by", description: "Who or what made the last change (pipeline execution id, or user@host)" },
   taskDefinitionArn: { name: "task_definition_arn", description: "Task definition revision of the lane" },
 } as const;
 

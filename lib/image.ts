@@ -12,3 +12,11 @@ export function resolveImage(imageUri: string | undefined, fromParams: string | 
   if (fromParams) return { image: fromParams, source: "params" };
   return { image: DEFAULT_IMAGE, source: "default" };
 }
+
+/** How many images a lane remembers (current first). */
+export const IMAGE_HISTORY_LENGTH = 10;
+
+/** The lane's image history after deploying `image`: newest first, no duplicates, bounded. */
+export function imageHistory(image: string, previous: readonly string[]): string[] {
+  return [image, ...previous.filter((p) => p !== image)].slice(0, IMAGE_HISTORY_LENGTH);
+}

@@ -159,6 +159,7 @@ export function serviceNames(service: string, env: string) {
     taskRole: fitted(`${prefix}-task`, Limits.iamRoleName),
     /** Container name inside every lane's task definition. */
     container: service,
+    alarmTopic: `${prefix}-alarms`,
   };
 }
 
@@ -173,6 +174,8 @@ export function laneNames(service: string, env: string, lane: string) {
     ecsService: prefix,
     /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
     logStreamPrefix: lane,
+    /** Prefix of the lane's CloudWatch alarm names. */
+    alarmPrefix: prefix,
   };
 }
 

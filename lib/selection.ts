@@ -25,6 +25,10 @@ export interface Selection {
   readonly lane?: string;
   readonly layer?: Layer;
   readonly imageUri?: string;
+  /** LANES_IMAGE_HISTORY: JSON list of the lane's previous images, newest first. */
+  readonly previousImages?: readonly string[];
+  /** LANES_CHANGED_BY: pipeline execution id or user@host. */
+  readonly changedBy?: string;
 }
 
 export type StackPlan =
@@ -78,12 +82,24 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     throw new SelectionError(`LAYER='${layer}' is not a layer. Allowed: ${LAYERS.join(", ")}.`);
   }
   const imageUri = nonEmpty(vars.IMAGE_URI);
+  const history = nonEmpty(vars.LANES_IMAGE_HISTORY);
+  let previousImages: string[] | undefined;
+  if (history) {
+    const parsed = JSON.parse(history) as unknown;
+    if (!Array.isArray(parsed) || !parsed.every((i): i is string => typeof i === "string")) {
+      throw new SelectionError(`LANES_IMAGE_HISTORY must be a JSON list of image URIs, got ${history}.`);
+    }
+    previousImages = parsed;
+  }
+  const changedBy = nonEmpty(vars.LANES_CHANGED_BY);
   return {
     ...(env ? { env: assertEnv(env) } : {}),
     ...(svc ? { service: assertService(svc) } : {}),
     ...(lane ? { lane: assertLane(lane) } : {}),
     ...(layer ? { layer: layer as Layer } : {}),
     ...(imageUri ? { imageUri } : {}),
+    ...(previousImages ? { previousImages } : {}),
+    ...(changedBy ? { changedBy } : {}),
   };
 }
 
@@ -139,13 +155,14 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
   return plans;
 }
 
-/** IMAGE_URI names the image of one build: it may only apply to a single lane stack. */
+/** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY) describe one release: they may only apply to a single lane stack. */
 export function imageUriFor(sel: Selection, plans: readonly StackPlan[]): string | undefined {
-  if (!sel.imageUri) return undefined;
+  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : ""].filter(Boolean);
+  if (given.length === 0) return undefined;
   const lanes = plans.filter((p) => p.layer === "app");
   if (lanes.length > 1) {
     throw new SelectionError(
-      `IMAGE_URI is set but this run builds ${lanes.length} lane stacks; set LANE, SERVICE and ENV to pick the one lane it is for.`,
+      `${given.join(" and ")} ${given.length > 1 ? "are" : "is"} set but this run builds ${lanes.length} lane stacks; set LANE, SERVICE and ENV to pick the one lane it is for.`,
     );
   }
   return sel.imageUri;

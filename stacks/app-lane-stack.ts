@@ -1,8 +1,11 @@
 import type { Construct } from "constructs";
+import { LaneAlarms } from "../constructs/lane-alarms";
 import { LaneRoute } from "../constructs/lane-route";
+import { LaneScaling } from "../constructs/lane-scaling";
 import { LaneService } from "../constructs/lane-service";
 import { BootState, InfraState } from "../constructs/layer-state";
 import { LaneOutputs } from "../lib/contract";
+import { imageHistory } from "../lib/image";
 import { DEFAULT_LANE, laneNames, serviceNames } from "../lib/naming";
 import type { LaneStackConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
@@ -10,13 +13,16 @@ import { LanesStack } from "./lanes-stack";
 
 /**
  * `app-{service}-{env}-{lane}` (lane level, seed 001 §4.3): task definition, ECS service and,
- * for every lane but `default`, the lane's target group and `tracestate` listener rule. It only
+ * for every lane but `default`, the lane's target group and `tracestate` listener rule; the
+ * lane's alarms and autoscaling; and outputs recording its image history (rollback). It only
  * reads infra and boot (remote state) and owns nothing they own, so lanes deploy in parallel,
  * each under its own state key and lock.
  */
 export class AppLaneStack extends LanesStack {
   readonly route?: LaneRoute;
   readonly laneService: LaneService;
+  readonly scaling?: LaneScaling;
+  readonly alarms: LaneAlarms;
 
   constructor(scope: Construct, config: LaneStackConfig) {
     const { infra, boot, service, lane } = config;
@@ -48,7 +54,7 @@ export class AppLaneStack extends LanesStack {
       family: names.taskFamily,
       serviceName: names.ecsService,
       containerName: shared.container,
-      image: config.image,
+      image: config.release.image,
       cpu: service.cpu,
       memory: service.memory,
       containerPort: service.containerPort,
@@ -64,13 +70,40 @@ export class AppLaneStack extends LanesStack {
       ...(targetGroupArn ? { targetGroupArn } : {}),
       ...(boot.initCloudMap ? { registryArn: bootState.sdServiceArn } : {}),
       ...(this.route ? { dependsOn: [this.route.rule] } : {}),
+      // With autoscaling, the scaler owns the running count; params set only the first one.
+      ignoreDesiredCount: lane.scaling !== undefined,
+    });
+    if (lane.scaling) {
+      this.scaling = new LaneScaling(this, "scaling", {
+        clusterName: infraState.clusterName,
+        ecsServiceName: names.ecsService,
+        scaling: lane.scaling,
+        service: this.laneService.service,
+      });
+    }
+    this.alarms = new LaneAlarms(this, "alarms", {
+      prefix: names.alarmPrefix,
+      thresholds: lane.alarms,
+      topicArn: bootState.alarmTopicArn,
+      clusterName: infraState.clusterName,
+      ecsServiceName: names.ecsService,
+      ...(boot.initAlb
+        ? {
+            loadBalancer: {
+              arnSuffix: bootState.albArnSuffix,
+              targetGroupArnSuffix: this.route?.targetGroup.arnSuffix ?? bootState.defaultTargetGroupArnSuffix,
+            },
+          }
+        : {}),
     });
 
     this.output(LaneOutputs.ecsServiceName, this.laneService.service.name);
     this.output(LaneOutputs.clusterName, infraState.clusterName);
     this.output(LaneOutputs.targetGroupArn, targetGroupArn ?? "");
     this.output(LaneOutputs.albDnsName, boot.initAlb ? bootState.albDnsName : "");
-    this.output(LaneOutputs.image, config.image);
+    this.output(LaneOutputs.image, config.release.image);
+    this.output(LaneOutputs.imageHistory, imageHistory(config.release.image, config.release.previousImages));
+    this.output(LaneOutputs.changedBy, config.release.changedBy ?? "");
     this.output(LaneOutputs.taskDefinitionArn, this.laneService.taskDefinition.arn);
   }
 }

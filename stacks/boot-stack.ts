@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { AlarmTopic } from "../constructs/alarm-topic";
 import { ImageRepository } from "../constructs/image-repository";
 import { InfraState } from "../constructs/layer-state";
 import { LoadBalancer } from "../constructs/load-balancer";
@@ -24,6 +25,7 @@ export class BootStack extends LanesStack {
   readonly images: ImageRepository;
   readonly identity: ServiceIdentity;
   readonly taskSecurityGroup: TaskSecurityGroup;
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
     const names = serviceNames(boot.service, boot.env);
@@ -69,6 +71,8 @@ export class BootStack extends LanesStack {
       ...(this.loadBalancer ? { albSecurityGroupId: this.loadBalancer.securityGroup.id } : {}),
     });
 
+    this.alarms = new AlarmTopic(this, "alarms", { name: names.alarmTopic });
+
     const lb = this.loadBalancer;
     this.output(BootOutputs.albArn, lb?.alb.arn ?? "");
     this.output(BootOutputs.albArnSuffix, lb?.alb.arnSuffix ?? "");
@@ -78,6 +82,8 @@ export class BootStack extends LanesStack {
     this.output(BootOutputs.httpListenerArn, lb?.httpListener.arn ?? "");
     this.output(BootOutputs.httpsListenerArn, lb?.httpsListener?.arn ?? "");
     this.output(BootOutputs.defaultTargetGroupArn, lb?.defaultTargetGroup.arn ?? "");
+    this.output(BootOutputs.defaultTargetGroupArnSuffix, lb?.defaultTargetGroup.arnSuffix ?? "");
+    this.output(BootOutputs.alarmTopicArn, this.alarms.topic.arn);
     this.output(BootOutputs.logGroupName, names.logGroup);
     this.output(BootOutputs.sdServiceArn, this.registry?.service.arn ?? "");
     this.output(BootOutputs.sdServiceId, this.registry?.service.id ?? "");

@@ -29,7 +29,11 @@ export function buildStacks(app: Construct, params: ParamsRepository, selection:
           boot: params.boot(plan.service, plan.env),
           service: params.service(plan.service, plan.env),
           lane,
-          image: resolveImage(imageUri, lane.image).image,
+          release: {
+            image: resolveImage(imageUri, lane.image).image,
+            previousImages: selection.previousImages ?? [],
+            ...(selection.changedBy ? { changedBy: selection.changedBy } : {}),
+          },
         });
       }
       case "pipeline": {

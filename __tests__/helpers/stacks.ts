@@ -19,7 +19,10 @@ export function synthBoot(service = "user-api", env = "dev", params: ParamsRepos
   return synth(new BootStack(Testing.app(), params.infra(env), params.boot(service, env)));
 }
 
-export function synthLane(lane: string, opts: { service?: string; env?: string; params?: ParamsRepository; image?: string } = {}): Synthesized {
+export function synthLane(
+  lane: string,
+  opts: { service?: string; env?: string; params?: ParamsRepository; image?: string; previousImages?: string[]; changedBy?: string } = {},
+): Synthesized {
   const { service = "user-api", env = "dev", params = exampleParams(), image = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api:sha-abc1234" } = opts;
   return synth(
     new AppLaneStack(Testing.app(), {
@@ -27,7 +30,7 @@ export function synthLane(lane: string, opts: { service?: string; env?: string; 
       boot: params.boot(service, env),
       service: params.service(service, env),
       lane: params.lane(service, env, lane),
-      image,
+      release: { image, previousImages: opts.previousImages ?? [], ...(opts.changedBy ? { changedBy: opts.changedBy } : {}) },
     }),
   );
 }

@@ -1,30 +1,38 @@
 /**
- * `lanes`: plan or deploy one stack the safe way. Before Terraform runs it checks that the
- * lower layers the stack reads exist and that its own state is not locked (lib/preflight.ts),
- * then runs `cdktf diff|deploy` with the selector that synthesizes only that stack.
+ * `lanes`: see and steer lanes without reading Terraform state by hand.
  *
- *   npm run lanes -- plan   --env dev --service user-api --lane gray
- *   npm run lanes -- deploy --env dev --service user-api --lane gray [--image URI]
- *   npm run lanes -- check  --env dev --service user-api --layer boot
+ *   lanes status   <service> --env ENV [--json]
+ *   lanes plan     <lane> --service S --env ENV          (or --layer infra|boot instead of a lane)
+ *   lanes check    <lane> --service S --env ENV          (preflight only)
+ *   lanes deploy   <lane> --service S --env ENV [--image URI] [--dry-run]
+ *   lanes promote  <lane> --service S --env ENV [--dry-run]
+ *   lanes rollback <lane> --service S --env ENV [--dry-run]
+ *   lanes destroy  <lane> --service S --env ENV [--force] [--dry-run]
  *
- * Exit codes: 0 done; 2 bad input; 3 a lower layer is missing; 4 the stack is locked;
- * otherwise cdktf's own exit code.
+ * Progress goes to stderr; the result to stdout (`--json` for scripts). `--dry-run` synthesizes
+ * and validates each stack instead of applying it. Exit codes: 0 done; 1 failure; 2 bad input;
+ * 3 a lower layer is missing; 4 the stack is locked; 5 promotion stopped, default not healthy;
+ * 6 refused (destroy default without --force, promote default); 7 unknown lane (no state).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { spawnSync } from "node:child_process";
+import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../harness/run";
+import { AwsClusterView, type ClusterView } from "../ops/cluster";
+import { OpsError, deployLane, destroyLane, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
+import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
 import { PreflightError, checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
 import { planStacks, selectionFromEnv, stackNameOf, type StackPlan } from "../selection";
-import { findProviderMirror, terraformEnv } from "../terraform";
 
-export const EXIT = { ok: 0, usage: 2, lowerLayerMissing: 3, locked: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, lowerLayerMissing: 3, locked: 4 } as const;
 
-const ROOT = join(__dirname, "..", "..");
-const USAGE = `usage: lanes <plan|deploy|check> --env ENV [--service SERVICE] [--lane LANE | --layer infra|boot] [--image URI] [--output DIR]`;
+const COMMANDS = ["status", "plan", "check", "deploy", "promote", "rollback", "destroy"] as const;
+type Command = (typeof COMMANDS)[number];
+const USAGE = `usage: lanes <${COMMANDS.join("|")}> [lane | service] --env ENV [--service S] [--lane L | --layer infra|boot] [--image URI] [--dry-run] [--force] [--json]`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -43,9 +51,16 @@ export function stateClients(state: StateConfig): StateClients {
   return { s3, ...(dynamodb ? { dynamodb } : {}) };
 }
 
-interface Invocation {
-  readonly command: "plan" | "deploy" | "check";
-  readonly vars: Record<string, string>;
+export interface Invocation {
+  readonly command: Command;
+  readonly env: string;
+  readonly service?: string;
+  readonly lane?: string;
+  readonly layer?: string;
+  readonly image?: string;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  readonly json: boolean;
   readonly output: string;
 }
 
@@ -60,71 +75,196 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       layer: { type: "string" },
       image: { type: "string" },
       output: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
     },
   });
-  const [command] = positionals;
-  if (command !== "plan" && command !== "deploy" && command !== "check") throw new UsageError(USAGE);
-  if (!values.env) throw new UsageError(`--env is required. ${USAGE}`);
-  const layer = values.layer ?? (values.lane ? "app" : undefined);
-  if (!layer) throw new UsageError(`give --lane (a lane stack) or --layer infra|boot. ${USAGE}`);
-  const vars: Record<string, string> = { ENV: values.env, LAYER: layer };
-  if (values.service) vars.SERVICE = values.service;
-  if (values.lane) vars.LANE = values.lane;
-  if (values.image) vars.IMAGE_URI = values.image;
-  return { command, vars, output: values.output ?? join(ROOT, "cdktf.out") };
+  const [command, subject, ...extra] = positionals;
+  if (!command || !(COMMANDS as readonly string[]).includes(command)) throw new UsageError(USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}. ${USAGE}`);
+  if (!values.env) throw new UsageError(`--env is required (e.g. --env dev). ${USAGE}`);
+  const isStatus = command === "status";
+  const service = isStatus ? (subject ?? values.service) : values.service;
+  const lane = isStatus ? undefined : (subject ?? values.lane);
+  if (isStatus && !service) throw new UsageError(`status needs a service: lanes status user-api --env ${values.env}`);
+  if (values.layer && lane) throw new UsageError("give a lane or --layer, not both");
+  return {
+    command: command as Command,
+    env: values.env,
+    ...(service ? { service } : {}),
+    ...(lane ? { lane } : {}),
+    ...(values.layer ? { layer: values.layer } : {}),
+    ...(values.image ? { image: values.image } : {}),
+    dryRun: values["dry-run"] ?? false,
+    force: values.force ?? false,
+    json: values.json ?? false,
+    output: values.output ?? join(PROJECT_ROOT, "cdktf.out"),
+  };
 }
 
-/** The one stack an invocation targets. */
-export function targetOf(params: ParamsRepository, vars: Record<string, string>): StackPlan {
+/** The one stack an invocation targets (validated by the same selection main.ts uses). */
+export function targetOf(params: ParamsRepository, inv: Invocation): StackPlan {
+  if (!inv.lane && !inv.layer) throw new UsageError(`${inv.command} needs a lane (lanes ${inv.command} gray --service S --env E) or --layer infra|boot`);
+  const vars: Record<string, string> = { ENV: inv.env, LAYER: inv.layer ?? "app" };
+  if (inv.service) vars.SERVICE = inv.service;
+  if (inv.lane) vars.LANE = inv.lane;
   const plans = planStacks(params, selectionFromEnv(vars));
   if (plans.length !== 1) throw new UsageError(`the options select ${plans.length} stacks (${plans.map(stackNameOf).join(", ")}); select exactly one`);
   return plans[0]!;
 }
 
-export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const invocation = parseInvocation(argv);
-  const params = new ParamsRepository(env.LANES_PARAMS_DIR ?? join(ROOT, "params"), overridesFromEnv(env));
-  const target = targetOf(params, invocation.vars);
-  const stack = stackNameOf(target);
-  const { state } = params.infra(target.env);
-  const clients = stateClients(state);
-  try {
-    await checkLowerLayers(clients, state, target);
-    await checkNotLocked(clients, state, target);
-  } finally {
-    clients.s3.destroy();
-    clients.dynamodb?.destroy();
-  }
-  process.stderr.write(`lanes: ${stack}: lower layers present, state not locked\n`);
-  if (invocation.command === "check") return EXIT.ok;
-
-  const args = invocation.command === "plan" ? ["diff", stack] : ["deploy", stack, "--auto-approve"];
-  // With a local mirror, cdktf's extra `terraform providers lock` would ask the registry.
-  if (findProviderMirror(env)) args.push("--skip-provider-lock");
-  if (!process.stdout.isTTY) args.push("--no-color");
-  const result = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", invocation.output], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...env, ...selectorEnv(invocation.vars), ...terraformEnv(ROOT, env) },
-  });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
+export interface Dependencies {
+  readonly clients?: StateClients;
+  readonly cluster?: ClusterView;
+  readonly steps?: Steps;
+  readonly progress?: (line: string) => void;
 }
 
-/** Exactly the selector variables of the invocation (others from the caller's environment are cleared). */
-function selectorEnv(vars: Record<string, string>): Record<string, string> {
-  return { ENV: "", SERVICE: "", SERVICE_NAME: "", LANE: "", LAYER: "", IMAGE_URI: "", ...vars };
+export interface Outcome {
+  readonly code: number;
+  /** What the command did, as printed with --json. */
+  readonly result: Record<string, unknown>;
+  readonly text: string;
+}
+
+function changedBy(env: NodeJS.ProcessEnv): string {
+  if (env.PIPELINE_EXECUTION_ID) return `pipeline:${env.PIPELINE_EXECUTION_ID}`;
+  let user = env.USER ?? "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    /* keep USER */
+  }
+  return `${user}@${hostname()}`;
+}
+
+function statusText(service: string, env: string, lanes: readonly LaneStatus[]): string {
+  if (lanes.length === 0) return `${service} in ${env}: no lanes deployed`;
+  const rows = lanes.map((l) => [
+    l.lane,
+    l.image ?? "-",
+    l.desired !== undefined ? `${l.running ?? "?"}/${l.desired}` : "unknown",
+    l.lastModified ?? "-",
+    l.changedBy ?? "-",
+  ]);
+  const header = ["LANE", "IMAGE", "RUNNING", "CHANGED", "BY"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** Runs one invocation; throws only for bugs (known failures become exit codes). */
+export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, deps: Dependencies = {}): Promise<Outcome> {
+  const progress = deps.progress ?? ((line: string) => process.stderr.write(`lanes: ${line}\n`));
+  let clients: StateClients | undefined;
+  let ownedCluster: AwsClusterView | undefined;
+  try {
+    const inv = parseInvocation(argv);
+    const params = new ParamsRepository(env.LANES_PARAMS_DIR ?? join(PROJECT_ROOT, "params"), overridesFromEnv(env));
+    const infra = params.infra(inv.env);
+    clients = deps.clients ?? stateClients(infra.state);
+    const cluster = deps.cluster ?? (ownedCluster = new AwsClusterView(infra.region));
+    const steps = deps.steps ?? (inv.dryRun ? new DryRunSteps(env, progress) : new CdktfSteps(env, inv.output, progress));
+    const ctx: OpsContext = {
+      params,
+      state: infra.state,
+      clients,
+      cluster,
+      steps,
+      progress,
+      changedBy: changedBy(env),
+      healthTimeoutMs: Number(env.LANES_HEALTH_TIMEOUT_SECONDS ?? 900) * 1000,
+      healthIntervalMs: Number(env.LANES_HEALTH_INTERVAL_SECONDS ?? 15) * 1000,
+    };
+    const need = (what: "service" | "lane"): string => {
+      const v = what === "service" ? inv.service : inv.lane;
+      if (!v) throw new UsageError(`${inv.command} needs --${what}. ${USAGE}`);
+      return v;
+    };
+    const doneSteps = () => steps.done.map((s) => ({ ...s }));
+
+    switch (inv.command) {
+      case "status": {
+        const lanes = await status(ctx, inv.env, need("service"));
+        return { code: 0, result: { service: inv.service, env: inv.env, lanes }, text: statusText(inv.service!, inv.env, lanes) };
+      }
+      case "check":
+      case "plan": {
+        const target = targetOf(params, inv);
+        await checkLowerLayers(clients, infra.state, target);
+        await checkNotLocked(clients, infra.state, target);
+        const stack = stackNameOf(target);
+        if (inv.command === "check") return { code: 0, result: { stack, ready: true }, text: `${stack}: lower layers present, state not locked` };
+        progress(`${stack}: lower layers present, state not locked`);
+        const cdktf = new CdktfSteps(env, inv.output, progress);
+        await cdktf.diff(target);
+        return { code: 0, result: { stack, planned: true }, text: `${stack}: planned` };
+      }
+      case "deploy": {
+        if (inv.layer) {
+          const target = targetOf(params, inv);
+          await checkLowerLayers(clients, infra.state, target);
+          await checkNotLocked(clients, infra.state, target);
+          await steps.deploy(target);
+          return { code: 0, result: { stack: stackNameOf(target), steps: doneSteps() }, text: `${stackNameOf(target)} deployed` };
+        }
+        const image = await deployLane(ctx, inv.env, need("service"), need("lane"), inv.image);
+        return { code: 0, result: { lane: inv.lane, image, steps: doneSteps() }, text: `lane ${inv.lane} of ${inv.service} runs ${image}` };
+      }
+      case "promote": {
+        const { image } = await promote(ctx, inv.env, need("service"), need("lane"));
+        return { code: 0, result: { promoted: inv.lane, image, steps: doneSteps() }, text: `${inv.lane} promoted: default runs ${image}; lane ${inv.lane} removed` };
+      }
+      case "rollback": {
+        const { from, to } = await rollback(ctx, inv.env, need("service"), need("lane"));
+        return { code: 0, result: { lane: inv.lane, from, to, steps: doneSteps() }, text: `lane ${inv.lane} rolled back from ${from} to ${to}` };
+      }
+      case "destroy": {
+        if (inv.layer) {
+          throw new OpsError(`lanes destroys lane stacks only; the ${inv.layer} layer is shared and protected (destroy it with cdktf by hand if you really mean to).`, 6);
+        }
+        await destroyLane(ctx, inv.env, need("service"), need("lane"), inv.force);
+        return { code: 0, result: { destroyed: inv.lane, steps: doneSteps() }, text: `lane ${inv.lane} of ${inv.service} destroyed` };
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } catch (err) {
+    const error = err as Error & { code?: string };
+    const code =
+      error instanceof OpsError
+        ? error.exitCode
+        : error instanceof PreflightError
+          ? error.reason === "locked"
+            ? EXIT.locked
+            : EXIT.lowerLayerMissing
+          : ["UsageError", "ParamsError", "NamingError", "SelectionError"].includes(error.name) || error.code?.startsWith("ERR_PARSE_ARGS")
+            ? EXIT.usage
+            : undefined;
+    if (code === undefined) throw err;
+    return { code, result: { error: error.message, exitCode: code }, text: error.message };
+  } finally {
+    if (!deps.clients && clients) {
+      clients.s3.destroy();
+      clients.dynamodb?.destroy();
+    }
+    ownedCluster?.destroy();
+  }
 }
 
 if (require.main === module) {
+  const json = process.argv.includes("--json");
   run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (outcome) => {
+      if (json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+      else if (outcome.code === 0) process.stdout.write(`${outcome.text}\n`);
+      if (outcome.code !== 0) process.stderr.write(`lanes: ${outcome.text}\n`);
+      process.exit(outcome.code);
+    },
     (err: Error) => {
-      process.stderr.write(`lanes: ${err.message}\n`);
-      if (err instanceof PreflightError) process.exit(err.reason === "locked" ? EXIT.locked : EXIT.lowerLayerMissing);
-      const parseError = (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS") ?? false;
-      const known = parseError || ["UsageError", "ParamsError", "NamingError", "SelectionError"].includes(err.name);
-      process.exit(known ? EXIT.usage : 1);
+      process.stderr.write(`lanes: ${err.stack ?? err.message}\n`);
+      process.exit(EXIT.failed);
     },
   );
 }

@@ -25,6 +25,7 @@ const ARN_SHAPES: Record<string, (name: string, seed: string) => string> = {
   aws_lb_target_group: (name, seed) => `elasticloadbalancing:{region}:${FAKE_ACCOUNT}:targetgroup/${name}/${hex(seed, 16)}`,
   aws_service_discovery_service: (_name, seed) => `servicediscovery:{region}:${FAKE_ACCOUNT}:service/srv-${hex(seed, 16)}`,
   aws_iam_role: (name) => `iam::${FAKE_ACCOUNT}:role/${name}`,
+  aws_sns_topic: (name) => `sns:{region}:${FAKE_ACCOUNT}:${name}`,
 };
 
 const ID_SHAPES: Record<string, (seed: string) => string> = {
@@ -50,6 +51,7 @@ function fakeReference(stack: Json, region: string, expr: string): string {
   const name = typeof config.name === "string" ? config.name : id;
   if (attr === "arn" && ARN_SHAPES[type]) return `arn:aws:${ARN_SHAPES[type](name, seed).replace("{region}", region)}`;
   if (attr === "arn_suffix" && type === "aws_lb") return `app/${name}/${hex(seed, 16)}`;
+  if (attr === "arn_suffix" && type === "aws_lb_target_group") return `targetgroup/${name}/${hex(seed, 16)}`;
   if (attr === "id" && ID_SHAPES[type]) return ID_SHAPES[type](seed);
   if (attr === "name" && typeof config.name === "string") return config.name;
   if (attr === "dns_name" && type === "aws_lb") return `${name}-${hex(seed, 8)}.${region}.elb.amazonaws.com`;

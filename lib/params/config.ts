@@ -70,6 +70,21 @@ export interface BootConfig {
   readonly protectSharedResources: boolean;
 }
 
+export interface ScalingConfig {
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+}
+
+export interface AlarmThresholds {
+  readonly errorRatePercent: number;
+  readonly errorRateMinutes: number;
+  readonly runningBelowDesiredPeriods: number;
+  readonly minHealthyHosts: number;
+}
+
+export const DEFAULT_ALARMS: AlarmThresholds = { errorRatePercent: 1, errorRateMinutes: 5, runningBelowDesiredPeriods: 3, minHealthyHosts: 1 };
+
 export interface LaneConfig {
   readonly service: string;
   readonly env: string;
@@ -82,6 +97,9 @@ export interface LaneConfig {
   /** Image from params (lane, else service); IMAGE_URI and the public default are applied by the stack selection. */
   readonly image?: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** Autoscaling; undefined keeps desiredCount fixed. */
+  readonly scaling?: ScalingConfig;
+  readonly alarms: AlarmThresholds;
 }
 
 export interface ServiceConfig {
@@ -97,11 +115,20 @@ export interface ServiceConfig {
   readonly lanes: readonly LaneConfig[];
 }
 
+/** What a deploy of a lane releases: the image, the lane's image history, who changed it. */
+export interface LaneRelease {
+  readonly image: string;
+  /** Images the lane ran before, newest first (the lanes CLI reads them from the lane's state). */
+  readonly previousImages: readonly string[];
+  /** Pipeline execution id or user@host; undefined when unknown. */
+  readonly changedBy?: string;
+}
+
 /** Everything one app lane stack needs. */
 export interface LaneStackConfig {
   readonly infra: InfraConfig;
   readonly boot: BootConfig;
   readonly service: ServiceConfig;
   readonly lane: LaneConfig;
-  readonly image: string;
+  readonly release: LaneRelease;
 }

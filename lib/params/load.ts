@@ -13,12 +13,41 @@ import {
   serviceNameProblem,
   stateNames,
 } from "../naming";
-import { derivedPriority, lanePriority } from "../routing";
-import type { BootConfig, InfraConfig, LaneConfig, ServiceConfig, StateEndpoints } from "./config";
+import { lanePriority } from "../routing";
+import { DEFAULT_ALARMS, type BootConfig, type InfraConfig, type LaneConfig, type ServiceConfig, type StateEndpoints } from "./config";
 import { ParamsError, parseWith } from "./errors";
-import { BootParamsSchema, InfraParamsSchema, ServiceParamsSchema, type BootParamsFile } from "./schema";
+import {
+  BootParamsSchema,
+  InfraParamsSchema,
+  ServiceParamsSchema,
+  type BootParamsFile,
+  type LaneSettingsParams,
+  type ServiceParamsFile,
+} from "./schema";
 
 const AZ_LETTERS = "abcdef";
+
+/** A lane's settings: its entry in `lanes` (when declared) over `laneDefaults` and the service's. */
+function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: LaneSettingsParams | undefined): LaneConfig {
+  const image = settings?.image ?? p.image;
+  const scaling = settings?.scaling ?? p.laneDefaults.scaling;
+  return {
+    service: p.service,
+    env,
+    lane,
+    declared: settings !== undefined,
+    desiredCount: settings?.desiredCount ?? p.laneDefaults.desiredCount,
+    priority: lanePriority(lane, settings?.rulePriority),
+    ...(image ? { image } : {}),
+    environment: { ...p.container.env, ...(settings?.env ?? {}) },
+    ...(scaling ? { scaling } : {}),
+    alarms: { ...DEFAULT_ALARMS, ...definedOnly(p.laneDefaults.alarms), ...definedOnly(settings?.alarms) },
+  };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export const paramsFiles = {
   infra: (env: string) => `infra-${env}.json`,
@@ -181,16 +210,15 @@ export class ParamsRepository {
         `field 'container.port' has bad value ${p.container.port}. Allowed: ${boot.containerPort}, the containerPort of '${service}' in ${paramsFiles.boot(env)} (the target groups and task security group use it); change both or drop this field.`,
       );
     }
-    const lanes: LaneConfig[] = Object.entries(p.lanes).map(([lane, settings]) => ({
-      service,
-      env,
-      lane,
-      declared: true,
-      desiredCount: settings.desiredCount ?? p.laneDefaults.desiredCount,
-      priority: lanePriority(lane, settings.rulePriority),
-      ...((settings.image ?? p.image) ? { image: settings.image ?? p.image } : {}),
-      environment: { ...p.container.env, ...(settings.env ?? {}) },
-    }));
+    const lanes = Object.entries(p.lanes).map(([lane, settings]) => resolveLane(p, env, lane, settings));
+    for (const lane of lanes) {
+      const scaling = lane.scaling;
+      if (scaling && (scaling.minCount > scaling.maxCount || lane.desiredCount < scaling.minCount || lane.desiredCount > scaling.maxCount)) {
+        problems.push(
+          `lane '${lane.lane}' has desiredCount ${lane.desiredCount} and scaling ${scaling.minCount}-${scaling.maxCount}. Allowed: minCount <= desiredCount <= maxCount (set lanes.${lane.lane}.desiredCount or .scaling).`,
+        );
+      }
+    }
     const byPriority = new Map<number, string>();
     for (const lane of lanes.filter((l) => l.lane !== DEFAULT_LANE)) {
       const holder = byPriority.get(lane.priority);
@@ -214,12 +242,11 @@ export class ParamsRepository {
       lanes,
     };
     this.serviceCache.set(key, config);
-    // Ad-hoc lanes reuse the same defaults; keep them for lane().
-    this.laneDefaults.set(key, { desiredCount: p.laneDefaults.desiredCount, image: p.image, environment: p.container.env });
+    this.serviceFiles.set(key, p);
     return config;
   }
 
-  private readonly laneDefaults = new Map<string, { desiredCount: number; image?: string; environment: Record<string, string> }>();
+  private readonly serviceFiles = new Map<string, ServiceParamsFile>();
 
   /**
    * A lane of a service: the declared one, or an ad-hoc lane with the service's lane defaults
@@ -231,25 +258,16 @@ export class ParamsRepository {
     const config = this.service(service, env);
     const declared = config.lanes.find((l) => l.lane === lane);
     if (declared) return declared;
-    const defaults = this.laneDefaults.get(`${service}/${env}`);
-    if (!defaults) throw new Error(`internal: lane defaults of ${service}/${env} not loaded`);
-    const priority = derivedPriority(lane);
-    const holder = config.lanes.find((l) => l.lane !== DEFAULT_LANE && l.priority === priority);
+    const file = this.serviceFiles.get(`${service}/${env}`);
+    if (!file) throw new Error(`internal: params of ${service}/${env} not loaded`);
+    const adHoc = resolveLane(file, env, lane, undefined);
+    const holder = config.lanes.find((l) => l.lane !== DEFAULT_LANE && l.priority === adHoc.priority);
     if (holder) {
       throw new ParamsError(this.display(paramsFiles.service(service, env)), [
-        `lane '${lane}' is not listed, and its derived listener rule priority ${priority} is held by lane '${holder.lane}'. Allowed: add lanes.${lane} with a free rulePriority (1-9999) to this file.`,
+        `lane '${lane}' is not listed, and its derived listener rule priority ${adHoc.priority} is held by lane '${holder.lane}'. Allowed: add lanes.${lane} with a free rulePriority (1-9999) to this file.`,
       ]);
     }
-    return {
-      service,
-      env,
-      lane,
-      declared: false,
-      desiredCount: defaults.desiredCount,
-      priority,
-      ...(defaults.image ? { image: defaults.image } : {}),
-      environment: { ...defaults.environment },
-    };
+    return adHoc;
   }
 
   /** Envs that have an infra-{env}.json, sorted. */

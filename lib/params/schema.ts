@@ -244,6 +244,20 @@ const Container = strict({
   }
 });
 
+const Scaling = strict({
+  minCount: z.int().min(0).max(1000),
+  maxCount: z.int().min(1).max(1000),
+  cpuTargetPercent: z.int().min(10).max(95).default(60),
+}).meta({ description: "CPU target tracking between minCount and maxCount tasks; desiredCount must lie between them." });
+
+/** Alarm thresholds (seed 000 §六); every field optional so lanes can override field by field. */
+const Alarms = strict({
+  errorRatePercent: z.number().gt(0).max(100).optional().meta({ description: "Target 5xx rate (% of requests) that alarms. Default 1." }),
+  errorRateMinutes: z.int().min(1).max(60).optional().meta({ description: "Window of the 5xx rate, in minutes. Default 5." }),
+  runningBelowDesiredPeriods: z.int().min(1).max(10).optional().meta({ description: "Consecutive 1-minute periods with fewer running than desired tasks. Default 3." }),
+  minHealthyHosts: z.int().min(1).max(100).optional().meta({ description: "Alarm when healthy targets fall below this. Default 1." }),
+});
+
 const LaneSettings = strict({
   desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
   rulePriority: z
@@ -254,6 +268,8 @@ const LaneSettings = strict({
     .meta({ description: "Explicit listener rule priority (1-9999). Default derived from the lane name (10000-49999)." }),
   image: z.string().min(1).optional().meta({ description: "Image for this lane when IMAGE_URI is not set." }),
   env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
+  scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; default laneDefaults.scaling." }),
+  alarms: Alarms.optional(),
 });
 
 export const ServiceParamsSchema = strict({
@@ -266,6 +282,8 @@ export const ServiceParamsSchema = strict({
   container: Container.default({ cpu: 256, memory: 512, env: {} }),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
+    scaling: Scaling.optional().meta({ description: "Autoscaling of every lane; none when absent (fixed desiredCount)." }),
+    alarms: Alarms.optional(),
   }).default({ desiredCount: 1 }),
   lanes: z.record(LaneName, LaneSettings).default({ default: {} }),
 });
@@ -275,6 +293,7 @@ export type BootParamsFile = z.output<typeof BootParamsSchema>;
 export type BootSettings = z.output<typeof BootSettingsSchema>;
 export type ServiceParamsFile = z.output<typeof ServiceParamsSchema>;
 export type LaneSettingsParams = z.output<typeof LaneSettings>;
+export type AlarmParams = z.output<typeof Alarms>;
 
 /** Schemas published for editors, by file name in params/schema/. */
 export const PUBLISHED_SCHEMAS = {

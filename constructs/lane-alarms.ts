@@ -1,0 +1,91 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
+import type { AlarmThresholds } from "../lib/params/config";
+
+export interface LaneAlarmsProps {
+  /** Alarm name prefix, `{service}-{env}-{lane}`. */
+  readonly prefix: string;
+  readonly thresholds: AlarmThresholds;
+  readonly topicArn: string;
+  readonly clusterName: string;
+  readonly ecsServiceName: string;
+  /** ALB metrics; none for a service without a load balancer. */
+  readonly loadBalancer?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
+}
+
+/**
+ * A lane's alarms (seed 000 §六, seed 001 §7.2.2), notifying the service's topic:
+ * - target 5xx rate: 100 × HTTPCode_Target_5XX_Count / RequestCount over the window, above the threshold;
+ * - fewer running than desired tasks (Container Insights) for N consecutive minutes;
+ * - healthy targets below the minimum.
+ */
+export class LaneAlarms extends Construct {
+  readonly errorRate?: CloudwatchMetricAlarm;
+  readonly runningBelowDesired: CloudwatchMetricAlarm;
+  readonly unhealthy?: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: LaneAlarmsProps) {
+    super(scope, id);
+    const t = props.thresholds;
+    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn] };
+    const lb = props.loadBalancer;
+    if (lb) {
+      const dimensions = { LoadBalancer: lb.arnSuffix, TargetGroup: lb.targetGroupArnSuffix };
+      const period = t.errorRateMinutes * 60;
+      const elbMetric = (id: string, metricName: string) => ({
+        id,
+        returnData: false,
+        metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period, stat: "Sum" },
+      });
+      this.errorRate = new CloudwatchMetricAlarm(this, "error-rate", {
+        alarmName: `${props.prefix}-5xx-rate`,
+        alarmDescription: `Target 5xx responses above ${t.errorRatePercent}% of requests over ${t.errorRateMinutes} minutes`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.errorRatePercent,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          elbMetric("m1", "HTTPCode_Target_5XX_Count"),
+          elbMetric("m2", "RequestCount"),
+          { id: "rate", expression: "IF(m2>0, 100*FILL(m1,0)/m2, 0)", label: "5xx rate (%)", returnData: true },
+        ],
+        ...actions,
+      });
+      this.unhealthy = new CloudwatchMetricAlarm(this, "healthy-hosts", {
+        alarmName: `${props.prefix}-healthy-hosts`,
+        alarmDescription: `Fewer than ${t.minHealthyHosts} healthy targets`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "HealthyHostCount",
+        dimensions,
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 2,
+        comparisonOperator: "LessThanThreshold",
+        threshold: t.minHealthyHosts,
+        treatMissingData: "breaching",
+        ...actions,
+      });
+    }
+    const ecsDimensions = { ClusterName: props.clusterName, ServiceName: props.ecsServiceName };
+    const insight = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metric: { namespace: "ECS/ContainerInsights", metricName, dimensions: ecsDimensions, period: 60, stat: "Average" },
+    });
+    this.runningBelowDesired = new CloudwatchMetricAlarm(this, "running-below-desired", {
+      alarmName: `${props.prefix}-running-below-desired`,
+      alarmDescription: `Running tasks below desired for ${t.runningBelowDesiredPeriods} consecutive minutes`,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: t.runningBelowDesiredPeriods,
+      datapointsToAlarm: t.runningBelowDesiredPeriods,
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        insight("running", "RunningTaskCount"),
+        insight("desired", "DesiredTaskCount"),
+        { id: "missing", expression: "desired - running", label: "desired - running tasks", returnData: true },
+      ],
+      ...actions,
+    });
+  }
+}

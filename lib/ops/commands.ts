@@ -1,0 +1,156 @@
+/**
+ * Lane operations (seed 000 §五–§六): status, deploy (keeping the lane's image when no new one
+ * is given), promote a lane to `default`, roll a lane back to its previous image, destroy a lane.
+ * Everything that touches AWS is injected: state clients, the cluster view and the steps.
+ */
+import { DEFAULT_LANE, stackNames } from "../naming";
+import type { StateConfig } from "../params/config";
+import type { ParamsRepository } from "../params/load";
+import { checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
+import { resolveImage } from "../image";
+import type { StackPlan } from "../selection";
+import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
+import { listLanes, readLane, type LaneRecord } from "./lane-state";
+import type { Steps } from "./steps";
+
+export interface OpsContext {
+  readonly params: ParamsRepository;
+  readonly state: StateConfig;
+  readonly clients: StateClients;
+  readonly cluster: ClusterView;
+  readonly steps: Steps;
+  /** Progress lines for people (stderr). */
+  readonly progress: (line: string) => void;
+  /** Recorded as the lane's `changed_by`: pipeline execution id, or user@host. */
+  readonly changedBy: string;
+  readonly healthTimeoutMs: number;
+  readonly healthIntervalMs: number;
+}
+
+/** Refusals and "nothing to do" cases, with the exit code the CLI returns. */
+export class OpsError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = "OpsError";
+  }
+}
+
+export const OPS_EXIT = { refused: 6, unknownLane: 7, unhealthy: 5 } as const;
+
+const appPlan = (env: string, service: string, lane: string): StackPlan => ({ layer: "app", env, service, lane });
+
+export interface LaneStatus extends Omit<LaneRecord, "lastModified"> {
+  readonly lastModified?: string;
+  readonly desired?: number;
+  readonly running?: number;
+}
+
+export async function status(ctx: OpsContext, env: string, service: string): Promise<LaneStatus[]> {
+  ctx.params.service(service, env);
+  const lanes = await listLanes(ctx.clients.s3, ctx.state, env, service);
+  return Promise.all(
+    lanes.map(async (record) => {
+      const health: ServiceHealth | undefined =
+        record.clusterName && record.ecsServiceName ? await ctx.cluster.health(record.clusterName, record.ecsServiceName) : undefined;
+      const { lastModified, ...rest } = record;
+      return {
+        ...rest,
+        ...(lastModified ? { lastModified: lastModified.toISOString() } : {}),
+        ...(health ? { desired: health.desired, running: health.running } : {}),
+      };
+    }),
+  );
+}
+
+async function laneRecord(ctx: OpsContext, env: string, service: string, lane: string): Promise<LaneRecord> {
+  const record = await readLane(ctx.clients.s3, ctx.state, env, service, lane);
+  if (!record) {
+    throw new OpsError(
+      `lane '${lane}' of ${service} in ${env} has no state (${stackNames.app(service, env, lane)} was never deployed, or was destroyed). Lanes with state: see \`lanes status ${service} --env ${env}\`.`,
+      OPS_EXIT.unknownLane,
+    );
+  }
+  return record;
+}
+
+/**
+ * Deploys a lane. Image: `image` when given (a new build), else the image the lane runs now
+ * (a re-deploy keeps it), else params or the public default (a new lane).
+ */
+export async function deployLane(ctx: OpsContext, env: string, service: string, lane: string, image?: string): Promise<string> {
+  const plan = appPlan(env, service, lane);
+  const config = ctx.params.lane(service, env, lane);
+  await checkLowerLayers(ctx.clients, ctx.state, plan);
+  await checkNotLocked(ctx.clients, ctx.state, plan);
+  const current = await readLane(ctx.clients.s3, ctx.state, env, service, lane);
+  const chosen = image ?? current?.image ?? resolveImage(undefined, config.image).image;
+  if (!image && current?.image) ctx.progress(`${lane}: no new image given, keeping ${current.image}`);
+  await ctx.steps.deploy(plan, { image: chosen, previousImages: current?.imageHistory ?? [], changedBy: ctx.changedBy });
+  return chosen;
+}
+
+/** Promotes a lane (seed 000 §五 steps 4–5): default takes its image, becomes healthy, then the lane goes. */
+export async function promote(ctx: OpsContext, env: string, service: string, lane: string): Promise<{ image: string }> {
+  if (lane === DEFAULT_LANE) throw new OpsError("promote takes the lane to promote into default, not default itself.", OPS_EXIT.refused);
+  ctx.params.lane(service, env, lane);
+  const record = await laneRecord(ctx, env, service, lane);
+  if (!record.image) throw new OpsError(`lane '${lane}' records no image in its state: nothing to promote.`, OPS_EXIT.unknownLane);
+  await checkNotLocked(ctx.clients, ctx.state, appPlan(env, service, lane));
+
+  ctx.progress(`[1/3] deploy ${stackNames.app(service, env, DEFAULT_LANE)} with ${lane}'s image ${record.image}`);
+  await deployLane(ctx, env, service, DEFAULT_LANE, record.image);
+
+  ctx.progress(`[2/3] wait for ${stackNames.app(service, env, DEFAULT_LANE)} to be healthy`);
+  if (ctx.steps.dryRun) {
+    ctx.progress("  dry run: nothing was deployed, so there is nothing to wait for");
+  } else {
+    const defaultRecord = await laneRecord(ctx, env, service, DEFAULT_LANE);
+    try {
+      await waitHealthy(ctx.cluster, defaultRecord.clusterName ?? "", defaultRecord.ecsServiceName ?? "", defaultRecord.targetGroupArn, {
+        timeoutMs: ctx.healthTimeoutMs,
+        intervalMs: ctx.healthIntervalMs,
+        onProgress: ctx.progress,
+      });
+    } catch (err) {
+      throw new OpsError(
+        `${(err as Error).message}. Promotion stopped: lane '${lane}' was kept and nothing else was changed; the default lane's circuit breaker rolls back a failed deployment (or: lanes rollback default --service ${service} --env ${env}).`,
+        OPS_EXIT.unhealthy,
+      );
+    }
+  }
+
+  ctx.progress(`[3/3] destroy ${stackNames.app(service, env, lane)}`);
+  await ctx.steps.destroy(appPlan(env, service, lane));
+  return { image: record.image };
+}
+
+/** Re-deploys the lane's previous image (seed 000 §六 "一键重发上个镜像标签"). */
+export async function rollback(ctx: OpsContext, env: string, service: string, lane: string): Promise<{ from: string; to: string }> {
+  ctx.params.lane(service, env, lane);
+  const record = await laneRecord(ctx, env, service, lane);
+  const [current, previous] = record.imageHistory;
+  if (!current || !previous) {
+    throw new OpsError(`lane '${lane}' has no previous image to roll back to (history: ${record.imageHistory.join(", ") || "empty"}).`, OPS_EXIT.unknownLane);
+  }
+  ctx.progress(`rolling ${lane} back from ${current} to ${previous}`);
+  await deployLane(ctx, env, service, lane, previous);
+  return { from: current, to: previous };
+}
+
+/** Destroys one lane stack; `default` only with force. Never a boot or infra stack. */
+export async function destroyLane(ctx: OpsContext, env: string, service: string, lane: string, force: boolean): Promise<void> {
+  if (lane === DEFAULT_LANE && !force) {
+    throw new OpsError(
+      `refusing to destroy the default lane of ${service} in ${env}: it serves every request without a lane. Promote another lane first, or pass --force.`,
+      OPS_EXIT.refused,
+    );
+  }
+  ctx.params.lane(service, env, lane);
+  await laneRecord(ctx, env, service, lane);
+  const plan = appPlan(env, service, lane);
+  await checkNotLocked(ctx.clients, ctx.state, plan);
+  await ctx.steps.destroy(plan);
+}

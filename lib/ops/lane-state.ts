@@ -1,0 +1,81 @@
+/** What the state bucket says about a service's lanes: which exist, their image, history and last change. */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { LaneOutputs } from "../contract";
+import type { StateConfig } from "../params/config";
+import { STATE_FILE, statePrefixes, stateKey } from "../state";
+
+export interface LaneRecord {
+  readonly lane: string;
+  readonly key: string;
+  readonly lastModified?: Date;
+  readonly image?: string;
+  /** Newest first; the current image first. */
+  readonly imageHistory: readonly string[];
+  readonly changedBy?: string;
+  readonly ecsServiceName?: string;
+  readonly clusterName?: string;
+  readonly targetGroupArn?: string;
+}
+
+type StateOutputs = Record<string, { value?: unknown } | undefined>;
+
+function text(outputs: StateOutputs, name: string): string | undefined {
+  const v = outputs[name]?.value;
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
+}
+
+/** The lane's record from its state object, or undefined when the lane has no state. */
+export async function readLane(s3: S3Client, state: StateConfig, env: string, service: string, lane: string): Promise<LaneRecord | undefined> {
+  const key = stateKey({ layer: "app", env, service, lane });
+  let body: string | undefined;
+  let lastModified: Date | undefined;
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: key }));
+    body = await out.Body?.transformToString();
+    lastModified = out.LastModified;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  const outputs = ((body ? (JSON.parse(body) as { outputs?: StateOutputs }) : {}).outputs ?? {}) as StateOutputs;
+  const history = outputs[LaneOutputs.imageHistory.name]?.value;
+  const image = text(outputs, LaneOutputs.image.name);
+  return {
+    lane,
+    key,
+    ...(lastModified ? { lastModified } : {}),
+    ...(image ? { image } : {}),
+    imageHistory: Array.isArray(history) ? history.filter((h): h is string => typeof h === "string") : image ? [image] : [],
+    ...optional("changedBy", text(outputs, LaneOutputs.changedBy.name)),
+    ...optional("ecsServiceName", text(outputs, LaneOutputs.ecsServiceName.name)),
+    ...optional("clusterName", text(outputs, LaneOutputs.clusterName.name)),
+    ...optional("targetGroupArn", text(outputs, LaneOutputs.targetGroupArn.name)),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** Lanes of a service that have state, found from the keys `app/{env}/{service}/{lane}/terraform.tfstate`. */
+export async function listLanes(s3: S3Client, state: StateConfig, env: string, service: string): Promise<LaneRecord[]> {
+  const prefix = statePrefixes.app(env, service);
+  const lanes: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: state.bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      const rest = object.Key?.slice(prefix.length) ?? "";
+      const [lane, file, ...more] = rest.split("/");
+      if (lane && file === STATE_FILE && more.length === 0) lanes.push(lane);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const records = await Promise.all(lanes.sort().map((lane) => readLane(s3, state, env, service, lane)));
+  return records.filter((r): r is LaneRecord => r !== undefined);
+}
