@@ -135,6 +135,7 @@ describe("app pipeline run: LANE=gray BRANCH=release/1.2.3 (LANES_DRY_RUN=1)", (
       commit: release,
       imageUri,
       stack: STACK,
+      action: "deploy",
     });
   });
 
@@ -156,8 +157,7 @@ describe("app pipeline run: LANE=gray BRANCH=release/1.2.3 (LANES_DRY_RUN=1)", (
   });
 
   it("prints the deploy command it would have run, and skips verify", () => {
-    expect(result.output).toContain(`npx cdktf deploy ${STACK} --auto-approve`);
-    expect(result.output).toContain(`IMAGE_URI=${imageUri}`);
+    expect(result.output).toContain(`node --import tsx lib/cli/lanes.ts deploy gray --service user-api --env dev --image ${imageUri}`);
     expect(result.output).toContain("verify skipped: dry run");
     expect(argvOf(calls, "aws", "elbv2")).toEqual([]);
   });
@@ -177,6 +177,32 @@ describe("bad inputs stop the build in pre_build, before anything talks to AWS o
     expect(result.output).toContain("nothing was built, pushed or deployed");
     expect(ws.calls()).toEqual([]);
     expect(result.exported).toEqual({});
+  });
+});
+
+describe("ACTION: lane operations from the app pipeline", () => {
+  it.each([
+    ["promote", "node --import tsx lib/cli/lanes.ts promote gray --service user-api --env dev"],
+    ["rollback", "node --import tsx lib/cli/lanes.ts rollback gray --service user-api --env dev"],
+    ["destroy", "node --import tsx lib/cli/lanes.ts destroy gray --service user-api --env dev"],
+  ])("ACTION=%s builds nothing and runs the lanes command", async (action, command) => {
+    const result = await ws.run(spec, { ...APP_VARS, ACTION: action, LANES_DRY_RUN: "1" });
+    expect(result.succeeded).toBe(true);
+    expect(ws.calls()).toEqual([]);
+    expect(result.output).toContain(`ACTION=${action}: no image to build`);
+    expect(result.output).toContain(command);
+    expect(JSON.parse(readFileSync(join(ws.src, "deploy-params.json"), "utf8"))).toMatchObject({ action, imageUri: null, lane: "gray" });
+  });
+
+  it.each([
+    ["destroy", "ACTION=destroy LANE=default is refused in the pipeline"],
+    ["promote", "ACTION=promote LANE=default is refused in the pipeline"],
+    ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy"],
+  ])("ACTION=%s on the wrong lane stops in pre_build", async (action, message) => {
+    const result = await ws.run(spec, { ...APP_VARS, LANE: action === "ship" ? "gray" : "default", ACTION: action, LANES_DRY_RUN: "1" });
+    expect(result.phases).toEqual([{ phase: "pre_build", status: "FAILED", exitCode: 2 }]);
+    expect(result.output).toContain(message);
+    expect(ws.calls()).toEqual([]);
   });
 });
 

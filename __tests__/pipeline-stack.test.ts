@@ -33,11 +33,12 @@ describe("app pipeline user-api-dev", () => {
     expect(pipeline(s)).toMatchObject({ name: "user-api-dev", pipeline_type: "V2", execution_mode: "PARALLEL" });
   });
 
-  test("variables: LANE required (no default), BRANCH defaulting to the params branch", () => {
+  test("variables: LANE required (no default), BRANCH defaulting to the params branch, ACTION defaulting to deploy", () => {
     const vars = pipeline(s).variable as Json[];
-    expect(vars.map((v) => v.name)).toEqual(["LANE", "BRANCH"]);
+    expect(vars.map((v) => v.name)).toEqual(["LANE", "BRANCH", "ACTION"]);
     expect(vars[0]!.default_value).toBeUndefined();
     expect(vars[1]!.default_value).toBe("main");
+    expect(vars[2]!.default_value).toBe("deploy");
   });
 
   test("dual source through the connection: InfraSource → InfraOut, AppSource → AppOut as a git clone", () => {
@@ -78,6 +79,7 @@ describe("app pipeline user-api-dev", () => {
       MODULE_PATH: ".",
       LANE: "#{variables.LANE}",
       BRANCH: "#{variables.BRANCH}",
+      ACTION: "#{variables.ACTION}",
       PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}",
     });
   });

@@ -127,6 +127,10 @@ prebuild() {
     _ci_note "LAYER=$LAYER: no image to build"
     return 0
   fi
+  if [[ $ACTION != deploy ]]; then
+    _ci_note "ACTION=$ACTION: no image to build"
+    return 0
+  fi
   _ci_checkout_app || return
   _ci_ecr_login || return
 }
@@ -150,8 +154,8 @@ build() {
     _ci_die "STACK is not set: pre_build (check_inputs) did not run in this shell"
     return 1
   fi
-  if [[ $LAYER != app ]]; then
-    _ci_note "LAYER=$LAYER: no image to build"
+  if [[ $LAYER != app || $ACTION != deploy ]]; then
+    _ci_note "LAYER=$LAYER ACTION=$ACTION: no image to build"
     return 0
   fi
   if [[ -z ${IMAGE_TAG:-} || -z ${ECR_REPOSITORY_URI:-} ]]; then
@@ -211,8 +215,11 @@ postbuild() {
   cat "$file" >&2
 }
 
-# Synthesizes exactly $STACK with the selector main.ts reads, then deploys it (or, with
-# LANES_DRY_RUN=1, validates it with terraform and prints the deploy command).
+# Runs the run's ACTION through the lanes CLI (lib/cli/lanes.ts): preflight (lower layers
+# present, state not locked), the lane's image history, then cdktf deploy/destroy of exactly the
+# one stack. ACTION=deploy deploys $IMAGE_URI (app) or the shared layer (infra, boot); promote,
+# rollback and destroy build nothing. With LANES_DRY_RUN=1 a deploy synthesizes $STACK alone and
+# validates it with terraform; every action prints the command it would have run.
 deploy() {
   local -
   set -euo pipefail
@@ -220,7 +227,8 @@ deploy() {
     _ci_die "STACK is not set: pre_build (check_inputs) did not run in this shell"
     return 1
   fi
-  if [[ $LAYER == app && -z ${IMAGE_URI:-} ]]; then
+  local action="${ACTION:-deploy}"
+  if [[ $LAYER == app && $action == deploy && -z ${IMAGE_URI:-} ]]; then
     _ci_die "IMAGE_URI is empty: the build phase did not push an image; refusing to deploy $STACK"
     return 1
   fi
@@ -233,46 +241,47 @@ deploy() {
     return 1
   fi
   export LANES_SYNTH_DIR="$outdir"
-  # lib/selection.ts: ENV+SERVICE+LANE → the lane; ENV+SERVICE+LAYER=boot → boot; ENV+LAYER=infra → infra.
-  local -a selector=(ENV="$ENV" LAYER="$LAYER" SERVICE="${SERVICE_NAME:-}" SERVICE_NAME="${SERVICE_NAME:-}" LANE="${LANE:-}" IMAGE_URI="${IMAGE_URI:-}")
-  _ci_note "synthesizing $STACK into $outdir"
-  if ! (cd "$_CI_ROOT" && env "${selector[@]}" CDKTF_OUTDIR="$outdir" node --import tsx main.ts); then
-    _ci_die "synth of $STACK failed"
-    return 1
-  fi
-  _ci_inputs synthesized "$outdir" "$STACK" >&2 || return
-  local -a command=(npx cdktf deploy "$STACK" --auto-approve --skip-synth --output "$outdir")
+
+  local -a lanes=(node --import tsx lib/cli/lanes.ts "$action")
+  case "$LAYER" in
+    app) lanes+=("$LANE" --service "$SERVICE_NAME" --env "$ENV") ;;
+    boot) lanes+=(--layer boot --service "$SERVICE_NAME" --env "$ENV") ;;
+    infra) lanes+=(--layer infra --env "$ENV") ;;
+  esac
+  if [[ $LAYER == app && $action == deploy ]]; then lanes+=(--image "$IMAGE_URI"); fi
+  lanes+=(--output "$outdir")
+  local shown
+  printf -v shown '%q ' "${lanes[@]}"
+
   if [[ ${LANES_DRY_RUN:-} == 1 ]]; then
-    local dir="$outdir/stacks/$STACK"
-    if ! _ci_with_terraform terraform -chdir="$dir" init -backend=false -input=false -no-color >&2; then
-      _ci_die "terraform init -backend=false failed in $dir"
-      return 1
+    if [[ $action == deploy ]]; then
+      # lib/selection.ts: ENV+SERVICE+LANE → the lane; ENV+SERVICE+LAYER=boot → boot; ENV+LAYER=infra → infra.
+      local -a selector=(ENV="$ENV" LAYER="$LAYER" SERVICE="${SERVICE_NAME:-}" SERVICE_NAME="${SERVICE_NAME:-}" LANE="${LANE:-}" IMAGE_URI="${IMAGE_URI:-}")
+      _ci_note "synthesizing $STACK into $outdir"
+      if ! (cd "$_CI_ROOT" && env "${selector[@]}" CDKTF_OUTDIR="$outdir" node --import tsx main.ts); then
+        _ci_die "synth of $STACK failed"
+        return 1
+      fi
+      _ci_inputs synthesized "$outdir" "$STACK" >&2 || return
+      local dir="$outdir/stacks/$STACK"
+      if ! _ci_with_terraform terraform -chdir="$dir" init -backend=false -input=false -no-color >&2; then
+        _ci_die "terraform init -backend=false failed in $dir"
+        return 1
+      fi
+      if ! _ci_with_terraform terraform -chdir="$dir" validate -no-color >&2; then
+        _ci_die "terraform validate failed for $STACK"
+        return 1
+      fi
+      _ci_note "dry run (LANES_DRY_RUN=1): $STACK synthesized alone and terraform validate passed; would run:"
+    else
+      _ci_note "dry run (LANES_DRY_RUN=1): ACTION=$action; would run:"
     fi
-    if ! _ci_with_terraform terraform -chdir="$dir" validate -no-color >&2; then
-      _ci_die "terraform validate failed for $STACK"
-      return 1
-    fi
-    local shown_selector shown_command
-    printf -v shown_selector '%q ' "${selector[@]}"
-    printf -v shown_command '%q ' "${command[@]}"
-    _ci_note "dry run (LANES_DRY_RUN=1): $STACK synthesized alone and terraform validate passed; would run:"
-    printf '  (cd %q && env %s node --import tsx scripts/with-terraform.ts %s)\n' "$_CI_ROOT" "${shown_selector% }" "${shown_command% }" >&2
+    printf '  (cd %q && %s)\n' "$_CI_ROOT" "${shown% }" >&2
     return 0
   fi
-  # Lower layers present, own state not locked: fail fast with the fix instead of Terraform's raw errors.
-  local -a target=(--env "$ENV")
-  case "$LAYER" in
-    app) target+=(--service "$SERVICE_NAME" --lane "$LANE") ;;
-    boot) target+=(--service "$SERVICE_NAME" --layer boot) ;;
-    infra) target+=(--layer infra) ;;
-  esac
-  if ! (cd "$_CI_ROOT" && node --import tsx lib/cli/lanes.ts check "${target[@]}"); then
-    _ci_die "preflight of $STACK failed (see above): nothing was deployed"
-    return 1
-  fi
-  _ci_note "deploying $STACK"
-  if ! (cd "$_CI_ROOT" && env "${selector[@]}" node --import tsx scripts/with-terraform.ts "${command[@]}"); then
-    _ci_die "cdktf deploy $STACK failed"
+  _ci_note "ACTION=$action: ${shown% }"
+  if ! (cd "$_CI_ROOT" && "${lanes[@]}"); then
+    _ci_die "lanes $action for $STACK failed (see above)"
     return 1
   fi
 }
@@ -290,9 +299,18 @@ verify() {
     _ci_note "verify skipped: dry run (LANES_DRY_RUN=1) deployed nothing"
     return 0
   fi
+  if [[ ${ACTION:-deploy} == destroy ]]; then
+    _ci_note "verify: ACTION=destroy leaves no lane to verify"
+    return 0
+  fi
   if [[ -z ${STACK:-} || -z ${LANES_SYNTH_DIR:-} ]]; then
     _ci_die "STACK or LANES_SYNTH_DIR is not set: deploy did not run in this shell"
     return 1
+  fi
+  # After a promotion the lane is gone and default serves its image: verify default.
+  if [[ ${ACTION:-deploy} == promote ]]; then
+    local -x LANE=default ACTION=deploy
+    local STACK="app-$SERVICE_NAME-$ENV-default"
   fi
   local outputs checks
   if ! outputs="$(_ci_with_terraform terraform -chdir="$LANES_SYNTH_DIR/stacks/$STACK" output -json)"; then

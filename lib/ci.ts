@@ -25,6 +25,10 @@ export class CiInputError extends Error {
   }
 }
 
+/** What an app pipeline run does with its lane (variable ACTION; seed 000 §五–§六). */
+export const CI_ACTIONS = ["deploy", "promote", "rollback", "destroy"] as const;
+export type CiAction = (typeof CI_ACTIONS)[number];
+
 /** The checked inputs of one pipeline run. */
 export interface CiInputs {
   readonly layer: CiLayer;
@@ -41,6 +45,8 @@ export interface CiInputs {
   readonly modulePath?: string;
   /** BRANCH, else the service's `branch` in params (app). */
   readonly branch?: string;
+  /** deploy (build and deploy the lane), promote, rollback or destroy (no build). */
+  readonly action: CiAction;
 }
 
 function value(vars: Vars, name: string): string | undefined {
@@ -107,8 +113,21 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
     throw new CiInputError(`LAYER=${layer} ENV=${env}${service ? ` SERVICE_NAME=${service}` : ""} selects ${plans.length} stacks (${plans.map(stackNameOf).join(", ") || "none"}), not one ${layer} stack.`);
   }
   const plan = plans[0]!;
+  const actionText = value(vars, "ACTION") ?? "deploy";
+  if (!(CI_ACTIONS as readonly string[]).includes(actionText)) {
+    throw new CiInputError(`ACTION='${actionText}' is not an action. Allowed: ${CI_ACTIONS.join(", ")}.`);
+  }
+  const action = actionText as CiAction;
+  if (layer !== "app" && action !== "deploy") {
+    throw new CiInputError(`ACTION=${action} is for lanes (the app pipeline); LAYER=${layer} only deploys.`);
+  }
+  if ((action === "destroy" || action === "promote") && lane === "default") {
+    throw new CiInputError(
+      `ACTION=${action} LANE=default is refused in the pipeline: ${action === "destroy" ? "the default lane serves every request without a lane (an operator can force it with lanes destroy default --force)" : "promote takes the lane to promote into default"}.`,
+    );
+  }
   const region = params.infra(env).region;
-  const base = { layer, env, region, stack: stackNameOf(plan) };
+  const base = { layer, env, region, stack: stackNameOf(plan), action };
   if (plan.layer !== "boot" && plan.layer !== "app") return base;
   const ecrRepository = serviceNames(plan.service, env).ecrRepository;
   if (plan.layer === "boot") return { ...base, service: plan.service, ecrRepository };
@@ -148,6 +167,7 @@ export function inputExports(inputs: CiInputs): string {
     ECR_REPOSITORY: inputs.ecrRepository,
     MODULE_PATH: inputs.modulePath,
     BRANCH: inputs.branch,
+    ACTION: inputs.action,
   });
 }
 
@@ -161,21 +181,23 @@ export interface DeployParams {
   readonly commit: string | null;
   readonly imageUri: string | null;
   readonly stack: string;
+  readonly action: CiAction;
 }
 
 export function deployParams(inputs: CiInputs, vars: Vars): DeployParams {
   const commit = value(vars, "COMMIT");
   const imageUri = value(vars, "IMAGE_URI");
-  if (inputs.layer === "app") {
+  const builds = inputs.layer === "app" && inputs.action === "deploy";
+  if (builds) {
     if (!commit) throw new CiInputError("COMMIT is empty: prebuild checks out BRANCH in the app repository and sets it; did pre_build run?");
     if (!imageUri) throw new CiInputError("IMAGE_URI is empty: build pushes the image and sets it; did the build phase run?");
     if (!imageUri.includes(`/${inputs.ecrRepository}:`) && !imageUri.includes(`/${inputs.ecrRepository}@`)) {
       throw new CiInputError(`IMAGE_URI='${imageUri}' is not an image of ECR repository '${inputs.ecrRepository}' (service '${inputs.service}' in '${inputs.env}').`);
     }
   } else if (imageUri) {
-    throw new CiInputError(`IMAGE_URI='${imageUri}' is set, but LAYER=${inputs.layer} deploys no image.`);
+    throw new CiInputError(`IMAGE_URI='${imageUri}' is set, but ${inputs.layer === "app" ? `ACTION=${inputs.action}` : `LAYER=${inputs.layer}`} deploys no new image.`);
   }
-  const app = inputs.layer === "app";
+  const app = builds;
   return {
     service: inputs.service ?? null,
     env: inputs.env,
@@ -185,6 +207,7 @@ export function deployParams(inputs: CiInputs, vars: Vars): DeployParams {
     commit: app ? (commit ?? null) : null,
     imageUri: app ? (imageUri ?? null) : null,
     stack: inputs.stack,
+    action: inputs.action,
   };
 }
 

@@ -55,6 +55,7 @@ export class PipelineStack extends LanesStack {
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
+          { name: "ACTION", description: "deploy (build and deploy LANE), promote (LANE into default), rollback, destroy", defaultValue: "deploy" },
         ];
         environment = {
           ...common,
@@ -63,6 +64,7 @@ export class PipelineStack extends LanesStack {
           MODULE_PATH: svc.modulePath,
           LANE: "#{variables.LANE}",
           BRANCH: "#{variables.BRANCH}",
+          ACTION: "#{variables.ACTION}",
         };
         rest = {
           buildPolicy: (c) => appRolePolicy({ ...c, ...roleContext }, svc.service),
