@@ -86,6 +86,15 @@ describe("app pipeline role (user-api-dev)", () => {
     ]);
   });
 
+  test("its lanes' alarms and scaling, not another service's alarms", () => {
+    check(policy, [
+      ["cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:ap-southeast-2:${ACCOUNT}:alarm:user-api-dev-gray-5xx-rate`, "Allow"],
+      ["cloudwatch:DeleteAlarms", `arn:aws:cloudwatch:ap-southeast-2:${ACCOUNT}:alarm:billing-dev-gray-5xx-rate`, "ImplicitDeny"],
+      ["application-autoscaling:RegisterScalableTarget", "*", "Allow", { "application-autoscaling:service-namespace": "ecs" }],
+      ["application-autoscaling:RegisterScalableTarget", "*", "ImplicitDeny", { "application-autoscaling:service-namespace": "dynamodb" }],
+    ]);
+  });
+
   test("network and security groups are off limits; images go to its own repository", () => {
     check(policy, [
       ["ec2:DeleteVpc", "*", "ExplicitDeny"],
@@ -116,6 +125,7 @@ describe("bootstrap pipeline role (bootstrap-dev)", () => {
       ["ec2:CreateSubnet", "*", "ExplicitDeny"],
       ["iam:CreateRole", role("user-api-dev-task-exec"), "Allow"],
       ["iam:CreateRole", role("admin"), "ImplicitDeny"],
+      ["sns:CreateTopic", `arn:aws:sns:ap-southeast-2:${ACCOUNT}:user-api-dev-alarms`, "Allow"],
     ]);
   });
 });

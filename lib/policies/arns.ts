@@ -16,5 +16,7 @@ export const arns = {
   iamRole: (c: AccountContext, name: string) => `arn:${c.partition}:iam::${c.account}:role/${name}`,
   ecrRepository: (c: AccountContext, name: string) => `arn:${c.partition}:ecr:${c.region}:${c.account}:repository/${name}`,
   logGroup: (c: AccountContext, name: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${name}`,
+  alarm: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${name}`,
+  snsTopic: (c: AccountContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,
 } as const;

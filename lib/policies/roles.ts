@@ -114,6 +114,36 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
       Resource: [arns.elb(c, `listener-rule/app/${albName}/*/*/*`)],
     },
     {
+      Sid: "LaneAlarms",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+      Resource: [arns.alarm(c, `${service}-${c.env}-*`)],
+    },
+    { Sid: "ReadAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: ["*"] },
+    {
+      // Application Auto Scaling scopes by scalable target ARN, which names no service: the
+      // targets it may register are limited by the ECS service condition below.
+      Sid: "LaneScaling",
+      Effect: "Allow",
+      Action: [
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:TagResource",
+      ],
+      Resource: ["*"],
+      Condition: { StringLike: { "application-autoscaling:service-namespace": "ecs" } },
+    },
+    {
+      Sid: "ScalingServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: ["*"],
+      Condition: { StringEquals: { "iam:AWSServiceName": "ecs.application-autoscaling.amazonaws.com" } },
+    },
+    { Sid: "ReadScaling", Effect: "Allow", Action: ["application-autoscaling:Describe*", "application-autoscaling:ListTagsForResource"], Resource: ["*"] },
+    {
       Sid: "PassServiceTaskRoles",
       Effect: "Allow",
       Action: ["iam:PassRole"],
@@ -167,6 +197,7 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Resource: [arns.logGroup(c, `/ecs/${env}/*`)],
     },
     { Sid: "ServiceRepositories", Effect: "Allow", Action: ["ecr:*"], Resource: [arns.ecrRepository(c, `${env}/*`)] },
+    { Sid: "AlarmTopics", Effect: "Allow", Action: ["sns:*"], Resource: [arns.snsTopic(c, `*-${env}-alarms`)] },
     {
       Sid: "ServiceTaskRoles",
       Effect: "Allow",
