@@ -5,15 +5,13 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Construct } from "constructs";
 import type { PolicyDocument } from "../lib/iam-eval";
 import type { pipelineNames } from "../lib/naming";
 import type { PipelineConfig } from "../lib/params/config";
 import type { BuildContext } from "../lib/policies/build-common";
+import { PrivateBucket } from "./private-bucket";
 
 export const BUILDSPEC_PATH = "ci/buildspec.yml";
 export const INFRA_ARTIFACT = "InfraOut";
@@ -77,22 +75,12 @@ export class DeliveryPipeline extends Construct {
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
 
-    this.artifactBucket = new S3Bucket(this, "artifacts", { bucketPrefix: names.artifactBucketPrefix, forceDestroy: true });
-    new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
-      bucket: this.artifactBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "artifacts-public-access", {
-      bucket: this.artifactBucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketLifecycleConfiguration(this, "artifacts-expiry", {
-      bucket: this.artifactBucket.id,
-      rule: [{ id: "expire-artifacts", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 30 }] }],
-    });
+    this.artifactBucket = new PrivateBucket(this, "artifacts", {
+      bucketPrefix: names.artifactBucketPrefix,
+      encryption: "aws:kms",
+      expireAfterDays: 30,
+      forceDestroy: true,
+    }).bucket;
 
     this.buildContext = {
       partition: partition.partition,
