@@ -171,6 +171,20 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     }
   });
 
+  test("the worker's boot and canary lane plan too: queue and DLQ, no load balancer", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    const boot = await plan("boot-order-worker-dev");
+    expect([boot.code, boot.stderr]).toEqual([0, ""]);
+    expect(boot.stdout).toMatch(/\+ resource "aws_sqs_queue" /);
+    expect(boot.stdout).not.toMatch(/\+ resource "aws_lb" /);
+    await publishState(harness.s3, bucket(), stateKey({ layer: "boot", env: "dev", service: "order-worker" }), fakeOutputs(stackJson(outdir, "boot-order-worker-dev"), REGION));
+    const canary = await plan("app-order-worker-dev-canary");
+    expect([canary.code, canary.stderr]).toEqual([0, ""]);
+    expect(canary.stdout).toContain('"https://sqs.ap-southeast-2.amazonaws.com/123456789012/order-worker-dev-queue"');
+    expect(canary.stdout).toMatch(/Plan: \d+ to add/);
+    expect(canary.stdout).not.toMatch(/\+ resource "aws_lb_listener_rule" /);
+  });
+
   test("five lanes plan concurrently, each touching only its own state key and lock", async () => {
     await lowerLayers({ infra: true, boot: true });
     harness.requests.length = 0;

@@ -11,11 +11,15 @@ describe("stack selection", () => {
     expect(names(planStacks(params, selectionFromEnv({})))).toEqual([
       "state-dev",
       "infra-dev",
+      "boot-order-worker-dev",
       "boot-user-api-dev",
+      "app-order-worker-dev-default",
+      "app-order-worker-dev-canary",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
+      "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
     ]);
   });
@@ -24,6 +28,7 @@ describe("stack selection", () => {
     expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", LAYER: "pipeline" })))).toEqual([
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
+      "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
     ]);
     expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", SERVICE: "user-api", LAYER: "pipeline" })))).toEqual(["pipeline-user-api-dev"]);
@@ -89,6 +94,6 @@ describe("stack selection", () => {
     const one = selectionFromEnv({ LANE: "gray", SERVICE: "user-api", ENV: "dev", IMAGE_URI: "repo/img:sha-1" });
     expect(imageUriFor(one, planStacks(params, one))).toBe("repo/img:sha-1");
     const all = selectionFromEnv({ IMAGE_URI: "repo/img:sha-1" });
-    expect(() => imageUriFor(all, planStacks(params, all))).toThrow(/IMAGE_URI is set but this run builds 2 lane stacks/);
+    expect(() => imageUriFor(all, planStacks(params, all))).toThrow(/IMAGE_URI is set but this run builds 4 lane stacks/);
   });
 });

@@ -19,12 +19,16 @@ describe("terraform validate", () => {
     const { outdir, stacks } = synthMain();
     outdirs.push(outdir);
     expect(stacks).toEqual([
+      "app-order-worker-dev-canary",
+      "app-order-worker-dev-default",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
+      "boot-order-worker-dev",
       "boot-user-api-dev",
       "infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-infra-dev",
+      "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
       "state-dev",
     ]);

@@ -1,3 +1,4 @@
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import type { AlarmThresholds } from "../lib/params/config";
@@ -11,6 +12,24 @@ export interface LaneAlarmsProps {
   readonly ecsServiceName: string;
   /** ALB metrics; none for a service without a load balancer. */
   readonly loadBalancer?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
+  /** A worker's queue metrics and error log lines (seed 002). */
+  readonly worker?: {
+    readonly queueName: string;
+    readonly deadLetterQueueName: string;
+    readonly logGroupName: string;
+    readonly lane: string;
+    readonly oldestMessageAgeSeconds: number;
+    readonly errorLogLines: number;
+  };
+}
+
+/**
+ * Log lines counted as a lane's errors: JSON lines with `level` ERROR and `lane` the lane. A
+ * CloudWatch metric filter sees every stream of the group and cannot select a stream prefix,
+ * so workers log the LANE the platform puts in their environment.
+ */
+export function errorLinePattern(lane: string): string {
+  return `{ ($.level = "ERROR" || $.level = "error") && $.lane = "${lane}" }`;
 }
 
 /**
@@ -23,6 +42,9 @@ export class LaneAlarms extends Construct {
   readonly errorRate?: CloudwatchMetricAlarm;
   readonly runningBelowDesired: CloudwatchMetricAlarm;
   readonly unhealthy?: CloudwatchMetricAlarm;
+  readonly deadLetters?: CloudwatchMetricAlarm;
+  readonly oldestMessage?: CloudwatchMetricAlarm;
+  readonly errorLines?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: LaneAlarmsProps) {
     super(scope, id);
@@ -63,6 +85,57 @@ export class LaneAlarms extends Construct {
         comparisonOperator: "LessThanThreshold",
         threshold: t.minHealthyHosts,
         treatMissingData: "breaching",
+        ...actions,
+      });
+    }
+    const w = props.worker;
+    if (w) {
+      this.deadLetters = new CloudwatchMetricAlarm(this, "dead-letters", {
+        alarmName: `${props.prefix}-dead-letters`,
+        alarmDescription: `Messages arrived in the dead-letter queue ${w.deadLetterQueueName}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: w.deadLetterQueueName },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        ...actions,
+      });
+      this.oldestMessage = new CloudwatchMetricAlarm(this, "oldest-message", {
+        alarmName: `${props.prefix}-oldest-message-age`,
+        alarmDescription: `Oldest message in ${w.queueName} older than ${w.oldestMessageAgeSeconds} s`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateAgeOfOldestMessage",
+        dimensions: { QueueName: w.queueName },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 3,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: w.oldestMessageAgeSeconds,
+        treatMissingData: "notBreaching",
+        ...actions,
+      });
+      const metricName = `${props.prefix}-error-lines`;
+      new CloudwatchLogMetricFilter(this, "error-filter", {
+        name: metricName,
+        logGroupName: w.logGroupName,
+        pattern: errorLinePattern(w.lane),
+        metricTransformation: { name: metricName, namespace: "lanes/workers", value: "1", defaultValue: "0" },
+      });
+      this.errorLines = new CloudwatchMetricAlarm(this, "error-lines", {
+        alarmName: metricName,
+        alarmDescription: `More than ${w.errorLogLines} ERROR lines from lane ${w.lane} in 5 minutes`,
+        namespace: "lanes/workers",
+        metricName,
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: w.errorLogLines,
+        treatMissingData: "notBreaching",
         ...actions,
       });
     }

@@ -53,6 +53,15 @@ export class BootState extends Construct {
   get alarmTopicArn(): string {
     return this.remote.getString(BootOutputs.alarmTopicArn.name);
   }
+  get queueUrl(): string {
+    return this.remote.getString(BootOutputs.queueUrl.name);
+  }
+  get queueName(): string {
+    return this.remote.getString(BootOutputs.queueName.name);
+  }
+  get deadLetterQueueName(): string {
+    return this.remote.getString(BootOutputs.deadLetterQueueName.name);
+  }
   get albDnsName(): string {
     return this.remote.getString(BootOutputs.albDnsName.name);
   }

@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
@@ -8,6 +9,8 @@ import type { FittedName } from "../lib/naming";
 export interface ServiceIdentityProps {
   readonly executionRoleName: FittedName;
   readonly taskRoleName: FittedName;
+  /** A worker's queue: the task role may consume this queue and nothing else. */
+  readonly consumesQueueArn?: string;
 }
 
 /**
@@ -44,5 +47,22 @@ export class ServiceIdentity extends Construct {
       assumeRolePolicy: assume.json,
       tags: { Name: props.taskRoleName.fullName },
     });
+    if (props.consumesQueueArn) {
+      new IamRolePolicy(this, "consume-queue", {
+        role: this.taskRole.name,
+        name: "consume-queue",
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "ConsumeServiceQueue",
+              Effect: "Allow",
+              Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+              Resource: props.consumesQueueArn,
+            },
+          ],
+        }),
+      });
+    }
   }
 }

@@ -41,6 +41,8 @@ export const SERVICE_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 export const LANE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 export const DEFAULT_LANE = "default";
+/** The low-capacity lane a worker release bakes in before it reaches `default` (seed 002). */
+export const CANARY_LANE = "canary";
 export const MAX_SERVICE_LENGTH = 40;
 export const MAX_ENV_LENGTH = 10;
 
@@ -160,6 +162,9 @@ export function serviceNames(service: string, env: string) {
     /** Container name inside every lane's task definition. */
     container: service,
     alarmTopic: `${prefix}-alarms`,
+    /** Worker queues (SQS names: 80 characters of [A-Za-z0-9_-]). */
+    queue: `${prefix}-queue`,
+    deadLetterQueue: `${prefix}-dlq`,
   };
 }
 

@@ -33,6 +33,7 @@ export class AppLaneStack extends LanesStack {
     const infraState = new InfraState(this, "infra", infra.state, infra.env);
     const bootState = new BootState(this, "boot", infra.state, service.env, service.service);
 
+    const worker = boot.worker;
     if (boot.initAlb && lane.lane !== DEFAULT_LANE) {
       this.route = new LaneRoute(this, "route", {
         lane: lane.lane,
@@ -58,7 +59,8 @@ export class AppLaneStack extends LanesStack {
       cpu: service.cpu,
       memory: service.memory,
       containerPort: service.containerPort,
-      environment: lane.environment,
+      // A worker finds its queue in QUEUE_URL (read from boot's state).
+      environment: worker ? { ...lane.environment, QUEUE_URL: bootState.queueUrl } : lane.environment,
       logGroupName: shared.logGroup,
       logStreamPrefix: names.logStreamPrefix,
       executionRoleArn: bootState.taskExecutionRoleArn,
@@ -79,6 +81,7 @@ export class AppLaneStack extends LanesStack {
         ecsServiceName: names.ecsService,
         scaling: lane.scaling,
         service: this.laneService.service,
+        ...(worker ? { backlog: { queueName: bootState.queueName, messagesPerTask: worker.backlogPerTask } } : {}),
       });
     }
     this.alarms = new LaneAlarms(this, "alarms", {
@@ -87,6 +90,18 @@ export class AppLaneStack extends LanesStack {
       topicArn: bootState.alarmTopicArn,
       clusterName: infraState.clusterName,
       ecsServiceName: names.ecsService,
+      ...(worker
+        ? {
+            worker: {
+              queueName: bootState.queueName,
+              deadLetterQueueName: bootState.deadLetterQueueName,
+              logGroupName: shared.logGroup,
+              lane: lane.lane,
+              oldestMessageAgeSeconds: worker.alarms.oldestMessageAgeSeconds,
+              errorLogLines: worker.alarms.errorLogLines,
+            },
+          }
+        : {}),
       ...(boot.initAlb
         ? {
             loadBalancer: {

@@ -7,6 +7,7 @@ import { ServiceIdentity } from "../constructs/service-identity";
 import { ServiceLogs } from "../constructs/service-logs";
 import { ServiceRegistry } from "../constructs/service-registry";
 import { TaskSecurityGroup } from "../constructs/task-security-group";
+import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
 import { serviceNames } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
@@ -15,8 +16,9 @@ import { LanesStack } from "./lanes-stack";
 
 /**
  * `boot-{service}-{env}` (service level, seed 001 §4.2): the access layer every lane of the
- * service shares: ALB + listener(s) + default target group, log group, Cloud Map service, ECR
- * repository, task roles and task security group. Reads infra from its state; lanes read this.
+ * service shares: ALB + listener(s) + default target group (http) or the SQS queue and its
+ * dead-letter queue (worker, seed 002), log group, Cloud Map service, ECR repository, task roles,
+ * task security group and the alarm topic. Reads infra from its state; lanes read this.
  */
 export class BootStack extends LanesStack {
   readonly loadBalancer?: LoadBalancer;
@@ -26,6 +28,7 @@ export class BootStack extends LanesStack {
   readonly identity: ServiceIdentity;
   readonly taskSecurityGroup: TaskSecurityGroup;
   readonly alarms: AlarmTopic;
+  readonly queue?: WorkQueue;
 
   constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
     const names = serviceNames(boot.service, boot.env);
@@ -59,10 +62,19 @@ export class BootStack extends LanesStack {
         protect,
       });
     }
+    if (boot.worker) {
+      this.queue = new WorkQueue(this, "queue", {
+        name: names.queue,
+        deadLetterName: names.deadLetterQueue,
+        settings: boot.worker.queue,
+        protect,
+      });
+    }
     this.images = new ImageRepository(this, "images", { name: names.ecrRepository, protect });
     this.identity = new ServiceIdentity(this, "identity", {
       executionRoleName: names.taskExecutionRole,
       taskRoleName: names.taskRole,
+      ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
     });
     this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {
       name: names.taskSecurityGroup,
@@ -84,6 +96,10 @@ export class BootStack extends LanesStack {
     this.output(BootOutputs.defaultTargetGroupArn, lb?.defaultTargetGroup.arn ?? "");
     this.output(BootOutputs.defaultTargetGroupArnSuffix, lb?.defaultTargetGroup.arnSuffix ?? "");
     this.output(BootOutputs.alarmTopicArn, this.alarms.topic.arn);
+    this.output(BootOutputs.queueUrl, this.queue?.queue.url ?? "");
+    this.output(BootOutputs.queueArn, this.queue?.queue.arn ?? "");
+    this.output(BootOutputs.queueName, this.queue?.queue.name ?? "");
+    this.output(BootOutputs.deadLetterQueueName, this.queue?.deadLetter.name ?? "");
     this.output(BootOutputs.logGroupName, names.logGroup);
     this.output(BootOutputs.sdServiceArn, this.registry?.service.arn ?? "");
     this.output(BootOutputs.sdServiceId, this.registry?.service.id ?? "");

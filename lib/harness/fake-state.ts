@@ -26,6 +26,7 @@ const ARN_SHAPES: Record<string, (name: string, seed: string) => string> = {
   aws_service_discovery_service: (_name, seed) => `servicediscovery:{region}:${FAKE_ACCOUNT}:service/srv-${hex(seed, 16)}`,
   aws_iam_role: (name) => `iam::${FAKE_ACCOUNT}:role/${name}`,
   aws_sns_topic: (name) => `sns:{region}:${FAKE_ACCOUNT}:${name}`,
+  aws_sqs_queue: (name) => `sqs:{region}:${FAKE_ACCOUNT}:${name}`,
 };
 
 const ID_SHAPES: Record<string, (seed: string) => string> = {
@@ -55,6 +56,7 @@ function fakeReference(stack: Json, region: string, expr: string): string {
   if (attr === "id" && ID_SHAPES[type]) return ID_SHAPES[type](seed);
   if (attr === "name" && typeof config.name === "string") return config.name;
   if (attr === "dns_name" && type === "aws_lb") return `${name}-${hex(seed, 8)}.${region}.elb.amazonaws.com`;
+  if (attr === "url" && type === "aws_sqs_queue") return `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT}/${name}`;
   if (attr === "repository_url" && type === "aws_ecr_repository") return `${FAKE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${name}`;
   throw new Error(`fake-state: no fake value for ${type}.${attr} (output expression ${expr})`);
 }

@@ -57,6 +57,9 @@ export interface HttpsListenerConfig {
 export interface BootConfig {
   readonly service: string;
   readonly env: string;
+  /** From the service's params file (http when there is none). A worker has a queue and no ALB. */
+  readonly kind: ServiceKind;
+  readonly worker?: WorkerConfig;
   readonly initAlb: boolean;
   readonly initLog: boolean;
   readonly initCloudMap: boolean;
@@ -102,6 +105,21 @@ export interface LaneConfig {
   readonly alarms: AlarmThresholds;
 }
 
+/** A queue worker (seed 002): its queue, backlog scaling target, canary and worker alarms. */
+export interface WorkerConfig {
+  readonly queue: {
+    readonly visibilityTimeoutSeconds: number;
+    readonly retentionSeconds: number;
+    readonly maxReceiveCount: number;
+    readonly deadLetterRetentionSeconds: number;
+  };
+  readonly backlogPerTask: number;
+  readonly canary: { readonly desiredCount: number; readonly bakeMinutes: number; readonly pollSeconds: number };
+  readonly alarms: { readonly oldestMessageAgeSeconds: number; readonly errorLogLines: number };
+}
+
+export type ServiceKind = "http" | "worker";
+
 export interface ServiceConfig {
   readonly service: string;
   readonly env: string;
@@ -111,6 +129,9 @@ export interface ServiceConfig {
   readonly cpu: number;
   readonly memory: number;
   readonly containerPort: number;
+  readonly kind: ServiceKind;
+  /** Set when kind is worker. */
+  readonly worker?: WorkerConfig;
   /** Lanes listed in params, in file order. */
   readonly lanes: readonly LaneConfig[];
 }

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
+  CANARY_LANE,
   DEFAULT_LANE,
   assertEnv,
   assertLane,
@@ -14,12 +15,22 @@ import {
   stateNames,
 } from "../naming";
 import { lanePriority } from "../routing";
-import { DEFAULT_ALARMS, type BootConfig, type InfraConfig, type LaneConfig, type ServiceConfig, type StateEndpoints } from "./config";
+import {
+  DEFAULT_ALARMS,
+  type BootConfig,
+  type InfraConfig,
+  type LaneConfig,
+  type ServiceConfig,
+  type ServiceKind,
+  type StateEndpoints,
+  type WorkerConfig,
+} from "./config";
 import { ParamsError, parseWith } from "./errors";
 import {
   BootParamsSchema,
   InfraParamsSchema,
   ServiceParamsSchema,
+  WorkerSettings,
   type BootParamsFile,
   type LaneSettingsParams,
   type ServiceParamsFile,
@@ -30,13 +41,15 @@ const AZ_LETTERS = "abcdef";
 /** A lane's settings: its entry in `lanes` (when declared) over `laneDefaults` and the service's. */
 function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: LaneSettingsParams | undefined): LaneConfig {
   const image = settings?.image ?? p.image;
-  const scaling = settings?.scaling ?? p.laneDefaults.scaling;
+  // A worker's canary lane runs a small fixed capacity (seed 002) unless the lane itself says otherwise.
+  const canary = p.kind === "worker" && lane === CANARY_LANE ? (p.worker ?? WorkerSettings.parse({})).canary : undefined;
+  const scaling = canary ? settings?.scaling : (settings?.scaling ?? p.laneDefaults.scaling);
   return {
     service: p.service,
     env,
     lane,
     declared: settings !== undefined,
-    desiredCount: settings?.desiredCount ?? p.laneDefaults.desiredCount,
+    desiredCount: settings?.desiredCount ?? canary?.desiredCount ?? p.laneDefaults.desiredCount,
     priority: lanePriority(lane, settings?.rulePriority),
     ...(image ? { image } : {}),
     environment: { ...p.container.env, ...(settings?.env ?? {}) },
@@ -159,10 +172,14 @@ export class ParamsRepository {
     const file = this.bootFile(env);
     const s = { ...file.defaults, ...(file.services[service] ?? {}) };
     const listeners = s.listeners ?? { http: { port: 80 } };
+    const { kind, worker } = this.kindOf(service, env);
     const config: BootConfig = {
       service,
       env,
-      initAlb: s.initAlb ?? true,
+      kind,
+      ...(worker ? { worker } : {}),
+      // A worker consumes its queue: no load balancer.
+      initAlb: kind === "worker" ? false : (s.initAlb ?? true),
       initLog: s.initLog ?? true,
       initCloudMap: s.initCloudMap ?? true,
       internal: s.internal ?? false,
@@ -194,13 +211,8 @@ export class ParamsRepository {
     const cached = this.serviceCache.get(key);
     if (cached) return cached;
     const boot = this.boot(service, env);
-    const fileName = paramsFiles.service(service, env);
-    const display = this.display(fileName);
-    const p = parseWith(
-      ServiceParamsSchema,
-      this.readJson(fileName, `Create it to deploy lanes of '${service}' in '${env}' (see params/user-api-dev.json).`),
-      display,
-    );
+    const display = this.display(paramsFiles.service(service, env));
+    const p = this.serviceFile(service, env);
     const problems: string[] = [];
     if (p.service !== service) {
       problems.push(`field 'service' has bad value ${JSON.stringify(p.service)}. Allowed: "${service}" (the file name's service).`);
@@ -239,14 +251,40 @@ export class ParamsRepository {
       cpu: p.container.cpu,
       memory: p.container.memory,
       containerPort: boot.containerPort,
+      kind: boot.kind,
+      ...(boot.worker ? { worker: boot.worker } : {}),
       lanes,
     };
     this.serviceCache.set(key, config);
-    this.serviceFiles.set(key, p);
     return config;
   }
 
   private readonly serviceFiles = new Map<string, ServiceParamsFile>();
+
+  /** The parsed `{service}-{env}.json` (cached). */
+  private serviceFile(service: string, env: string): ServiceParamsFile {
+    const key = `${service}/${env}`;
+    const cached = this.serviceFiles.get(key);
+    if (cached) return cached;
+    const fileName = paramsFiles.service(service, env);
+    const p = parseWith(
+      ServiceParamsSchema,
+      this.readJson(fileName, `Create it to deploy lanes of '${service}' in '${env}' (see params/user-api-dev.json).`),
+      this.display(fileName),
+    );
+    if (p.kind === "http" && p.worker) {
+      throw new ParamsError(this.display(fileName), ["field 'worker' is set but 'kind' is \"http\". Allowed: kind \"worker\" with worker settings, or no worker settings."]);
+    }
+    this.serviceFiles.set(key, p);
+    return p;
+  }
+
+  /** http or worker, from the service's params file; a service without one (boot only) is http. */
+  private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig } {
+    if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return { kind: "http" };
+    const p = this.serviceFile(service, env);
+    return p.kind === "worker" ? { kind: "worker", worker: p.worker ?? WorkerSettings.parse({}) } : { kind: "http" };
+  }
 
   /**
    * A lane of a service: the declared one, or an ad-hoc lane with the service's lane defaults

@@ -272,9 +272,35 @@ const LaneSettings = strict({
   alarms: Alarms.optional(),
 });
 
+/** A queue worker's queue, canary and alarms (seed 002). */
+export const WorkerSettings = strict({
+  queue: strict({
+    visibilityTimeoutSeconds: z.int().min(0).max(43200).default(60),
+    retentionSeconds: z.int().min(60).max(1209600).default(345600),
+    maxReceiveCount: z.int().min(1).max(1000).default(5).meta({ description: "Receives before a message moves to the dead-letter queue." }),
+    deadLetterRetentionSeconds: z.int().min(60).max(1209600).default(1209600),
+  }).default({ visibilityTimeoutSeconds: 60, retentionSeconds: 345600, maxReceiveCount: 5, deadLetterRetentionSeconds: 1209600 }),
+  backlogPerTask: z.int().min(1).max(100000).default(100).meta({
+    description: "Target visible messages per running task (scaling on ApproximateNumberOfMessagesVisible / RunningTaskCount).",
+  }),
+  canary: strict({
+    desiredCount: z.int().min(1).max(10).default(1).meta({ description: "Fixed capacity of the canary lane." }),
+    bakeMinutes: z.int().min(1).max(720).default(10),
+    pollSeconds: z.int().min(5).max(600).default(30),
+  }).default({ desiredCount: 1, bakeMinutes: 10, pollSeconds: 30 }),
+  alarms: strict({
+    oldestMessageAgeSeconds: z.int().min(1).default(600),
+    errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm." }),
+  }).default({ oldestMessageAgeSeconds: 600, errorLogLines: 10 }),
+});
+
 export const ServiceParamsSchema = strict({
   $schema: SCHEMA_REF,
   service: ServiceName,
+  kind: z.enum(["http", "worker"]).default("http").meta({
+    description: "http: behind the service's ALB, lanes routed by tracestate. worker: consumes the service's SQS queue, no load balancer.",
+  }),
+  worker: WorkerSettings.optional().meta({ description: "Queue, canary and alarm settings of a worker (kind: worker)." }),
   repo: RepoId.meta({ description: "The app repository as 'owner/name' (read through the env's connection)." }),
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
@@ -294,6 +320,7 @@ export type BootSettings = z.output<typeof BootSettingsSchema>;
 export type ServiceParamsFile = z.output<typeof ServiceParamsSchema>;
 export type LaneSettingsParams = z.output<typeof LaneSettings>;
 export type AlarmParams = z.output<typeof Alarms>;
+export type WorkerParams = z.output<typeof WorkerSettings>;
 
 /** Schemas published for editors, by file name in params/schema/. */
 export const PUBLISHED_SCHEMAS = {
