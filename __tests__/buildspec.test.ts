@@ -194,12 +194,23 @@ describe("ACTION: lane operations from the app pipeline", () => {
     expect(JSON.parse(readFileSync(join(ws.src, "deploy-params.json"), "utf8"))).toMatchObject({ action, imageUri: null, lane: "gray" });
   });
 
+  it("ACTION=canary on a worker builds and pushes the image, then runs the canary release", async () => {
+    const result = await ws.run(spec, { ...APP_VARS, SERVICE_NAME: "order-worker", LANE: "canary", ACTION: "canary", LANES_DRY_RUN: "1" });
+    expect(result.succeeded).toBe(true);
+    const pushed = argvOf(ws.calls(), "docker", "push").map((a) => a[1]);
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]).toMatch(new RegExp(`^${REGISTRY}/dev/order-worker:sha-[0-9a-f]{7}$`));
+    expect(result.output).toContain(`node --import tsx lib/cli/lanes.ts canary --service order-worker --env dev --image ${pushed[0]}`);
+  });
+
   it.each([
     ["destroy", "ACTION=destroy LANE=default is refused in the pipeline"],
     ["promote", "ACTION=promote LANE=default is refused in the pipeline"],
-    ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy"],
-  ])("ACTION=%s on the wrong lane stops in pre_build", async (action, message) => {
-    const result = await ws.run(spec, { ...APP_VARS, LANE: action === "ship" ? "gray" : "default", ACTION: action, LANES_DRY_RUN: "1" });
+    ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy, canary"],
+    ["canary", "ACTION=canary is the worker release (seed 002); user-api is an http service"],
+  ])("ACTION=%s on the wrong lane or service stops in pre_build", async (action, message) => {
+    const lane = action === "ship" || action === "canary" ? "gray" : "default";
+    const result = await ws.run(spec, { ...APP_VARS, LANE: lane, ACTION: action, LANES_DRY_RUN: "1" });
     expect(result.phases).toEqual([{ phase: "pre_build", status: "FAILED", exitCode: 2 }]);
     expect(result.output).toContain(message);
     expect(ws.calls()).toEqual([]);

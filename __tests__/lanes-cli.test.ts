@@ -9,6 +9,7 @@ import { LaneOutputs } from "../lib/contract";
 import { fakeOutputs, publishState } from "../lib/harness/fake-state";
 import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { PROJECT_ROOT, stackJson, synthMainAsync } from "../lib/harness/run";
+import type { AlarmReader, AlarmState } from "../lib/ops/canary";
 import type { ClusterView, ServiceHealth } from "../lib/ops/cluster";
 import { stackNameOf, type StackPlan } from "../lib/selection";
 import type { Release, StepRecord, Steps } from "../lib/ops/steps";
@@ -19,6 +20,7 @@ import { terraformOrFail } from "./helpers/terraform";
 import { rmSync } from "node:fs";
 
 const REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api";
+const WORKER_REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker";
 
 class RecordingSteps implements Steps {
   readonly dryRun = false;
@@ -77,6 +79,15 @@ describe("lanes CLI", () => {
     temps.push(outdir, boot.outdir);
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), fakeOutputs(stackJson(outdir, "infra-dev"), "ap-southeast-2"));
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), fakeOutputs(stackJson(boot.outdir, "boot-user-api-dev"), "ap-southeast-2"));
+    const workerBoot = await synthMainAsync({ ...harness.env, ENV: "dev", SERVICE: "order-worker", LAYER: "boot" }, params.dir);
+    temps.push(workerBoot.outdir);
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-worker" }), fakeOutputs(stackJson(workerBoot.outdir, "boot-order-worker-dev"), "ap-southeast-2"));
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "app", env: "dev", service: "order-worker", lane: "default" }), {
+      [LaneOutputs.image.name]: `${WORKER_REPO}:sha-0000001`,
+      [LaneOutputs.imageHistory.name]: [`${WORKER_REPO}:sha-0000001`],
+      [LaneOutputs.clusterName.name]: "dev-cluster",
+      [LaneOutputs.ecsServiceName.name]: "order-worker-dev-default",
+    });
   });
 
   beforeEach(async () => {
@@ -207,6 +218,47 @@ describe("lanes CLI", () => {
     const out = await lanes(argv, { steps, cluster: view(healthy) });
     expect([out.code, out.text]).toEqual([code, expect.stringMatching(message)]);
     expect(steps.done).toEqual([]);
+  });
+
+  describe("canary (worker services)", () => {
+    const virtual = () => {
+      const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+      return clock;
+    };
+    const alarmsAt = (clock: { now(): number }, firingFrom?: number): AlarmReader => ({
+      states: async (names) =>
+        Object.fromEntries(names.map((n) => [n, (firingFrom !== undefined && clock.now() >= firingFrom && n.endsWith("-dead-letters") ? "ALARM" : "OK") as AlarmState])),
+    });
+    const argv = ["canary", "--service", "order-worker", "--env", "dev", "--image", `${WORKER_REPO}:sha-7777777`];
+
+    test("a quiet bake releases: canary, then default with the image, then the canary is removed", async () => {
+      const steps = new RecordingSteps();
+      const clock = virtual();
+      const out = await lanes(argv, { steps, cluster: view(healthy), alarms: alarmsAt(clock), clock });
+      expect([out.code, out.text]).toEqual([0, `canary release of ${WORKER_REPO}:sha-7777777 complete: default runs it`]);
+      expect(steps.done.map((d) => `${d.action} ${d.stack} ${d.image ?? ""}`.trim())).toEqual([
+        `deploy app-order-worker-dev-canary ${WORKER_REPO}:sha-7777777`,
+        `deploy app-order-worker-dev-default ${WORKER_REPO}:sha-7777777`,
+        "destroy app-order-worker-dev-canary",
+      ]);
+      expect(clock.t).toBeGreaterThanOrEqual(10 * 60_000);
+    });
+
+    test("a dead letter during the bake rolls back (exit 8) and default is never deployed", async () => {
+      const steps = new RecordingSteps();
+      const clock = virtual();
+      const out = await lanes(argv, { steps, cluster: view(healthy), alarms: alarmsAt(clock, 3 * 60_000), clock });
+      expect(out.code).toBe(8);
+      expect(out.text).toBe("canary rolled back: alarm order-worker-dev-canary-dead-letters in ALARM");
+      expect(steps.done.map((d) => `${d.action} ${d.stack}`)).toEqual(["deploy app-order-worker-dev-canary", "destroy app-order-worker-dev-canary"]);
+    });
+
+    test("an http service has no canary release", async () => {
+      const steps = new RecordingSteps();
+      const out = await lanes(["canary", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-1`], { steps, cluster: view(healthy), alarms: alarmsAt(virtual()) });
+      expect(out.code).toBe(6);
+      expect(steps.done).toEqual([]);
+    });
   });
 
   test("promote --dry-run from the command line synthesizes and validates each step's stack with the right image", async () => {

@@ -127,7 +127,7 @@ prebuild() {
     _ci_note "LAYER=$LAYER: no image to build"
     return 0
   fi
-  if [[ $ACTION != deploy ]]; then
+  if [[ $ACTION != deploy && $ACTION != canary ]]; then
     _ci_note "ACTION=$ACTION: no image to build"
     return 0
   fi
@@ -154,7 +154,7 @@ build() {
     _ci_die "STACK is not set: pre_build (check_inputs) did not run in this shell"
     return 1
   fi
-  if [[ $LAYER != app || $ACTION != deploy ]]; then
+  if [[ $LAYER != app || ($ACTION != deploy && $ACTION != canary) ]]; then
     _ci_note "LAYER=$LAYER ACTION=$ACTION: no image to build"
     return 0
   fi
@@ -228,7 +228,7 @@ deploy() {
     return 1
   fi
   local action="${ACTION:-deploy}"
-  if [[ $LAYER == app && $action == deploy && -z ${IMAGE_URI:-} ]]; then
+  if [[ $LAYER == app && ($action == deploy || $action == canary) && -z ${IMAGE_URI:-} ]]; then
     _ci_die "IMAGE_URI is empty: the build phase did not push an image; refusing to deploy $STACK"
     return 1
   fi
@@ -244,11 +244,11 @@ deploy() {
 
   local -a lanes=(node --import tsx lib/cli/lanes.ts "$action")
   case "$LAYER" in
-    app) lanes+=("$LANE" --service "$SERVICE_NAME" --env "$ENV") ;;
+    app) if [[ $action == canary ]]; then lanes+=(--service "$SERVICE_NAME" --env "$ENV"); else lanes+=("$LANE" --service "$SERVICE_NAME" --env "$ENV"); fi ;;
     boot) lanes+=(--layer boot --service "$SERVICE_NAME" --env "$ENV") ;;
     infra) lanes+=(--layer infra --env "$ENV") ;;
   esac
-  if [[ $LAYER == app && $action == deploy ]]; then lanes+=(--image "$IMAGE_URI"); fi
+  if [[ $LAYER == app && ($action == deploy || $action == canary) ]]; then lanes+=(--image "$IMAGE_URI"); fi
   lanes+=(--output "$outdir")
   local shown
   printf -v shown '%q ' "${lanes[@]}"
@@ -307,8 +307,8 @@ verify() {
     _ci_die "STACK or LANES_SYNTH_DIR is not set: deploy did not run in this shell"
     return 1
   fi
-  # After a promotion the lane is gone and default serves its image: verify default.
-  if [[ ${ACTION:-deploy} == promote ]]; then
+  # After a promotion (or a worker canary release) default serves the image: verify default.
+  if [[ ${ACTION:-deploy} == promote || ${ACTION:-deploy} == canary ]]; then
     local -x LANE=default ACTION=deploy
     local STACK="app-$SERVICE_NAME-$ENV-default"
   fi

@@ -1,11 +1,12 @@
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import type { laneNames } from "../lib/naming";
 import type { AlarmThresholds } from "../lib/params/config";
 
 export interface LaneAlarmsProps {
-  /** Alarm name prefix, `{service}-{env}-{lane}`. */
-  readonly prefix: string;
+  /** Alarm names, from the naming module. */
+  readonly names: ReturnType<typeof laneNames>["alarms"];
   readonly thresholds: AlarmThresholds;
   readonly topicArn: string;
   readonly clusterName: string;
@@ -60,7 +61,7 @@ export class LaneAlarms extends Construct {
         metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period, stat: "Sum" },
       });
       this.errorRate = new CloudwatchMetricAlarm(this, "error-rate", {
-        alarmName: `${props.prefix}-5xx-rate`,
+        alarmName: props.names.errorRate,
         alarmDescription: `Target 5xx responses above ${t.errorRatePercent}% of requests over ${t.errorRateMinutes} minutes`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.errorRatePercent,
@@ -74,7 +75,7 @@ export class LaneAlarms extends Construct {
         ...actions,
       });
       this.unhealthy = new CloudwatchMetricAlarm(this, "healthy-hosts", {
-        alarmName: `${props.prefix}-healthy-hosts`,
+        alarmName: props.names.healthyHosts,
         alarmDescription: `Fewer than ${t.minHealthyHosts} healthy targets`,
         namespace: "AWS/ApplicationELB",
         metricName: "HealthyHostCount",
@@ -91,7 +92,7 @@ export class LaneAlarms extends Construct {
     const w = props.worker;
     if (w) {
       this.deadLetters = new CloudwatchMetricAlarm(this, "dead-letters", {
-        alarmName: `${props.prefix}-dead-letters`,
+        alarmName: props.names.deadLetters,
         alarmDescription: `Messages arrived in the dead-letter queue ${w.deadLetterQueueName}`,
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
@@ -105,7 +106,7 @@ export class LaneAlarms extends Construct {
         ...actions,
       });
       this.oldestMessage = new CloudwatchMetricAlarm(this, "oldest-message", {
-        alarmName: `${props.prefix}-oldest-message-age`,
+        alarmName: props.names.oldestMessage,
         alarmDescription: `Oldest message in ${w.queueName} older than ${w.oldestMessageAgeSeconds} s`,
         namespace: "AWS/SQS",
         metricName: "ApproximateAgeOfOldestMessage",
@@ -118,7 +119,7 @@ export class LaneAlarms extends Construct {
         treatMissingData: "notBreaching",
         ...actions,
       });
-      const metricName = `${props.prefix}-error-lines`;
+      const metricName = props.names.errorLines;
       new CloudwatchLogMetricFilter(this, "error-filter", {
         name: metricName,
         logGroupName: w.logGroupName,
@@ -146,7 +147,7 @@ export class LaneAlarms extends Construct {
       metric: { namespace: "ECS/ContainerInsights", metricName, dimensions: ecsDimensions, period: 60, stat: "Average" },
     });
     this.runningBelowDesired = new CloudwatchMetricAlarm(this, "running-below-desired", {
-      alarmName: `${props.prefix}-running-below-desired`,
+      alarmName: props.names.runningBelowDesired,
       alarmDescription: `Running tasks below desired for ${t.runningBelowDesiredPeriods} consecutive minutes`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, posix } from "node:path";
 import { LaneOutputs } from "./contract";
-import { serviceNames } from "./naming";
+import { CANARY_LANE, serviceNames } from "./naming";
 import type { ParamsRepository } from "./params/load";
 import { TRACESTATE_HEADER, laneMember } from "./routing";
 import { planStacks, selectionFromEnv, stackNameOf } from "./selection";
@@ -26,8 +26,13 @@ export class CiInputError extends Error {
 }
 
 /** What an app pipeline run does with its lane (variable ACTION; seed 000 §五–§六). */
-export const CI_ACTIONS = ["deploy", "promote", "rollback", "destroy"] as const;
+export const CI_ACTIONS = ["deploy", "promote", "rollback", "destroy", "canary"] as const;
 export type CiAction = (typeof CI_ACTIONS)[number];
+
+/** Actions that build and push a new image first. */
+export function actionBuilds(action: CiAction): boolean {
+  return action === "deploy" || action === "canary";
+}
 
 /** The checked inputs of one pipeline run. */
 export interface CiInputs {
@@ -126,6 +131,12 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
       `ACTION=${action} LANE=default is refused in the pipeline: ${action === "destroy" ? "the default lane serves every request without a lane (an operator can force it with lanes destroy default --force)" : "promote takes the lane to promote into default"}.`,
     );
   }
+  if (action === "canary") {
+    if (plan.layer !== "app" || params.service(plan.service, env).kind !== "worker") {
+      throw new CiInputError(`ACTION=canary is the worker release (seed 002); ${service} is an http service: use ACTION=deploy on a lane, then promote.`);
+    }
+    if (lane !== CANARY_LANE) throw new CiInputError(`ACTION=canary deploys the canary lane: set LANE=${CANARY_LANE} (got '${lane}').`);
+  }
   const region = params.infra(env).region;
   const base = { layer, env, region, stack: stackNameOf(plan), action };
   if (plan.layer !== "boot" && plan.layer !== "app") return base;
@@ -187,7 +198,7 @@ export interface DeployParams {
 export function deployParams(inputs: CiInputs, vars: Vars): DeployParams {
   const commit = value(vars, "COMMIT");
   const imageUri = value(vars, "IMAGE_URI");
-  const builds = inputs.layer === "app" && inputs.action === "deploy";
+  const builds = inputs.layer === "app" && actionBuilds(inputs.action);
   if (builds) {
     if (!commit) throw new CiInputError("COMMIT is empty: prebuild checks out BRANCH in the app repository and sets it; did pre_build run?");
     if (!imageUri) throw new CiInputError("IMAGE_URI is empty: build pushes the image and sets it; did the build phase run?");

@@ -179,8 +179,15 @@ export function laneNames(service: string, env: string, lane: string) {
     ecsService: prefix,
     /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
     logStreamPrefix: lane,
-    /** Prefix of the lane's CloudWatch alarm names. */
-    alarmPrefix: prefix,
+    /** The lane's CloudWatch alarms (the canary bake watches them by name). */
+    alarms: {
+      errorRate: `${prefix}-5xx-rate`,
+      healthyHosts: `${prefix}-healthy-hosts`,
+      runningBelowDesired: `${prefix}-running-below-desired`,
+      deadLetters: `${prefix}-dead-letters`,
+      oldestMessage: `${prefix}-oldest-message-age`,
+      errorLines: `${prefix}-error-lines`,
+    },
   };
 }
 

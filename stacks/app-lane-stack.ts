@@ -85,7 +85,7 @@ export class AppLaneStack extends LanesStack {
       });
     }
     this.alarms = new LaneAlarms(this, "alarms", {
-      prefix: names.alarmPrefix,
+      names: names.alarms,
       thresholds: lane.alarms,
       topicArn: bootState.alarmTopicArn,
       clusterName: infraState.clusterName,

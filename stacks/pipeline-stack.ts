@@ -55,7 +55,7 @@ export class PipelineStack extends LanesStack {
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
-          { name: "ACTION", description: "deploy (build and deploy LANE), promote (LANE into default), rollback, destroy", defaultValue: "deploy" },
+          { name: "ACTION", description: "deploy (build and deploy LANE), promote (LANE into default), rollback, destroy, canary (workers: LANE=canary)", defaultValue: "deploy" },
         ];
         environment = {
           ...common,

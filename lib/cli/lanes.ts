@@ -8,11 +8,13 @@
  *   lanes promote  <lane> --service S --env ENV [--dry-run]
  *   lanes rollback <lane> --service S --env ENV [--dry-run]
  *   lanes destroy  <lane> --service S --env ENV [--force] [--dry-run]
+ *   lanes canary   --service S --env ENV --image URI [--dry-run]     (worker services)
  *
  * Progress goes to stderr; the result to stdout (`--json` for scripts). `--dry-run` synthesizes
  * and validates each stack instead of applying it. Exit codes: 0 done; 1 failure; 2 bad input;
  * 3 a lower layer is missing; 4 the stack is locked; 5 promotion stopped, default not healthy;
- * 6 refused (destroy default without --force, promote default); 7 unknown lane (no state).
+ * 6 refused (destroy default without --force, promote default); 7 unknown lane (no state);
+ * 8 canary rolled back (an alarm fired during the bake).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -21,7 +23,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../harness/run";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
-import { OpsError, deployLane, destroyLane, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
+import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
+import { OpsError, canary, deployLane, destroyLane, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
@@ -30,7 +33,7 @@ import { planStacks, selectionFromEnv, stackNameOf, type StackPlan } from "../se
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, lowerLayerMissing: 3, locked: 4 } as const;
 
-const COMMANDS = ["status", "plan", "check", "deploy", "promote", "rollback", "destroy"] as const;
+const COMMANDS = ["status", "plan", "check", "deploy", "promote", "rollback", "destroy", "canary"] as const;
 type Command = (typeof COMMANDS)[number];
 const USAGE = `usage: lanes <${COMMANDS.join("|")}> [lane | service] --env ENV [--service S] [--lane L | --layer infra|boot] [--image URI] [--dry-run] [--force] [--json]`;
 
@@ -86,7 +89,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   if (!values.env) throw new UsageError(`--env is required (e.g. --env dev). ${USAGE}`);
   const isStatus = command === "status";
   const service = isStatus ? (subject ?? values.service) : values.service;
-  const lane = isStatus ? undefined : (subject ?? values.lane);
+  const lane = isStatus || command === "canary" ? undefined : (subject ?? values.lane);
   if (isStatus && !service) throw new UsageError(`status needs a service: lanes status user-api --env ${values.env}`);
   if (values.layer && lane) throw new UsageError("give a lane or --layer, not both");
   return {
@@ -118,6 +121,8 @@ export interface Dependencies {
   readonly clients?: StateClients;
   readonly cluster?: ClusterView;
   readonly steps?: Steps;
+  readonly alarms?: AlarmReader;
+  readonly clock?: Clock;
   readonly progress?: (line: string) => void;
 }
 
@@ -159,6 +164,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const progress = deps.progress ?? ((line: string) => process.stderr.write(`lanes: ${line}\n`));
   let clients: StateClients | undefined;
   let ownedCluster: AwsClusterView | undefined;
+  let ownedAlarms: CloudWatchAlarmReader | undefined;
   try {
     const inv = parseInvocation(argv);
     const params = new ParamsRepository(env.LANES_PARAMS_DIR ?? join(PROJECT_ROOT, "params"), overridesFromEnv(env));
@@ -227,6 +233,12 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         await destroyLane(ctx, inv.env, need("service"), need("lane"), inv.force);
         return { code: 0, result: { destroyed: inv.lane, steps: doneSteps() }, text: `lane ${inv.lane} of ${inv.service} destroyed` };
       }
+      case "canary": {
+        if (!inv.image) throw new UsageError(`canary needs --image (the build to release). ${USAGE}`);
+        const reader = deps.alarms ?? (ownedAlarms = new CloudWatchAlarmReader(infra.region));
+        const { polls } = await canary(ctx, inv.env, need("service"), inv.image, reader, deps.clock ?? realClock);
+        return { code: 0, result: { released: inv.image, polls, steps: doneSteps() }, text: `canary release of ${inv.image} complete: default runs it` };
+      }
       default:
         throw new UsageError(USAGE);
     }
@@ -250,6 +262,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       clients.dynamodb?.destroy();
     }
     ownedCluster?.destroy();
+    ownedAlarms?.destroy();
   }
 }
 

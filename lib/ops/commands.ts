@@ -3,12 +3,13 @@
  * is given), promote a lane to `default`, roll a lane back to its previous image, destroy a lane.
  * Everything that touches AWS is injected: state clients, the cluster view and the steps.
  */
-import { DEFAULT_LANE, stackNames } from "../naming";
+import { CANARY_LANE, DEFAULT_LANE, laneNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import type { ParamsRepository } from "../params/load";
 import { checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
 import { resolveImage } from "../image";
 import type { StackPlan } from "../selection";
+import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readLane, type LaneRecord } from "./lane-state";
 import type { Steps } from "./steps";
@@ -38,7 +39,7 @@ export class OpsError extends Error {
   }
 }
 
-export const OPS_EXIT = { refused: 6, unknownLane: 7, unhealthy: 5 } as const;
+export const OPS_EXIT = { refused: 6, unknownLane: 7, unhealthy: 5, canaryRolledBack: 8 } as const;
 
 const appPlan = (env: string, service: string, lane: string): StackPlan => ({ layer: "app", env, service, lane });
 
@@ -153,4 +154,44 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
   const plan = appPlan(env, service, lane);
   await checkNotLocked(ctx.clients, ctx.state, plan);
   await ctx.steps.destroy(plan);
+}
+
+/**
+ * The worker canary release (seed 002), run by `lanes canary` and the app pipeline's
+ * ACTION=canary: see lib/ops/canary.ts for the program and its timeline.
+ */
+export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock): Promise<{ polls: number }> {
+  const config = ctx.params.service(service, env);
+  if (config.kind !== "worker" || !config.worker) {
+    throw new OpsError(`canary releases are for worker services; ${service} is an http service (deploy a lane and promote it instead).`, OPS_EXIT.refused);
+  }
+  const names = laneNames(service, env, CANARY_LANE);
+  const alarms = [names.alarms.deadLetters, names.alarms.oldestMessage, names.alarms.errorLines, names.alarms.runningBelowDesired];
+  const plan = { image, bakeMs: config.worker.canary.bakeMinutes * 60_000, pollMs: config.worker.canary.pollSeconds * 1000, alarms };
+  const steps: CanarySteps = {
+    deployCanary: async (img) => void (await deployLane(ctx, env, service, CANARY_LANE, img)),
+    removeCanary: () => ctx.steps.destroy(appPlan(env, service, CANARY_LANE)),
+    deployDefault: async (img) => void (await deployLane(ctx, env, service, DEFAULT_LANE, img)),
+    waitDefaultStable: async () => {
+      const record = await laneRecord(ctx, env, service, DEFAULT_LANE);
+      await waitHealthy(ctx.cluster, record.clusterName ?? "", record.ecsServiceName ?? "", undefined, {
+        timeoutMs: ctx.healthTimeoutMs,
+        intervalMs: ctx.healthIntervalMs,
+        onProgress: ctx.progress,
+      });
+    },
+  };
+  if (ctx.steps.dryRun) {
+    await steps.deployCanary(image);
+    ctx.progress(`dry run: would bake ${config.worker.canary.bakeMinutes} min, polling every ${config.worker.canary.pollSeconds} s: ${alarms.join(", ")}`);
+    await steps.deployDefault(image);
+    await steps.removeCanary();
+    return { polls: 0 };
+  }
+  try {
+    return await canaryRelease(plan, steps, reader, clock, ctx.progress);
+  } catch (err) {
+    if (err instanceof CanaryRolledBack) throw new OpsError(err.message, OPS_EXIT.canaryRolledBack);
+    throw err;
+  }
 }
