@@ -1,0 +1,180 @@
+/**
+ * Runs a CloudFront Function (runtime cloudfront-js-2.0) in Node, through the `handler` CloudFront
+ * calls, with its modules injected.
+ *
+ * The file text is used as deployed. Only its `import x from 'module';` lines are rewritten, each
+ * on its own line so line numbers stay put, into a read of an injected module object; the code then
+ * runs as a strict-mode script in a fresh `node:vm` context. That context has the ECMAScript
+ * built-ins and `console`, and none of Node's globals (`require`, `process`, `Buffer`, timers), so
+ * code that leans on Node fails here as it would at the edge. Modules other than the injected ones
+ * are refused, and the injected `crypto` exposes only what CloudFront documents (`createHash` and
+ * `createHmac` with md5/sha1/sha256, `update`, `digest`).
+ */
+import { readFileSync } from "node:fs";
+import { createHash, createHmac } from "node:crypto";
+import vm from "node:vm";
+
+/** `{ value }` as CloudFront passes headers, query parameters and cookies (names lower-case). */
+export interface CfValue {
+  value: string;
+  multiValue?: { value: string }[];
+}
+export type CfValues = Record<string, CfValue>;
+
+export interface CfSetCookie {
+  value: string;
+  attributes?: string;
+  multiValue?: { value: string; attributes?: string }[];
+}
+
+export interface CfRequest {
+  method: string;
+  uri: string;
+  querystring: CfValues;
+  headers: CfValues;
+  cookies: CfValues;
+}
+
+export interface CfResponse {
+  statusCode: number;
+  statusDescription?: string;
+  headers: CfValues;
+  cookies: Record<string, CfSetCookie>;
+}
+
+export interface CfEvent {
+  version: "1.0";
+  context: {
+    distributionDomainName: string;
+    distributionId: string;
+    eventType: "viewer-request" | "viewer-response";
+    requestId: string;
+  };
+  viewer: { ip: string };
+  request: CfRequest;
+  response?: CfResponse;
+}
+
+export type KvsFormat = "string" | "json" | "bytes";
+
+/** The KeyValueStore handle `cf.kvs()` returns. */
+export interface KeyValueStore {
+  get(key: string, options?: { format?: KvsFormat }): Promise<unknown>;
+  exists(key: string): Promise<boolean>;
+}
+
+/**
+ * An in-memory KeyValueStore. Values are strings, as in the real store; `get` throws when the key
+ * is missing and, with `format: 'json'`, when the value is not JSON.
+ */
+export function memoryKvs(entries: Record<string, string>): KeyValueStore {
+  return {
+    async get(key, options) {
+      if (!Object.prototype.hasOwnProperty.call(entries, key)) throw new Error(`Key ${key} not found`);
+      const raw = entries[key];
+      const format = options?.format ?? "string";
+      if (format === "json") return JSON.parse(raw);
+      if (format === "bytes") return new TextEncoder().encode(raw);
+      return raw;
+    },
+    async exists(key) {
+      return Object.prototype.hasOwnProperty.call(entries, key);
+    },
+  };
+}
+
+/** A KeyValueStore whose reads fail (store unreachable, throttled, …). */
+export function failingKvs(message = "KeyValueStore unavailable"): KeyValueStore {
+  return {
+    async get() {
+      throw new Error(message);
+    },
+    async exists() {
+      throw new Error(message);
+    },
+  };
+}
+
+/** The `cloudfront` module: `kvs()` returns the injected store, or throws when none is associated. */
+export function cloudfrontModule(kvs?: KeyValueStore): { kvs(id?: string): KeyValueStore } {
+  return {
+    kvs() {
+      if (!kvs) throw new Error("No KeyValueStore is associated with this function");
+      return kvs;
+    },
+  };
+}
+
+const HASHES = new Set(["md5", "sha1", "sha256"]);
+const DIGEST_ENCODINGS = new Set(["hex", "base64", "base64url"]);
+
+interface CfHash {
+  update(data: string): CfHash;
+  digest(encoding?: string): unknown;
+}
+
+function restrictedHash(hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>): CfHash {
+  const wrapper: CfHash = {
+    update(data) {
+      hash.update(data);
+      return wrapper;
+    },
+    digest(encoding) {
+      if (encoding === undefined) return hash.digest();
+      if (!DIGEST_ENCODINGS.has(encoding)) throw new Error(`digest encoding ${encoding} is not supported`);
+      return hash.digest(encoding as "hex" | "base64" | "base64url");
+    },
+  };
+  return wrapper;
+}
+
+/** The `crypto` module as cloudfront-js-2.0 documents it: hashes and HMACs only (no random bytes). */
+export const cloudfrontCrypto = {
+  createHash(algorithm: string): CfHash {
+    if (!HASHES.has(algorithm)) throw new Error(`hash algorithm ${algorithm} is not supported`);
+    return restrictedHash(createHash(algorithm));
+  },
+  createHmac(algorithm: string, key: string): CfHash {
+    if (!HASHES.has(algorithm)) throw new Error(`hmac algorithm ${algorithm} is not supported`);
+    return restrictedHash(createHmac(algorithm, key));
+  },
+};
+
+export interface LoadedFunction<T> {
+  handler(event: CfEvent): Promise<T>;
+  /** Size of the code as deployed, in bytes (CloudFront's limit is 10 KB). */
+  size: number;
+}
+
+const IMPORT_LINE = /^\s*import\s+([A-Za-z_$][\w$]*)\s+from\s+(['"])([^'"]+)\2\s*;?\s*$/;
+
+/** Rewrites the import lines of `code`; throws on an import of a module not in `available`. */
+export function rewriteImports(code: string, available: readonly string[]): string {
+  return code
+    .split("\n")
+    .map((line) => {
+      const m = IMPORT_LINE.exec(line);
+      if (!m) return line;
+      const [, binding, , module] = m;
+      if (!available.includes(module)) throw new Error(`import of unavailable module '${module}'`);
+      return `const ${binding} = __cloudfrontModules[${JSON.stringify(module)}];`;
+    })
+    .join("\n");
+}
+
+/**
+ * Loads the function at `path` with the given modules (`cloudfront`, `crypto`) and returns its
+ * `handler`. The result type `T` is what the handler returns (request or response).
+ */
+export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>): LoadedFunction<T> {
+  const code = readFileSync(path, "utf8");
+  const context = vm.createContext({ __cloudfrontModules: modules, console });
+  // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
+  vm.runInContext(`"use strict";${rewriteImports(code, Object.keys(modules))}`, context, { filename: path });
+  const handler: unknown = context.handler;
+  if (typeof handler !== "function") throw new Error(`${path} declares no function handler`);
+  return {
+    handler: (event) => (handler as (e: CfEvent) => Promise<T>)(event),
+    size: Buffer.byteLength(code, "utf8"),
+  };
+}
