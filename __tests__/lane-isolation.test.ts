@@ -185,6 +185,16 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     expect(canary.stdout).not.toMatch(/\+ resource "aws_lb_listener_rule" /);
   });
 
+  test("edge-dev plans, reading the ALB of its origin from boot's state", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    const edge = await plan("edge-dev");
+    expect([edge.code, edge.stderr]).toEqual([0, ""]);
+    const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
+    expect(edge.stdout).toContain(`domain_name              = "${boot.alb_dns_name as string}"`);
+    expect(edge.stdout).toMatch(/\+ resource "aws_cloudfront_distribution" /);
+    expect(edge.stdout).toMatch(/\+ resource "aws_lambda_function" /);
+  });
+
   test("five lanes plan concurrently, each touching only its own state key and lock", async () => {
     await lowerLayers({ infra: true, boot: true });
     harness.requests.length = 0;

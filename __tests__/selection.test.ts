@@ -17,6 +17,7 @@ describe("stack selection", () => {
       "app-order-worker-dev-canary",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
+      "edge-dev",
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-order-worker-dev",
@@ -74,7 +75,7 @@ describe("stack selection", () => {
     [{ LANE: "gray" }, /LANE='gray' needs SERVICE and ENV too/],
     [{ LANE: "gray", SERVICE: "user-api" }, /needs SERVICE and ENV too/],
     [{ SERVICE: "user-api" }, /SERVICE='user-api' needs ENV too/],
-    [{ LAYER: "network" }, /LAYER='network' is not a layer\. Allowed: state, infra, boot, app, pipeline/],
+    [{ LAYER: "network" }, /LAYER='network' is not a layer\. Allowed: state, infra, boot, app, edge, pipeline/],
     [{ LANE: "gray", SERVICE: "user-api", ENV: "dev", LAYER: "boot" }, /LAYER must be 'app'/],
     [{ SERVICE: "a", SERVICE_NAME: "b", ENV: "dev" }, /disagree/],
   ])("refuses %p", (vars, message) => {

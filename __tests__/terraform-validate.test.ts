@@ -25,6 +25,7 @@ describe("terraform validate", () => {
       "app-user-api-dev-gray",
       "boot-order-worker-dev",
       "boot-user-api-dev",
+      "edge-dev",
       "infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-infra-dev",

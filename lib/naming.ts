@@ -70,7 +70,7 @@ export function laneNameProblem(lane: string): string | undefined {
 }
 
 /** Service names that would collide with the env-level stacks and pipelines. */
-export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline"] as const;
+export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline", "edge"] as const;
 
 export function serviceNameProblem(service: string): string | undefined {
   if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(service)) return `'${service}' is reserved for the platform's own stacks and pipelines`;
@@ -121,6 +121,7 @@ export const stackNames = {
   boot: (service: string, env: string) => `boot-${service}-${env}`,
   app: (service: string, env: string, lane: string) => `app-${service}-${env}-${lane}`,
   pipeline: (pipelineName: string) => `pipeline-${pipelineName}`,
+  edge: (env: string) => `edge-${env}`,
 } as const;
 
 /** A physical name that may have been shortened, with the full name for tags. */
@@ -214,6 +215,26 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),
     buildLogGroup: `/aws/codebuild/${project}`,
+  };
+}
+
+/** The env's edge (seed 003): CloudFront, its functions and KeyValueStore, the rules sync. */
+export function edgeNames(env: string) {
+  const prefix = `lanes-edge-${env}`;
+  return {
+    stack: stackNames.edge(env),
+    distributionComment: `lanes edge ${env}`,
+    /** KeyValueStore and function names: 64 characters of [A-Za-z0-9_-]. */
+    keyValueStore: `${prefix}-rules`,
+    viewerRequestFunction: `${prefix}-viewer-request`,
+    viewerResponseFunction: `${prefix}-viewer-response`,
+    rulesTable: `${prefix}-rules`,
+    syncFunction: `${prefix}-sync`,
+    syncRole: fitted(`${prefix}-sync`, Limits.iamRoleName),
+    syncSchedule: `${prefix}-sync`,
+    alarmTopic: `${prefix}-alarms`,
+    invalidRulesAlarm: `${prefix}-invalid-rules`,
+    syncErrorsAlarm: `${prefix}-sync-errors`,
   };
 }
 

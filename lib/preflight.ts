@@ -48,6 +48,8 @@ export function stateAddressOf(plan: StackPlan): StateAddress | undefined {
       return { layer: "app", env: plan.env, service: plan.service, lane: plan.lane };
     case "pipeline":
       return { layer: "pipeline", env: plan.env, pipeline: pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).pipeline };
+    case "edge":
+      return { layer: "edge", env: plan.env };
     case "state":
       return undefined;
   }
@@ -131,6 +133,8 @@ function subject(address: StateAddress): string {
       return `env ${address.env}`;
     case "pipeline":
       return `pipeline ${address.pipeline}`;
+    case "edge":
+      return `the edge of ${address.env}`;
   }
 }
 

@@ -6,7 +6,7 @@
  *   ENV=dev SERVICE=user-api LANE=gray    → app-user-api-dev-gray
  *   ENV=dev SERVICE=user-api LAYER=boot   → boot-user-api-dev
  *   ENV=dev SERVICE=user-api              → boot-user-api-dev and the lanes listed in params
- *   ENV=dev [LAYER=state|infra|boot|app|pipeline]  → that env's stacks (of that layer)
+ *   ENV=dev [LAYER=state|infra|boot|app|edge|pipeline]  → that env's stacks (of that layer)
  *
  * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-{service}-{env}`)
  * come last and only for envs whose infra params have a `pipelines` section.
@@ -16,7 +16,7 @@
 import { assertEnv, assertLane, assertService, pipelineNames, stackNames } from "./naming";
 import type { ParamsRepository } from "./params/load";
 
-export const LAYERS = ["state", "infra", "boot", "app", "pipeline"] as const;
+export const LAYERS = ["state", "infra", "boot", "app", "edge", "pipeline"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export interface Selection {
@@ -36,6 +36,7 @@ export type StackPlan =
   | { readonly layer: "infra"; readonly env: string }
   | { readonly layer: "boot"; readonly env: string; readonly service: string }
   | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
+  | { readonly layer: "edge"; readonly env: string }
   | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" }
   | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "app"; readonly service: string };
 
@@ -50,6 +51,8 @@ export function stackNameOf(plan: StackPlan): string {
       return stackNames.boot(plan.service, plan.env);
     case "app":
       return stackNames.app(plan.service, plan.env, plan.lane);
+    case "edge":
+      return stackNames.edge(plan.env);
     case "pipeline":
       return pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).stack;
   }
@@ -141,6 +144,10 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
           plans.push({ layer: "app", env, service, lane: lane.lane });
         }
       }
+    }
+    if (wants("edge") && !sel.service && params.hasEdge(env)) {
+      params.edge(env);
+      plans.push({ layer: "edge", env });
     }
     if (wants("pipeline") && params.infra(env).pipelines) {
       if (!sel.service) {

@@ -8,6 +8,7 @@
  *   boot/{env}/{service}/terraform.tfstate
  *   app/{env}/{service}/{lane}/terraform.tfstate
  *   pipeline/{env}/{pipeline}/terraform.tfstate   (the CodePipeline stacks, deployed by an admin)
+ *   edge/{env}/terraform.tfstate                  (CloudFront lane assignment, seed 003)
  *
  * Locking per params: `lockfile` (S3 `<key>.tflock`, via `use_lockfile`), `dynamodb` (one item
  * per key in the lock table, `LockID = <bucket>/<key>`), or `both`.
@@ -22,7 +23,8 @@ export type StateAddress =
   | { readonly layer: "infra"; readonly env: string }
   | { readonly layer: "boot"; readonly env: string; readonly service: string }
   | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
-  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: string };
+  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: string }
+  | { readonly layer: "edge"; readonly env: string };
 
 /** The S3 key of a stack's state. */
 export function stateKey(address: StateAddress): string {
@@ -35,6 +37,8 @@ export function stateKey(address: StateAddress): string {
       return `app/${address.env}/${address.service}/${address.lane}/${STATE_FILE}`;
     case "pipeline":
       return `pipeline/${address.env}/${address.pipeline}/${STATE_FILE}`;
+    case "edge":
+      return `edge/${address.env}/${STATE_FILE}`;
   }
 }
 

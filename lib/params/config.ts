@@ -153,3 +153,14 @@ export interface LaneStackConfig {
   readonly lane: LaneConfig;
   readonly release: LaneRelease;
 }
+
+/** The edge of an env (seed 003): CloudFront in front of the services' ALBs, assigning lanes. */
+export interface EdgeConfig {
+  readonly env: string;
+  readonly origins: readonly { readonly service: string; readonly pathPatterns: readonly string[]; readonly boot: BootConfig }[];
+  readonly defaultService: string;
+  readonly priceClass: string;
+  readonly aliases: readonly string[];
+  readonly certificateArn?: string;
+  readonly syncMinutes: number;
+}

@@ -18,6 +18,7 @@ import { lanePriority } from "../routing";
 import {
   DEFAULT_ALARMS,
   type BootConfig,
+  type EdgeConfig,
   type InfraConfig,
   type LaneConfig,
   type ServiceConfig,
@@ -29,6 +30,7 @@ import { ParamsError, parseWith } from "./errors";
 import {
   BootParamsSchema,
   InfraParamsSchema,
+  EdgeParamsSchema,
   ServiceParamsSchema,
   WorkerSettings,
   type BootParamsFile,
@@ -66,6 +68,7 @@ export const paramsFiles = {
   infra: (env: string) => `infra-${env}.json`,
   boot: (env: string) => `boot-${env}.json`,
   service: (service: string, env: string) => `${service}-${env}.json`,
+  edge: (env: string) => `edge-${env}.json`,
 } as const;
 
 /** Run-time overrides of params, from the environment (see `overridesFromEnv`). */
@@ -308,6 +311,46 @@ export class ParamsRepository {
     return adHoc;
   }
 
+  /** Whether the env has an edge (`edge-{env}.json`). */
+  hasEdge(env: string): boolean {
+    return existsSync(join(this.dir, paramsFiles.edge(env)));
+  }
+
+  /** The env's edge: origins must be http services with an ALB. */
+  edge(env: string): EdgeConfig {
+    this.infra(env);
+    const file = paramsFiles.edge(env);
+    const display = this.display(file);
+    const p = parseWith(EdgeParamsSchema, this.readJson(file, `Create it to put CloudFront in front of env '${env}' (see params/edge-dev.json).`), display);
+    const problems: string[] = [];
+    const origins = p.origins.map((o, i) => {
+      const boot = this.boot(o.service, env);
+      if (boot.kind !== "http" || !boot.initAlb) {
+        problems.push(`field 'origins[${i}].service' has bad value "${o.service}". Allowed: an http service with an ALB (it is ${boot.kind === "worker" ? "a worker" : "without an ALB (initAlb: false)"}).`);
+      }
+      return { service: o.service, pathPatterns: o.pathPatterns, boot };
+    });
+    if (!p.origins.some((o) => o.service === p.defaultService)) {
+      problems.push(`field 'defaultService' has bad value "${p.defaultService}". Allowed: one of the origins (${p.origins.map((o) => o.service).join(", ")}).`);
+    }
+    if (p.aliases.length > 0 && !p.certificateArn) {
+      problems.push("field 'certificateArn' is missing. Allowed: an ACM certificate ARN in us-east-1, required when aliases are set.");
+    }
+    if (p.certificateArn && !p.certificateArn.includes(":us-east-1:")) {
+      problems.push(`field 'certificateArn' has bad value "${p.certificateArn}". Allowed: a certificate in us-east-1 (CloudFront only uses those).`);
+    }
+    if (problems.length > 0) throw new ParamsError(display, problems);
+    return {
+      env,
+      origins,
+      defaultService: p.defaultService,
+      priceClass: p.priceClass,
+      aliases: p.aliases,
+      ...(p.certificateArn ? { certificateArn: p.certificateArn } : {}),
+      syncMinutes: p.syncMinutes,
+    };
+  }
+
   /** Envs that have an infra-{env}.json, sorted. */
   envs(): string[] {
     return this.list()
@@ -320,7 +363,7 @@ export class ParamsRepository {
   services(env: string): string[] {
     const suffix = `-${env}.json`;
     return this.list()
-      .filter((f) => f.endsWith(suffix) && f !== paramsFiles.infra(env) && f !== paramsFiles.boot(env))
+      .filter((f) => f.endsWith(suffix) && f !== paramsFiles.infra(env) && f !== paramsFiles.boot(env) && f !== paramsFiles.edge(env))
       .map((f) => f.slice(0, -suffix.length))
       .filter((s) => serviceNameProblem(s) === undefined)
       .sort();

@@ -314,6 +314,29 @@ export const ServiceParamsSchema = strict({
   lanes: z.record(LaneName, LaneSettings).default({ default: {} }),
 });
 
+// ---------------------------------------------------------------- edge-{env}.json
+
+export const EdgeParamsSchema = strict({
+  $schema: SCHEMA_REF,
+  origins: z
+    .array(
+      strict({
+        service: ServiceName,
+        pathPatterns: z
+          .array(pattern(/^\/[\x21-\x7e]{0,254}$/, "a CloudFront path pattern such as '/api/users/*'"))
+          .default([])
+          .meta({ description: "Paths routed to this service's ALB; the default service takes everything else." }),
+      }),
+    )
+    .min(1)
+    .meta({ description: "http services whose ALBs sit behind the distribution." }),
+  defaultService: ServiceName.meta({ description: "The origin of the default cache behavior; one of origins." }),
+  priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+  aliases: z.array(z.string().min(1)).default([]),
+  certificateArn: CertificateArn.optional().meta({ description: "ACM certificate in us-east-1 for the aliases." }),
+  syncMinutes: z.int().min(1).max(60).default(5).meta({ description: "How often the rules sync runs." }),
+});
+
 export type InfraParamsFile = z.output<typeof InfraParamsSchema>;
 export type BootParamsFile = z.output<typeof BootParamsSchema>;
 export type BootSettings = z.output<typeof BootSettingsSchema>;
@@ -321,10 +344,12 @@ export type ServiceParamsFile = z.output<typeof ServiceParamsSchema>;
 export type LaneSettingsParams = z.output<typeof LaneSettings>;
 export type AlarmParams = z.output<typeof Alarms>;
 export type WorkerParams = z.output<typeof WorkerSettings>;
+export type EdgeParamsFile = z.output<typeof EdgeParamsSchema>;
 
 /** Schemas published for editors, by file name in params/schema/. */
 export const PUBLISHED_SCHEMAS = {
   "infra.schema.json": InfraParamsSchema,
   "boot.schema.json": BootParamsSchema,
   "service.schema.json": ServiceParamsSchema,
+  "edge.schema.json": EdgeParamsSchema,
 } as const;

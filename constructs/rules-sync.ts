@@ -1,0 +1,141 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import type { edgeNames } from "../lib/naming";
+
+export const RULES_METRIC_NAMESPACE = "lanes/edge";
+
+export interface RulesSyncProps {
+  readonly names: ReturnType<typeof edgeNames>;
+  readonly keyValueStoreArn: string;
+  /** Directory holding the bundled handler (index.js), see lib/edge/bundle.ts. */
+  readonly bundleDir: string;
+  readonly everyMinutes: number;
+}
+
+/**
+ * The lane rules master and its sync (seed 003 "配置同步"): a DynamoDB table holding the rules
+ * (item `id = "active"`), and a Lambda run on a schedule (and on demand) that validates them and
+ * writes them to the KeyValueStore only when valid; invalid rules keep the last good ones at the
+ * edge and notify the alarm topic (SNS message, `lanes/edge InvalidRules` alarm).
+ */
+export class RulesSync extends Construct {
+  readonly table: DynamodbTable;
+  readonly topic: SnsTopic;
+  readonly function: LambdaFunction;
+  readonly schedule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: RulesSyncProps) {
+    super(scope, id);
+    const { names } = props;
+    this.table = new DynamodbTable(this, "table", {
+      name: names.rulesTable,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "id",
+      attribute: [{ name: "id", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+    this.topic = new SnsTopic(this, "alarms", { name: names.alarmTopic, kmsMasterKeyId: "alias/aws/sns" });
+
+    const logs = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.syncFunction}`, retentionInDays: 30 });
+    const role = new IamRole(this, "role", {
+      name: names.syncRole.name,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicy(this, "policy", {
+      role: role.name,
+      name: "rules-sync",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "ReadRules", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: this.table.arn },
+          {
+            Sid: "WriteEdgeRules",
+            Effect: "Allow",
+            Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
+            Resource: props.keyValueStoreArn,
+          },
+          { Sid: "Notify", Effect: "Allow", Action: ["sns:Publish"], Resource: this.topic.arn },
+          {
+            Sid: "Metric",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricData"],
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": RULES_METRIC_NAMESPACE } },
+          },
+          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.arn}:*` },
+        ],
+      }),
+    });
+
+    const code = new TerraformAsset(this, "code", { path: props.bundleDir, type: AssetType.ARCHIVE });
+    this.function = new LambdaFunction(this, "function", {
+      functionName: names.syncFunction,
+      description: "validates the lane rules and writes them to the CloudFront KeyValueStore",
+      role: role.arn,
+      runtime: "nodejs20.x",
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      timeout: 30,
+      memorySize: 256,
+      environment: { variables: { RULES_TABLE: this.table.name, KVS_ARN: props.keyValueStoreArn, ALARM_TOPIC_ARN: this.topic.arn } },
+      dependsOn: [logs],
+    });
+    this.schedule = new CloudwatchEventRule(this, "schedule", {
+      name: names.syncSchedule,
+      description: "sync the lane rules to the edge",
+      scheduleExpression: `rate(${props.everyMinutes} minute${props.everyMinutes === 1 ? "" : "s"})`,
+    });
+    new CloudwatchEventTarget(this, "target", { rule: this.schedule.name, arn: this.function.arn });
+    new LambdaPermission(this, "invoke", {
+      statementId: "schedule",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: this.schedule.arn,
+    });
+
+    const notify = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+    new CloudwatchMetricAlarm(this, "invalid-rules", {
+      alarmName: names.invalidRulesAlarm,
+      alarmDescription: "The lane rules in DynamoDB are invalid: the edge keeps the last good rules",
+      namespace: RULES_METRIC_NAMESPACE,
+      metricName: "InvalidRules",
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      ...notify,
+    });
+    new CloudwatchMetricAlarm(this, "sync-errors", {
+      alarmName: names.syncErrorsAlarm,
+      alarmDescription: "The rules sync failed (AWS error): the edge keeps the last rules it got",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.function.functionName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      ...notify,
+    });
+  }
+}

@@ -1,0 +1,271 @@
+"use strict";
+/**
+ * Lane rules: the contract between the master copy (DynamoDB), the sync Lambda (edge/sync), the
+ * lanes CLI and the CloudFront Function that assigns requests to lanes. The function reads the
+ * rules from the KeyValueStore key RULES_KEY as JSON.
+ *
+ *   {
+ *     "version": 3,                                   required, positive integer
+ *     "lanes": ["default", "gray", "blue"],           required, unique lane names, must include "default"
+ *     "userId": { "header": "x-user-id", "cookie": "uid" },   where the user id comes from (one or both)
+ *     "testerHeader": "x-lane",                       header a tester sets to pick a lane
+ *     "users": { "gray": ["u-1", "u-2"] },            pinned users per lane (needs userId)
+ *     "percentages": [ { "lane": "gray", "percent": 10 } ],   share of the remaining traffic
+ *     "cookie": { "name": "lane", "maxAgeSeconds": 86400 }    sticky lane cookie
+ *   }
+ *
+ * Everything but version and lanes is optional. `default` never appears in users or percentages:
+ * it gets whoever is left. Unknown fields are refused, so that a typo ("percentage") cannot
+ * silently turn a rollout off.
+ *
+ * validateRules reports every problem it finds, each as "<JSON path>: <rule broken>".
+ * CommonJS with no dependencies: it runs in the Lambda as is.
+ */
+
+/** The KeyValueStore key holding the rules. */
+const RULES_KEY = "rules";
+
+/**
+ * A KeyValueStore value is at most 1 KB (CloudFront quotas; the S3 import format says 1024
+ * characters). Counting UTF-8 bytes is the stricter reading, so that is what is checked.
+ */
+const MAX_VALUE_BYTES = 1024;
+
+const LANE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const MAX_LANE_NAME = 115;
+const DEFAULT_LANE = "default";
+/** RFC 9110 token, lower case only: CloudFront Functions see header names in lower case. */
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+/** RFC 6265 cookie-name = token. */
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const USER_ID = /^[^,;\s]+$/;
+const MAX_USER_ID = 128;
+const MAX_COOKIE_AGE = 31536000;
+
+const TOP_FIELDS = ["version", "lanes", "userId", "testerHeader", "users", "percentages", "cookie"];
+const USER_ID_FIELDS = ["header", "cookie"];
+const PERCENTAGE_FIELDS = ["lane", "percent"];
+const COOKIE_FIELDS = ["name", "maxAgeSeconds"];
+
+function child(path, key) {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function show(value) {
+  if (value === undefined) return "undefined";
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  if (text === undefined) text = String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function kind(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * @param {unknown} value the parsed JSON
+ * @returns {{ ok: true, rules: object } | { ok: false, problems: string[] }}
+ */
+function validateRules(value) {
+  const problems = [];
+  const problem = (path, rule) => problems.push(`${path}: ${rule}`);
+
+  if (!isObject(value)) {
+    return { ok: false, problems: [`$: rules must be a JSON object, got ${kind(value)}`] };
+  }
+
+  const unknown = (path, obj, allowed) => {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.includes(key)) problem(child(path, key), `unknown field; allowed: ${allowed.join(", ")}`);
+    }
+  };
+  unknown("$", value, TOP_FIELDS);
+
+  // version
+  if (!("version" in value)) problem("$.version", "is required (a positive integer)");
+  else if (!Number.isSafeInteger(value.version) || value.version < 1) {
+    problem("$.version", `must be a positive integer, got ${show(value.version)}`);
+  }
+
+  // lanes
+  /** Lane names that are valid, for the cross-references below. */
+  const lanes = new Set();
+  if (!("lanes" in value)) problem("$.lanes", `is required (a list of lane names including "${DEFAULT_LANE}")`);
+  else if (!Array.isArray(value.lanes)) problem("$.lanes", `must be a list of lane names, got ${kind(value.lanes)}`);
+  else if (value.lanes.length === 0) problem("$.lanes", `must not be empty; it must include "${DEFAULT_LANE}"`);
+  else {
+    const firstAt = new Map();
+    value.lanes.forEach((lane, i) => {
+      const path = child("$.lanes", i);
+      if (typeof lane !== "string") return problem(path, `a lane name must be a string, got ${kind(lane)}`);
+      if (lane.length > MAX_LANE_NAME) return problem(path, `lane name is ${lane.length} characters, more than ${MAX_LANE_NAME}`);
+      if (!LANE_NAME.test(lane)) {
+        return problem(path, `lane name ${show(lane)} must be lower-case letters, digits and inner hyphens (${LANE_NAME.source})`);
+      }
+      if (firstAt.has(lane)) return problem(path, `lane "${lane}" is listed twice (first at ${child("$.lanes", firstAt.get(lane))})`);
+      firstAt.set(lane, i);
+      lanes.add(lane);
+    });
+    if (!value.lanes.includes(DEFAULT_LANE)) problem("$.lanes", `must include "${DEFAULT_LANE}"`);
+  }
+  const lanesKnown = Array.isArray(value.lanes);
+
+  /** A lane named by users or percentages must be a declared lane other than default. */
+  const checkLaneRef = (path, lane, what) => {
+    if (lane === DEFAULT_LANE) {
+      problem(path, `"${DEFAULT_LANE}" cannot have ${what}; it gets all traffic no other lane takes`);
+      return false;
+    }
+    if (lanesKnown && !lanes.has(lane)) {
+      problem(path, `lane ${show(lane)} is not in $.lanes`);
+      return false;
+    }
+    return true;
+  };
+
+  // userId
+  if ("userId" in value) {
+    const userId = value.userId;
+    if (!isObject(userId)) problem("$.userId", `must be an object { header?, cookie? }, got ${kind(userId)}`);
+    else {
+      unknown("$.userId", userId, USER_ID_FIELDS);
+      if (!("header" in userId) && !("cookie" in userId)) problem("$.userId", "must name a header, a cookie or both");
+      if ("header" in userId) checkHeader("$.userId.header", userId.header, problem);
+      if ("cookie" in userId) checkCookieName("$.userId.cookie", userId.cookie, problem);
+    }
+  }
+
+  // testerHeader
+  if ("testerHeader" in value) checkHeader("$.testerHeader", value.testerHeader, problem);
+
+  // users
+  if ("users" in value) {
+    const users = value.users;
+    if (!isObject(users)) problem("$.users", `must be an object mapping lane names to lists of user ids, got ${kind(users)}`);
+    else {
+      const laneOf = new Map();
+      let anyUser = false;
+      for (const [lane, list] of Object.entries(users)) {
+        const lanePath = child("$.users", lane);
+        checkLaneRef(lanePath, lane, "pinned users");
+        if (!Array.isArray(list)) {
+          problem(lanePath, `must be a list of user ids, got ${kind(list)}`);
+          continue;
+        }
+        list.forEach((user, i) => {
+          const path = child(lanePath, i);
+          if (typeof user !== "string" || user.length === 0 || user.length > MAX_USER_ID || !USER_ID.test(user)) {
+            return problem(
+              path,
+              `a user id must be a non-empty string of at most ${MAX_USER_ID} characters without ",", ";" or whitespace, got ${show(user)}`,
+            );
+          }
+          anyUser = true;
+          const first = laneOf.get(user);
+          if (first === undefined) laneOf.set(user, { lane, path });
+          else if (first.lane !== lane) {
+            problem(path, `user "${user}" is already in lane "${first.lane}" (${first.path}); a user can be pinned to one lane only`);
+          }
+        });
+      }
+      if (anyUser && !isObject(value.userId)) problem("$.users", "pinned users need $.userId to say where the user id comes from");
+    }
+  }
+
+  // percentages
+  if ("percentages" in value) {
+    const percentages = value.percentages;
+    if (!Array.isArray(percentages)) problem("$.percentages", `must be a list of { lane, percent }, got ${kind(percentages)}`);
+    else {
+      let sum = 0;
+      let summable = true;
+      const firstAt = new Map();
+      percentages.forEach((entry, i) => {
+        const path = child("$.percentages", i);
+        if (!isObject(entry)) {
+          summable = false;
+          return problem(path, `must be an object { lane, percent }, got ${kind(entry)}`);
+        }
+        unknown(path, entry, PERCENTAGE_FIELDS);
+        if (typeof entry.lane !== "string") problem(child(path, "lane"), `must be a lane name, got ${show(entry.lane)}`);
+        else if (checkLaneRef(child(path, "lane"), entry.lane, "a percentage")) {
+          if (firstAt.has(entry.lane)) {
+            problem(child(path, "lane"), `lane "${entry.lane}" has a percentage twice (first at ${child("$.percentages", firstAt.get(entry.lane))})`);
+          } else firstAt.set(entry.lane, i);
+        }
+        const percent = entry.percent;
+        if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+          summable = false;
+          problem(child(path, "percent"), `must be a number from 0 to 100, got ${show(percent)}`);
+        } else sum += percent;
+      });
+      // A little slack for binary fractions (33.3 + 33.3 + 33.4).
+      if (summable && sum > 100 + 1e-9) {
+        problem("$.percentages", `percents add up to ${Math.round(sum * 1e6) / 1e6}; the total must be at most 100`);
+      }
+    }
+  }
+
+  // cookie
+  if ("cookie" in value) {
+    const cookie = value.cookie;
+    if (!isObject(cookie)) problem("$.cookie", `must be an object { name, maxAgeSeconds }, got ${kind(cookie)}`);
+    else {
+      unknown("$.cookie", cookie, COOKIE_FIELDS);
+      if (!("name" in cookie)) problem("$.cookie.name", "is required");
+      else checkCookieName("$.cookie.name", cookie.name, problem);
+      const age = cookie.maxAgeSeconds;
+      if (!("maxAgeSeconds" in cookie)) problem("$.cookie.maxAgeSeconds", `is required (1 to ${MAX_COOKIE_AGE} seconds)`);
+      else if (!Number.isSafeInteger(age) || age < 1 || age > MAX_COOKIE_AGE) {
+        problem("$.cookie.maxAgeSeconds", `must be a whole number of seconds from 1 to ${MAX_COOKIE_AGE} (one year), got ${show(age)}`);
+      }
+    }
+  }
+
+  // size in the KeyValueStore
+  let serialized;
+  try {
+    serialized = JSON.stringify(value);
+  } catch (err) {
+    problem("$", `rules cannot be serialized as JSON (${err && err.message})`);
+  }
+  if (serialized !== undefined) {
+    const bytes = new TextEncoder().encode(serialized).length;
+    if (bytes > MAX_VALUE_BYTES) {
+      problem("$", `serialized rules are ${bytes} bytes; a CloudFront KeyValueStore value is at most ${MAX_VALUE_BYTES} bytes`);
+    }
+  }
+
+  return problems.length === 0 ? { ok: true, rules: value } : { ok: false, problems };
+}
+
+function checkHeader(path, name, problem) {
+  if (typeof name !== "string" || !HEADER_NAME.test(name)) {
+    problem(path, `header name must be lower-case token characters (a-z 0-9 !#$%&'*+-.^_\`|~), got ${show(name)}`);
+  }
+}
+
+function checkCookieName(path, name, problem) {
+  if (typeof name !== "string" || !COOKIE_NAME.test(name)) {
+    problem(path, `cookie name must be token characters (A-Z a-z 0-9 !#$%&'*+-.^_\`|~), got ${show(name)}`);
+  }
+}
+
+/** The exact string the sync writes to the KeyValueStore for valid rules. */
+function serializeRules(rules) {
+  return JSON.stringify(rules);
+}
+
+module.exports = { RULES_KEY, MAX_VALUE_BYTES, DEFAULT_LANE, validateRules, serializeRules };

@@ -1,0 +1,58 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { join } from "node:path";
+import { EdgeDistribution } from "../constructs/edge-distribution";
+import { BootState } from "../constructs/layer-state";
+import { RulesSync } from "../constructs/rules-sync";
+import { bundleRulesSync } from "../lib/edge/bundle";
+import { edgeNames } from "../lib/naming";
+import type { EdgeConfig, InfraConfig } from "../lib/params/config";
+import { useS3State } from "../lib/state";
+import { LanesStack } from "./lanes-stack";
+
+/**
+ * `edge-{env}` (seed 003): CloudFront in front of the env's http services, assigning each
+ * request a lane at the edge (the ALB rules then forward by `tracestate`), with the rules kept in
+ * DynamoDB and synced to the function's KeyValueStore on a schedule. Reads each origin's ALB from
+ * its boot state.
+ */
+export class EdgeStack extends LanesStack {
+  readonly distribution: EdgeDistribution;
+  readonly sync: RulesSync;
+
+  constructor(scope: Construct, infra: InfraConfig, edge: EdgeConfig, bundleRoot: string) {
+    const names = edgeNames(edge.env);
+    super(scope, names.stack, { infra, tags: { env: edge.env, service: "edge", lane: "shared" } });
+    useS3State(this, infra.state, { layer: "edge", env: edge.env });
+
+    const origins = edge.origins.map((o) => {
+      const boot = new BootState(this, `boot-${o.service}`, infra.state, edge.env, o.service);
+      return {
+        service: o.service,
+        domainName: boot.albDnsName,
+        https: o.boot.https !== undefined,
+        port: o.boot.https?.port ?? o.boot.httpPort,
+        pathPatterns: o.pathPatterns,
+      };
+    });
+    this.distribution = new EdgeDistribution(this, "edge", {
+      names,
+      origins,
+      defaultService: edge.defaultService,
+      priceClass: edge.priceClass,
+      aliases: edge.aliases,
+      ...(edge.certificateArn ? { certificateArn: edge.certificateArn } : {}),
+    });
+    this.sync = new RulesSync(this, "rules", {
+      names,
+      keyValueStoreArn: this.distribution.keyValueStore.arn,
+      bundleDir: bundleRulesSync(join(bundleRoot, "edge-sync")),
+      everyMinutes: edge.syncMinutes,
+    });
+
+    new TerraformOutput(this, "distribution_domain_name", { value: this.distribution.distribution.domainName, staticId: true });
+    new TerraformOutput(this, "key_value_store_arn", { value: this.distribution.keyValueStore.arn, staticId: true });
+    new TerraformOutput(this, "rules_table_name", { value: this.sync.table.name, staticId: true });
+    new TerraformOutput(this, "rules_sync_function_name", { value: this.sync.function.functionName, staticId: true });
+  }
+}
