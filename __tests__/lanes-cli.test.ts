@@ -17,7 +17,10 @@ import { stateKey } from "../lib/state";
 import { lanesCli } from "./helpers/harness";
 import { TempParams } from "./helpers/project";
 import { terraformOrFail } from "./helpers/terraform";
-import { rmSync } from "node:fs";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api";
 const WORKER_REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker";
@@ -258,6 +261,54 @@ describe("lanes CLI", () => {
       const out = await lanes(["canary", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-1`], { steps, cluster: view(healthy), alarms: alarmsAt(virtual()) });
       expect(out.code).toBe(6);
       expect(steps.done).toEqual([]);
+    });
+  });
+
+  describe("edge rules", () => {
+    const rulesFile = (value: unknown) => {
+      const dir = mkdtempSync(join(tmpdir(), "lanes-rules-"));
+      temps.push(dir);
+      const file = join(dir, "rules.json");
+      writeFileSync(file, JSON.stringify(value));
+      return file;
+    };
+    const edgeDeps = () => ({ edgeTable: harness.dynamodb, cluster: view(healthy), steps: new RecordingSteps() });
+
+    beforeAll(async () => {
+      await harness.dynamodb.send(
+        new CreateTableCommand({
+          TableName: "lanes-edge-dev-rules",
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+    });
+
+    test("show before any rules: everyone goes to default (exit 7)", async () => {
+      const out = await lanes(["edge", "show", "--env", "dev"], edgeDeps());
+      expect(out.code).toBe(7);
+      expect(out.text).toContain("no lane rules stored for dev yet: everyone goes to default");
+    });
+
+    test("set stores valid rules with who set them; show returns them", async () => {
+      const rules = { version: 3, lanes: ["default", "gray"], userId: { header: "x-user-id" }, users: { gray: ["u-1"] }, percentages: [{ lane: "gray", percent: 10 }] };
+      const set = await run(["edge", "set", "--env", "dev", "--file", rulesFile(rules)], { ...env, LANES_PARAMS_DIR: params.dir, PIPELINE_EXECUTION_ID: "exec-9" }, { ...edgeDeps(), progress: () => undefined, clients: clients() });
+      expect([set.code, set.text]).toEqual([0, expect.stringContaining("rules v3 stored for dev; the sync writes them to the edge within 5 minutes")]);
+      const shown = await lanes(["edge", "show", "--env", "dev", "--json"], edgeDeps());
+      expect(shown.code).toBe(0);
+      expect(shown.result).toMatchObject({ env: "dev", rules, updatedBy: "pipeline:exec-9" });
+    });
+
+    test("set refuses invalid rules, names the problems and stores nothing", async () => {
+      const before = await lanes(["edge", "show", "--env", "dev", "--json"], edgeDeps());
+      const bad = { version: 4, lanes: ["default", "gray"], percentages: [{ lane: "blue", percent: 120 }] };
+      const out = await lanes(["edge", "set", "--env", "dev", "--file", rulesFile(bad)], edgeDeps());
+      expect(out.code).toBe(2);
+      expect(out.text).toContain("the rules are invalid and were not stored");
+      expect(out.text).toMatch(/\$\.percentages\[0\]\.lane/);
+      const after = await lanes(["edge", "show", "--env", "dev", "--json"], edgeDeps());
+      expect(after.result).toEqual(before.result);
     });
   });
 

@@ -9,6 +9,7 @@
  *   lanes rollback <lane> --service S --env ENV [--dry-run]
  *   lanes destroy  <lane> --service S --env ENV [--force] [--dry-run]
  *   lanes canary   --service S --env ENV --image URI [--dry-run]     (worker services)
+ *   lanes edge     show --env ENV [--json]  |  lanes edge set --env ENV --file rules.json
  *
  * Progress goes to stderr; the result to stdout (`--json` for scripts). `--dry-run` synthesizes
  * and validates each stack instead of applying it. Exit codes: 0 done; 1 failure; 2 bad input;
@@ -18,6 +19,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,7 +27,9 @@ import { PROJECT_ROOT } from "../harness/run";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
 import { OpsError, canary, deployLane, destroyLane, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
+import { setRules, showRules } from "../ops/edge-rules";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
+import { edgeNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
 import { PreflightError, checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
@@ -33,7 +37,7 @@ import { planStacks, selectionFromEnv, stackNameOf, type StackPlan } from "../se
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, lowerLayerMissing: 3, locked: 4 } as const;
 
-const COMMANDS = ["status", "plan", "check", "deploy", "promote", "rollback", "destroy", "canary"] as const;
+const COMMANDS = ["status", "plan", "check", "deploy", "promote", "rollback", "destroy", "canary", "edge"] as const;
 type Command = (typeof COMMANDS)[number];
 const USAGE = `usage: lanes <${COMMANDS.join("|")}> [lane | service] --env ENV [--service S] [--lane L | --layer infra|boot] [--image URI] [--dry-run] [--force] [--json]`;
 
@@ -61,6 +65,8 @@ export interface Invocation {
   readonly lane?: string;
   readonly layer?: string;
   readonly image?: string;
+  readonly edgeAction?: "show" | "set";
+  readonly file?: string;
   readonly dryRun: boolean;
   readonly force: boolean;
   readonly json: boolean;
@@ -78,6 +84,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       layer: { type: "string" },
       image: { type: "string" },
       output: { type: "string" },
+      file: { type: "string" },
       "dry-run": { type: "boolean", default: false },
       force: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -89,7 +96,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   if (!values.env) throw new UsageError(`--env is required (e.g. --env dev). ${USAGE}`);
   const isStatus = command === "status";
   const service = isStatus ? (subject ?? values.service) : values.service;
-  const lane = isStatus || command === "canary" ? undefined : (subject ?? values.lane);
+  const lane = isStatus || command === "canary" || command === "edge" ? undefined : (subject ?? values.lane);
+  if (command === "edge" && subject !== "show" && subject !== "set") throw new UsageError(`edge takes show or set: lanes edge show --env ${values.env}`);
   if (isStatus && !service) throw new UsageError(`status needs a service: lanes status user-api --env ${values.env}`);
   if (values.layer && lane) throw new UsageError("give a lane or --layer, not both");
   return {
@@ -99,6 +107,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     ...(lane ? { lane } : {}),
     ...(values.layer ? { layer: values.layer } : {}),
     ...(values.image ? { image: values.image } : {}),
+    ...(command === "edge" ? { edgeAction: subject as "show" | "set" } : {}),
+    ...(values.file ? { file: values.file } : {}),
     dryRun: values["dry-run"] ?? false,
     force: values.force ?? false,
     json: values.json ?? false,
@@ -123,6 +133,8 @@ export interface Dependencies {
   readonly steps?: Steps;
   readonly alarms?: AlarmReader;
   readonly clock?: Clock;
+  /** DynamoDB holding the edge rules table. */
+  readonly edgeTable?: DynamoDBClient;
   readonly progress?: (line: string) => void;
 }
 
@@ -165,6 +177,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let clients: StateClients | undefined;
   let ownedCluster: AwsClusterView | undefined;
   let ownedAlarms: CloudWatchAlarmReader | undefined;
+  let ownedEdgeTable: DynamoDBClient | undefined;
   try {
     const inv = parseInvocation(argv);
     const params = new ParamsRepository(env.LANES_PARAMS_DIR ?? join(PROJECT_ROOT, "params"), overridesFromEnv(env));
@@ -239,6 +252,26 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         const { polls } = await canary(ctx, inv.env, need("service"), inv.image, reader, deps.clock ?? realClock);
         return { code: 0, result: { released: inv.image, polls, steps: doneSteps() }, text: `canary release of ${inv.image} complete: default runs it` };
       }
+      case "edge": {
+        const dynamodb = deps.edgeTable ?? (ownedEdgeTable = new DynamoDBClient({ region: infra.region }));
+        if (inv.edgeAction === "set") {
+          if (!inv.file) throw new UsageError("edge set needs --file rules.json");
+          const value = JSON.parse(readFileSync(inv.file, "utf8")) as unknown;
+          const rules = await setRules(dynamodb, inv.env, value, ctx.changedBy);
+          return {
+            code: 0,
+            result: { env: inv.env, stored: rules },
+            text: `rules v${rules.version} stored for ${inv.env}; the sync writes them to the edge within ${params.hasEdge(inv.env) ? params.edge(inv.env).syncMinutes : 5} minutes (now: aws lambda invoke --function-name ${edgeNames(inv.env).syncFunction} /dev/stdout)`,
+          };
+        }
+        const stored = await showRules(dynamodb, inv.env);
+        if (!stored) return { code: 7, result: { env: inv.env, rules: null }, text: `no lane rules stored for ${inv.env} yet: everyone goes to default (set them with lanes edge set --env ${inv.env} --file rules.json)` };
+        return {
+          code: 0,
+          result: { env: inv.env, ...stored },
+          text: `${JSON.stringify(stored.rules, null, 2)}\n(updated ${stored.updatedAt ?? "?"} by ${stored.updatedBy ?? "?"})`,
+        };
+      }
       default:
         throw new UsageError(USAGE);
     }
@@ -263,6 +296,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     }
     ownedCluster?.destroy();
     ownedAlarms?.destroy();
+    ownedEdgeTable?.destroy();
   }
 }
 
