@@ -110,6 +110,7 @@ describe("edge-dev", () => {
         kvs,
         sns: fake,
         cloudwatch: fake,
+        logger: { log: () => undefined, error: () => undefined },
         env: { RULES_TABLE: "t", KVS_ARN: "arn:aws:cloudfront::123456789012:key-value-store/0123", ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:t" },
       });
       expect(await handler()).toMatchObject({ status: "unchanged" });
