@@ -7,10 +7,11 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { edgeNames } from "../lib/naming";
+import { AlarmTopic } from "./alarm-topic";
 
 export const RULES_METRIC_NAMESPACE = "lanes/edge";
 
@@ -45,7 +46,7 @@ export class RulesSync extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
     });
-    this.topic = new SnsTopic(this, "alarms", { name: names.alarmTopic, kmsMasterKeyId: "alias/aws/sns" });
+    this.topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic }).topic;
 
     const logs = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.syncFunction}`, retentionInDays: 30 });
     const role = new IamRole(this, "role", {
@@ -109,19 +110,23 @@ export class RulesSync extends Construct {
       sourceArn: this.schedule.arn,
     });
 
-    const notify = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+    // Either alarm: at least one bad 5-minute period notifies the topic.
+    const atLeastOnce = {
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    };
     new CloudwatchMetricAlarm(this, "invalid-rules", {
       alarmName: names.invalidRulesAlarm,
       alarmDescription: "The lane rules in DynamoDB are invalid: the edge keeps the last good rules",
       namespace: RULES_METRIC_NAMESPACE,
       metricName: "InvalidRules",
       statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-      ...notify,
+      ...atLeastOnce,
     });
     new CloudwatchMetricAlarm(this, "sync-errors", {
       alarmName: names.syncErrorsAlarm,
@@ -130,12 +135,7 @@ export class RulesSync extends Construct {
       metricName: "Errors",
       dimensions: { FunctionName: this.function.functionName },
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-      ...notify,
+      ...atLeastOnce,
     });
   }
 }
