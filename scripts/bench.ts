@@ -189,10 +189,10 @@ async function main(): Promise<void> {
       ``,
       `| system | one lane stack | a monolith holding everything |`,
       `|---|---|---|`,
-      `| example with 6 lanes (infra, boot, 6 lanes) | ${laneResources} | ${exampleAll} |`,
+      `| the example system (infra, boot and lanes of user-api with 6 lanes, and order-worker) | ${laneResources} | ${exampleAll} |`,
       `| 20 services, 100 lanes | ${laneResources} | ${largeAll} |`,
       ``,
-      `A lane deploy refreshes and plans only the lane's own ${laneResources} resources (target group, listener rule, task definition, ECS service); in one shared state every deploy would plan the whole system and hold its single lock.`,
+      `A lane deploy refreshes and plans only the lane's own ${laneResources} resources (target group, listener rule, task definition, ECS service, its alarms and autoscaling); in one shared state every deploy would plan the whole system and hold its single lock.`,
       ``,
     ];
     writeFileSync(join(PROJECT_ROOT, "docs", "BENCHMARKS.md"), rows.join("\n"));
