@@ -26,13 +26,13 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../harness/run";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
-import { OpsError, canary, deployLane, destroyLane, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
+import { OpsError, canary, deployLane, destroyLane, preflight, promote, rollback, status, type LaneStatus, type OpsContext } from "../ops/commands";
 import { setRules, showRules } from "../ops/edge-rules";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import { edgeNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
-import { PreflightError, checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
+import { PreflightError, type StateClients } from "../preflight";
 import { planStacks, selectionFromEnv, stackNameOf, type StackPlan } from "../selection";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, lowerLayerMissing: 3, locked: 4 } as const;
@@ -211,8 +211,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case "check":
       case "plan": {
         const target = targetOf(params, inv);
-        await checkLowerLayers(clients, infra.state, target);
-        await checkNotLocked(clients, infra.state, target);
+        await preflight(ctx, target);
         const stack = stackNameOf(target);
         if (inv.command === "check") return { code: 0, result: { stack, ready: true }, text: `${stack}: lower layers present, state not locked` };
         progress(`${stack}: lower layers present, state not locked`);
@@ -223,8 +222,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case "deploy": {
         if (inv.layer) {
           const target = targetOf(params, inv);
-          await checkLowerLayers(clients, infra.state, target);
-          await checkNotLocked(clients, infra.state, target);
+          await preflight(ctx, target);
           await steps.deploy(target);
           return { code: 0, result: { stack: stackNameOf(target), steps: doneSteps() }, text: `${stackNameOf(target)} deployed` };
         }

@@ -77,6 +77,12 @@ async function laneRecord(ctx: OpsContext, env: string, service: string, lane: s
   return record;
 }
 
+/** Lower layers present and the stack's own state not locked, or a PreflightError with the fix. */
+export async function preflight(ctx: Pick<OpsContext, "clients" | "state">, plan: StackPlan): Promise<void> {
+  await checkLowerLayers(ctx.clients, ctx.state, plan);
+  await checkNotLocked(ctx.clients, ctx.state, plan);
+}
+
 /**
  * Deploys a lane. Image: `image` when given (a new build), else the image the lane runs now
  * (a re-deploy keeps it), else params or the public default (a new lane).
@@ -84,8 +90,7 @@ async function laneRecord(ctx: OpsContext, env: string, service: string, lane: s
 export async function deployLane(ctx: OpsContext, env: string, service: string, lane: string, image?: string): Promise<string> {
   const plan = appPlan(env, service, lane);
   const config = ctx.params.lane(service, env, lane);
-  await checkLowerLayers(ctx.clients, ctx.state, plan);
-  await checkNotLocked(ctx.clients, ctx.state, plan);
+  await preflight(ctx, plan);
   const current = await readLane(ctx.clients.s3, ctx.state, env, service, lane);
   const chosen = image ?? current?.image ?? resolveImage(undefined, config.image).image;
   if (!image && current?.image) ctx.progress(`${lane}: no new image given, keeping ${current.image}`);
