@@ -18,32 +18,16 @@ import {
   memoryKvs,
   rewriteImports,
 } from "../lib/edge/function-runtime";
+import { exampleRules, type ExampleRules } from "./helpers/edge-rules";
 
 const VIEWER_REQUEST = join(__dirname, "..", "edge", "viewer-request.js");
 const VIEWER_RESPONSE = join(__dirname, "..", "edge", "viewer-response.js");
 const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
 
-interface Rules {
-  version: number;
-  lanes: string[];
-  userId: { header: string; cookie: string };
-  testerHeader: string;
-  users: Record<string, string[]>;
-  percentages: { lane: string; percent: number }[];
-  cookie: { name: string; maxAgeSeconds: number };
-}
+type Rules = ExampleRules;
 
 function rules(overrides: Partial<Rules> = {}): Rules {
-  return {
-    version: 3,
-    lanes: ["default", "gray", "blue"],
-    userId: { header: "x-user-id", cookie: "uid" },
-    testerHeader: "x-lane",
-    users: { gray: ["u-1", "u-2"] },
-    percentages: [{ lane: "gray", percent: 10 }],
-    cookie: { name: "lane", maxAgeSeconds: 86400 },
-    ...overrides,
-  };
+  return { ...exampleRules(), ...overrides };
 }
 
 const VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";

@@ -19,6 +19,7 @@ import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { Readable } from "node:stream";
 import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { MAX_VALUE_BYTES, RULES_KEY, validateRules, type LaneRules } from "../edge/rules";
+import { exampleRules } from "./helpers/edge-rules";
 
 // edge/sync is plain CommonJS for the Lambda runtime; this is the part of it the tests use.
 interface SendClient {
@@ -45,15 +46,7 @@ const sync = require("../edge/sync/index.js") as SyncModule;
 const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:lanes-edge-alarms";
 
-const EXAMPLE: LaneRules = {
-  version: 3,
-  lanes: ["default", "gray", "blue"],
-  userId: { header: "x-user-id", cookie: "uid" },
-  testerHeader: "x-lane",
-  users: { gray: ["u-1", "u-2"] },
-  percentages: [{ lane: "gray", percent: 10 }],
-  cookie: { name: "lane", maxAgeSeconds: 86400 },
-};
+const EXAMPLE: LaneRules = exampleRules();
 
 /** EXAMPLE with some fields replaced (undefined removes the field). */
 function rulesWith(changes: Record<string, unknown>): Record<string, unknown> {
