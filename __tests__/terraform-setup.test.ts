@@ -1,9 +1,26 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TerraformSetupError, cliConfigText, findProviderMirror, requireTerraform } from "../lib/terraform";
+import { TerraformSetupError, cliConfigText, findProviderMirror, prefillPluginCache, requireTerraform } from "../lib/terraform";
 
 describe("Terraform setup", () => {
+  test("the plugin cache is filled from the mirror up front, so parallel inits only link (idempotent)", () => {
+    const root = mkdtempSync(join(tmpdir(), "lanes-cache-"));
+    try {
+      const mirror = join(root, "mirror");
+      const pkg = join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64");
+      mkdirSync(pkg, { recursive: true });
+      const cache = join(root, "cache");
+      prefillPluginCache(mirror, cache);
+      prefillPluginCache(mirror, cache);
+      const linked = join(cache, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64");
+      expect(lstatSync(linked).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(linked)).toBe(pkg);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test("a missing terraform fails with what to install", () => {
     expect(() => requireTerraform({ PATH: "/nonexistent" })).toThrow(TerraformSetupError);
     expect(() => requireTerraform({ PATH: "/nonexistent" })).toThrow(/terraform was not found on the PATH: install Terraform >= 1\.10/);

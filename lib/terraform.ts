@@ -8,7 +8,7 @@
  * holds hashicorp/aws.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -71,6 +71,29 @@ export function cliConfigText(mirror: string | undefined, pluginCacheDir: string
 }
 
 /**
+ * Links the mirror's hashicorp/aws packages into the plugin cache. Terraform's plugin cache is
+ * not safe for concurrent writers: two `terraform init` filling an empty cache at once (parallel
+ * tests, parallel lanes) can each find the other's half-written package. With the cache filled
+ * up front, every init only links from it.
+ */
+export function prefillPluginCache(mirror: string, cache: string): void {
+  const source = join(mirror, AWS_PROVIDER);
+  for (const version of readdirSync(source)) {
+    for (const platform of readdirSync(join(source, version))) {
+      const target = join(cache, AWS_PROVIDER, version, platform);
+      if (existsSync(target)) continue;
+      mkdirSync(join(cache, AWS_PROVIDER, version), { recursive: true });
+      try {
+        symlinkSync(join(source, version, platform), target, "dir");
+      } catch (err) {
+        // Another process linked it first.
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+    }
+  }
+}
+
+/**
  * Environment for running terraform or cdktf from `projectDir`: writes
  * `.lanes/terraform/cli.tfrc` and the plugin cache directory, and returns the variables to set.
  */
@@ -82,7 +105,9 @@ export function terraformEnv(
   const cache = join(dir, "plugin-cache");
   mkdirSync(cache, { recursive: true });
   const config = join(dir, "cli.tfrc");
-  writeFileSync(config, cliConfigText(findProviderMirror(vars), cache));
+  const mirror = findProviderMirror(vars);
+  if (mirror) prefillPluginCache(mirror, cache);
+  writeFileSync(config, cliConfigText(mirror, cache));
   return {
     TF_CLI_CONFIG_FILE: config,
     TF_PLUGIN_CACHE_DIR: cache,
