@@ -8,7 +8,7 @@
  * holds hashicorp/aws.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -93,6 +93,14 @@ export function prefillPluginCache(mirror: string, cache: string): void {
   }
 }
 
+/** Replaces `path` in one step, so a Terraform started meanwhile never reads half a file. */
+function writeAtomically(path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}
+
 /**
  * Environment for running terraform or cdktf from `projectDir`: writes
  * `.lanes/terraform/cli.tfrc` and the plugin cache directory, and returns the variables to set.
@@ -107,7 +115,7 @@ export function terraformEnv(
   const config = join(dir, "cli.tfrc");
   const mirror = findProviderMirror(vars);
   if (mirror) prefillPluginCache(mirror, cache);
-  writeFileSync(config, cliConfigText(mirror, cache));
+  writeAtomically(config, cliConfigText(mirror, cache));
   return {
     TF_CLI_CONFIG_FILE: config,
     TF_PLUGIN_CACHE_DIR: cache,
