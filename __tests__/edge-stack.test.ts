@@ -14,7 +14,8 @@ describe("edge-dev", () => {
   const bundleRoot = mkdtempSync(join(tmpdir(), "lanes-bundles-"));
   afterAll(() => rmSync(bundleRoot, { recursive: true, force: true }));
   const params = exampleParams();
-  const s = synth(new EdgeStack(Testing.app(), params.infra("dev"), params.edge("dev"), bundleRoot));
+  const stack = new EdgeStack(Testing.app(), params.infra("dev"), params.edge("dev"), bundleRoot);
+  const s = synth(stack);
   const remote = s.data("terraform_remote_state");
 
   test("keeps its state under edge/dev/ and reads the origin's ALB from its boot state", () => {
@@ -88,7 +89,7 @@ describe("edge-dev", () => {
       createHandler(deps: Record<string, unknown>): () => Promise<{ status: string }>;
       createKvsClient(config: Record<string, unknown>): { destroy(): void };
     };
-    const bundle = require(join(bundleRoot, "edge-sync", "index.js")) as Bundle;
+    const bundle = require(join(stack.sync.bundleDir, "index.js")) as Bundle;
     const rules = JSON.stringify({ version: 2, lanes: ["default", "gray"] });
     const requests: { headers: Record<string, string> }[] = [];
     const kvs = bundle.createKvsClient({

@@ -51,7 +51,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
   const cli = (args: string[]) => lanesCli(args, { ...env, LANES_PARAMS_DIR: params.dir });
 
   beforeAll(async () => {
-    tfEnv = terraformOrFail();
+    tfEnv = await terraformOrFail();
     params = new TempParams({
       "user-api-dev.json": exampleFile("user-api-dev.json", (j) => {
         j.lanes = { default: {}, gray: { rulePriority: 100 }, blue: {}, green: {}, canary: {}, exp: {} };
@@ -100,13 +100,15 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     expect(ran.stderr).toContain("aws codepipeline start-pipeline-execution --name bootstrap-dev --variables name=SERVICE,value=user-api");
   });
 
-  test("app-user-api-dev-gray plans with cdktf diff, reading infra and boot, and adds the lane's target group, rule, task definition and service (with its alarms and scaling)", async () => {
+  test("app-user-api-dev-gray plans with cdktf diff (while blue's cdktf diff runs from the same checkout), reading infra and boot, and adds the lane's target group, rule, task definition and service (with its alarms and scaling)", async () => {
     await lowerLayers({ infra: true, boot: true });
-    const diffDir = join(outdir, "..", `${outdir.split("/").pop()!}-diff`);
-    tmpDirs.push(diffDir);
-    const ran = await cli(["plan", "--env", "dev", "--service", "user-api", "--lane", "gray", "--output", diffDir]);
-    const text = `${ran.stdout}\n${ran.stderr}`;
-    expect([ran.code, ran.code === 0 ? "" : text]).toEqual([0, ""]);
+    // Two CLI runs at once, each synthesizing into a directory of its own (a shared cdktf.out would
+    // lose one run's stack directory to the other's synth).
+    const [ran, blue] = await Promise.all(["gray", "blue"].map((lane) => cli(["plan", "--env", "dev", "--service", "user-api", "--lane", lane])));
+    const text = `${ran!.stdout}\n${ran!.stderr}`;
+    expect([ran!.code, ran!.code === 0 ? "" : text]).toEqual([0, ""]);
+    expect([blue!.code, blue!.code === 0 ? "" : blue!.stderr]).toEqual([0, ""]);
+    expect(`${blue!.stdout}\n${blue!.stderr}`).toContain('"*,ctx=lane:blue,*"');
     const created = [...text.matchAll(/\+ resource "([a-z0-9_]+)" "/g)].map((m) => m[1]).sort();
     expect(created).toEqual([
       "aws_appautoscaling_policy",

@@ -72,7 +72,7 @@ describe("lanes CLI", () => {
   const lanes = (argv: string[], deps: Dependencies) => run(argv, { ...env, LANES_PARAMS_DIR: params.dir }, { progress: () => undefined, clients: clients(), ...deps });
 
   beforeAll(async () => {
-    terraformOrFail();
+    await terraformOrFail();
     params = new TempParams();
     harness = await startLocalState(params.repo().infra("dev").state);
     env = { ...process.env, ...harness.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as Record<string, string>;

@@ -11,8 +11,8 @@ describe("terraform validate", () => {
   const outdirs: string[] = [];
   afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  beforeAll(() => {
-    env = terraformOrFail();
+  beforeAll(async () => {
+    env = await terraformOrFail();
   });
 
   test("every stack of the example system is valid", async () => {

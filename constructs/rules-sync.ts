@@ -34,6 +34,8 @@ export class RulesSync extends Construct {
   readonly topic: SnsTopic;
   readonly function: LambdaFunction;
   readonly schedule: CloudwatchEventRule;
+  /** The bundled handler's directory (index.js). */
+  readonly bundleDir: string;
 
   constructor(scope: Construct, id: string, props: RulesSyncProps) {
     super(scope, id);
@@ -82,6 +84,7 @@ export class RulesSync extends Construct {
       }),
     });
 
+    this.bundleDir = props.bundleDir;
     const code = new TerraformAsset(this, "code", { path: props.bundleDir, type: AssetType.ARCHIVE });
     this.function = new LambdaFunction(this, "function", {
       functionName: names.syncFunction,

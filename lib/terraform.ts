@@ -1,16 +1,31 @@
 /**
- * Running Terraform on this project's terms: against a local provider mirror when there is one
- * (offline machines), else the registry as usual; with a shared plugin cache so every stack
- * directory links the ~700 MB AWS provider instead of copying it.
+ * Running Terraform on this project's terms, safely when many runs share one machine.
  *
- * Mirror: `TF_PROVIDER_MIRROR` (a directory holding `registry.terraform.io/…` in
- * filesystem-mirror layout; `none` turns detection off), else the first of MIRROR_CANDIDATES that
- * holds hashicorp/aws.
+ * Terraform installs hashicorp/aws (≈ 700 MB) into every working directory's `.terraform`. Its
+ * plugin cache, the usual way to avoid copies, is documented as unsafe for concurrent use:
+ * parallel `terraform init`s (lanes deployed at once, parallel test workers) fail while another
+ * one is still writing the same cache entry. So the project never uses a plugin cache. Instead,
+ * every init installs from a *read-only unpacked filesystem mirror*, which Terraform links into
+ * the working directory (a symlink, no copy, ≈ 0.7 s):
+ *
+ * - the machine's mirror when it has one: `TF_PROVIDER_MIRROR`, else the first of
+ *   MIRROR_CANDIDATES holding hashicorp/aws (`TF_PROVIDER_MIRROR=none` skips the machine's);
+ * - else the project's own mirror `.lanes/terraform/providers`, filled once from the registry
+ *   under an inter-process lock (the first run downloads; every run after it, and every run that
+ *   waited on the lock, only reads). A CodeBuild cache can hold this directory as it is.
+ *
+ * The CLI configuration is a file named after a hash of its content, written once by an atomic
+ * rename, so concurrent runs never read half a file nor overwrite each other's.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { lock } from "proper-lockfile";
+
+const execFileAsync = promisify(execFile);
 
 export const MIRROR_CANDIDATES = [
   "/opt/tf-plugins",
@@ -20,9 +35,11 @@ export const MIRROR_CANDIDATES = [
   join(homedir(), ".local", "share", "terraform", "plugins"),
 ];
 
-const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
+export const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 export const TERRAFORM_INSTALL_HINT =
   "install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put `terraform` on the PATH";
+
+type Vars = Readonly<Record<string, string | undefined>>;
 
 export class TerraformSetupError extends Error {
   constructor(message: string) {
@@ -31,19 +48,38 @@ export class TerraformSetupError extends Error {
   }
 }
 
+/** The hashicorp/aws version the synthesized stacks require: the one `@cdktf/provider-aws` was generated for. */
+export function awsProviderVersion(): string {
+  const pkg = require("@cdktf/provider-aws/package.json") as { cdktf?: { provider?: { version?: string } } };
+  const version = pkg.cdktf?.provider?.version;
+  if (!version) throw new TerraformSetupError("@cdktf/provider-aws/package.json names no provider version (cdktf.provider.version)");
+  return version;
+}
+
+/** Terraform's name for this machine's platform, e.g. `linux_amd64`. */
+export function terraformPlatform(platform: string = process.platform, arch: string = process.arch): string {
+  const archName: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
+  return `${platform === "win32" ? "windows" : platform}_${archName[arch] ?? arch}`;
+}
+
+/** The unpacked-layout directory of one provider package inside a mirror. */
+export function packageDir(mirror: string, version: string, platform: string = terraformPlatform()): string {
+  return join(mirror, AWS_PROVIDER, version, platform);
+}
+
 function holdsAws(dir: string): boolean {
   return existsSync(join(dir, AWS_PROVIDER));
 }
 
-/** The provider mirror to use, or undefined for the registry. */
-export function findProviderMirror(vars: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+/** The machine's provider mirror, or undefined when it has none (or `TF_PROVIDER_MIRROR=none`). */
+export function findProviderMirror(vars: Vars = process.env): string | undefined {
   const configured = vars.TF_PROVIDER_MIRROR?.trim();
   if (configured === "none") return undefined;
   if (configured) {
     const dir = resolve(configured);
     if (!holdsAws(dir)) {
       throw new TerraformSetupError(
-        `TF_PROVIDER_MIRROR=${configured} does not hold ${AWS_PROVIDER} (filesystem-mirror layout). Point it at the directory that contains registry.terraform.io/, or set TF_PROVIDER_MIRROR=none to use the registry.`,
+        `TF_PROVIDER_MIRROR=${configured} does not hold ${AWS_PROVIDER} (filesystem-mirror layout). Point it at the directory that contains registry.terraform.io/, or set TF_PROVIDER_MIRROR=none to download the provider once into the project's own mirror.`,
       );
     }
     return dir;
@@ -51,74 +87,115 @@ export function findProviderMirror(vars: Readonly<Record<string, string | undefi
   return MIRROR_CANDIDATES.find(holdsAws);
 }
 
-/** The CLI configuration text: mirror for hashicorp/aws (when given), registry for the rest, plugin cache. */
-export function cliConfigText(mirror: string | undefined, pluginCacheDir: string): string {
-  const lines = [`plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`, ""];
-  if (mirror) {
-    lines.push(
-      "provider_installation {",
-      "  filesystem_mirror {",
-      `    path    = ${JSON.stringify(mirror)}`,
-      `    include = [${JSON.stringify(AWS_PROVIDER)}]`,
-      "  }",
-      "  direct {",
-      `    exclude = [${JSON.stringify(AWS_PROVIDER)}]`,
-      "  }",
-      "}",
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
 /**
- * Links the mirror's hashicorp/aws packages into the plugin cache. Terraform's plugin cache is
- * not safe for concurrent writers: two `terraform init` filling an empty cache at once (parallel
- * tests, parallel lanes) can each find the other's half-written package. With the cache filled
- * up front, every init only links from it.
+ * The CLI configuration: hashicorp/aws only from `mirror` (read-only), every other provider from
+ * the registry, and no plugin cache.
  */
-export function prefillPluginCache(mirror: string, cache: string): void {
-  const source = join(mirror, AWS_PROVIDER);
-  for (const version of readdirSync(source)) {
-    for (const platform of readdirSync(join(source, version))) {
-      const target = join(cache, AWS_PROVIDER, version, platform);
-      if (existsSync(target)) continue;
-      mkdirSync(join(cache, AWS_PROVIDER, version), { recursive: true });
-      try {
-        symlinkSync(join(source, version, platform), target, "dir");
-      } catch (err) {
-        // Another process linked it first.
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      }
-    }
-  }
+export function cliConfigText(mirror: string): string {
+  return [
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(mirror)}`,
+    `    include = [${JSON.stringify(AWS_PROVIDER)}]`,
+    "  }",
+    "  direct {",
+    `    exclude = [${JSON.stringify(AWS_PROVIDER)}]`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
 }
 
-/** Replaces `path` in one step, so a Terraform started meanwhile never reads half a file. */
-function writeAtomically(path: string, text: string): void {
-  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
-  const temp = `${path}.${process.pid}.tmp`;
+/** Writes `text` to `dir/<stem>-<hash of text><ext>` unless it is there; one atomic rename, never a partial file. */
+export function writeOnce(dir: string, stem: string, ext: string, text: string): string {
+  const path = join(dir, `${stem}-${createHash("sha256").update(text).digest("hex").slice(0, 12)}${ext}`);
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, path);
+  return path;
+}
+
+/** How the project's mirror is filled: `direct` = the public registry; tests pass another installation block. */
+export interface FillOptions {
+  readonly version: string;
+  readonly platform?: string;
+  /** `provider_installation` block of the CLI config used for the download. Default: the registry (`direct {}`). */
+  readonly upstream?: string;
+  readonly env?: Vars;
+  /** Called once, when this process is the one that downloads. */
+  readonly onFill?: () => void;
+}
+
+const REGISTRY_UPSTREAM = "provider_installation {\n  direct {}\n}\n";
+
+/**
+ * Makes `mirror` hold hashicorp/aws `version` (unpacked layout), downloading it at most once per
+ * machine: the download runs under an inter-process lock in a private scratch directory and is
+ * moved into place with one rename, so a reader sees either nothing or the whole package.
+ * Returns whether this call downloaded it.
+ */
+export async function fillMirror(mirror: string, options: FillOptions): Promise<boolean> {
+  const platform = options.platform ?? terraformPlatform();
+  const target = packageDir(mirror, options.version, platform);
+  if (existsSync(target)) return false;
+  mkdirSync(mirror, { recursive: true });
+  // Waits up to ~15 minutes for another process's download; a holder that died leaves a stale lock after 60 s.
+  const release = await lock(mirror, { lockfilePath: `${mirror}.lock`, stale: 60_000, update: 10_000, retries: { retries: 900, minTimeout: 250, maxTimeout: 1000 } });
+  const scratch = mkdtempSync(join(dirname(mirror), ".fill-"));
+  try {
+    if (existsSync(target)) return false;
+    options.onFill?.();
+    const cache = join(scratch, "cache");
+    mkdirSync(cache);
+    writeFileSync(
+      join(scratch, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: options.version } } } }),
+    );
+    const config = join(scratch, "cli.tfrc");
+    writeFileSync(config, `plugin_cache_dir = ${JSON.stringify(cache)}\n${options.upstream ?? REGISTRY_UPSTREAM}`);
+    try {
+      await execFileAsync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], {
+        cwd: scratch,
+        env: { ...(options.env ?? process.env), TF_CLI_CONFIG_FILE: config, TF_PLUGIN_CACHE_DIR: "", CHECKPOINT_DISABLE: "1" },
+        maxBuffer: 16 << 20,
+      });
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new TerraformSetupError(`could not download ${AWS_PROVIDER} ${options.version} into ${mirror}: ${e.stderr || e.message}`);
+    }
+    const downloaded = packageDir(cache, options.version, platform);
+    if (!existsSync(downloaded)) throw new TerraformSetupError(`terraform init did not leave ${AWS_PROVIDER} ${options.version} (${platform}) in ${cache}`);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(downloaded, target);
+    return true;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await release();
+  }
+}
+
+/** The project's own mirror, used when the machine has none. */
+export function projectMirror(projectDir: string): string {
+  return join(projectDir, ".lanes", "terraform", "providers");
 }
 
 /**
- * Environment for running terraform or cdktf from `projectDir`: writes
- * `.lanes/terraform/cli.tfrc` and the plugin cache directory, and returns the variables to set.
+ * Environment for running terraform or cdktf from `projectDir`: makes sure a mirror holds the
+ * provider, writes the CLI configuration, and returns the variables to set.
  */
-export function terraformEnv(
-  projectDir: string,
-  vars: Readonly<Record<string, string | undefined>> = process.env,
-): Record<string, string> {
-  const dir = join(projectDir, ".lanes", "terraform");
-  const cache = join(dir, "plugin-cache");
-  mkdirSync(cache, { recursive: true });
-  const config = join(dir, "cli.tfrc");
-  const mirror = findProviderMirror(vars);
-  if (mirror) prefillPluginCache(mirror, cache);
-  writeAtomically(config, cliConfigText(mirror, cache));
+export async function terraformEnv(projectDir: string, vars: Vars = process.env): Promise<Record<string, string>> {
+  let mirror = findProviderMirror(vars);
+  if (!mirror || !existsSync(packageDir(mirror, awsProviderVersion()))) {
+    mirror = projectMirror(projectDir);
+    await fillMirror(mirror, { version: awsProviderVersion(), env: vars });
+  }
+  const config = writeOnce(join(projectDir, ".lanes", "terraform"), "cli", ".tfrc", cliConfigText(mirror));
   return {
     TF_CLI_CONFIG_FILE: config,
-    TF_PLUGIN_CACHE_DIR: cache,
+    // A plugin cache from the caller's environment would bring back the shared writable directory.
+    TF_PLUGIN_CACHE_DIR: "",
     CHECKPOINT_DISABLE: "1",
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
@@ -128,7 +205,7 @@ export function terraformEnv(
 }
 
 /** Terraform's version, or a TerraformSetupError saying what to install. */
-export function requireTerraform(vars: Readonly<Record<string, string | undefined>> = process.env): string {
+export function requireTerraform(vars: Vars = process.env): string {
   try {
     const out = execFileSync("terraform", ["version", "-json"], {
       encoding: "utf8",

@@ -6,9 +6,11 @@
  *  2. plan time of one lane stack against the local state harness;
  *  3. wall time of 5 concurrent lane plans versus 1, next to the same 5 plans sharing one state
  *     key (the monolith a naive project would build), where the lock serializes them;
- *  4. resources one lane deploy touches versus a monolith holding the whole system.
+ *  4. resources one lane deploy touches versus a monolith holding the whole system;
+ *  5. `terraform init` of one stack alone and of 8 stacks at once (the provider linked from the
+ *     read-only mirror, lib/terraform.ts).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
     ] as const) {
       await publishState(harness.s3, state.bucket, key, fakeOutputs(stackJson(outdir, stack), REGION));
     }
-    const tfEnv = { ...process.env, ...terraformEnv(PROJECT_ROOT), ...harness.env };
+    const tfEnv = { ...process.env, ...(await terraformEnv(PROJECT_ROOT)), ...harness.env };
     const tf = (dir: string, args: string[]) => runAsync("terraform", args, { cwd: dir, env: tfEnv });
     const laneDir = (l: string) => join(outdir, "stacks", `app-user-api-dev-${l}`);
     const planArgs = (timeout: string) => ["plan", "-input=false", "-no-color", `-lock-timeout=${timeout}`];
@@ -127,6 +129,28 @@ async function main(): Promise<void> {
       rmSync(join(monolithDir(l), ".terraform", "terraform.tfstate"), { force: true });
       await timed(() => tf(monolithDir(l), ["init", "-input=false", "-no-color", "-reconfigure", "-backend-config=key=monolith/terraform.tfstate", "-backend-config=use_lockfile=false"]));
     }
+
+    // 5. init: fresh working directories (no .terraform), one alone, then 8 different stacks at once.
+    const initStacks = readdirSync(join(outdir, "stacks")).filter((s) => s.startsWith("app-")).slice(0, 8);
+    let fresh = 0;
+    const freshDir = (stack: string) => {
+      const dir = join(outdir, "init", String(fresh++), stack);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), join(dir, "cdk.tf.json"));
+      return dir;
+    };
+    const initArgs = ["init", "-backend=false", "-input=false", "-no-color"];
+    const initOne: number[] = [];
+    const initEight: number[] = [];
+    for (let i = 0; i < runs; i++) initOne.push(await timed(() => tf(freshDir("app-user-api-dev-gray"), initArgs)));
+    for (let i = 0; i < runs; i++) {
+      const dirs = initStacks.map(freshDir);
+      initEight.push(await timed(async () => {
+        const all = await Promise.all(dirs.map((d) => tf(d, initArgs)));
+        return all.find((r) => r.code !== 0) ?? all[0]!;
+      }));
+    }
+    log(`init: one stack ${seconds(median(initOne))}; ${initStacks.length} at once ${seconds(median(initEight))}`);
 
     const planOne: number[] = [];
     const planFive: number[] = [];
@@ -184,6 +208,15 @@ async function main(): Promise<void> {
       `| the same five plans sharing one state key (monolith) | ${seconds(median(planMonolith))} | ${(median(planMonolith) / median(planOne)).toFixed(2)} |`,
       ``,
       `Separate keys: the five plans share only the CPU (${cpus().length} cores here: each plan loads the 700 MB AWS provider, so five at once are CPU-bound), never a lock. One key: each plan waits for the lock the previous one holds, so they run one after another, with Terraform's lock retry back-off on top (and ${lockRetries} plan(s) re-run after Terraform lost the race between a refused lock and reading its holder).`,
+      ``,
+      `## \`terraform init\` (fresh working directory, \`-backend=false\`)`,
+      ``,
+      `| what | median wall time |`,
+      `|---|---|`,
+      `| one stack | ${seconds(median(initOne))} |`,
+      `| ${initStacks.length} lane stacks at once | ${seconds(median(initEight))} |`,
+      ``,
+      `Every init links hashicorp/aws from a read-only unpacked mirror (the machine's, or the project's own filled once under a lock) instead of writing a shared plugin cache, which Terraform documents as unsafe for concurrent use; no init writes anything another run reads.`,
       ``,
       `## Resources a deploy plans over`,
       ``,

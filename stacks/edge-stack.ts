@@ -1,6 +1,5 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { join } from "node:path";
 import { EdgeDistribution } from "../constructs/edge-distribution";
 import { BootState } from "../constructs/layer-state";
 import { RulesSync } from "../constructs/rules-sync";
@@ -46,7 +45,7 @@ export class EdgeStack extends LanesStack {
     this.sync = new RulesSync(this, "rules", {
       names,
       keyValueStoreArn: this.distribution.keyValueStore.arn,
-      bundleDir: bundleRulesSync(join(bundleRoot, "edge-sync")),
+      bundleDir: bundleRulesSync(bundleRoot),
       everyMinutes: edge.syncMinutes,
     });
 

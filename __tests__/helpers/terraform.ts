@@ -11,9 +11,9 @@ import { ROOT } from "./project";
 const run = promisify(execFile);
 
 /** Fails (never skips) when terraform is missing, saying what to install. */
-export function terraformOrFail(): Record<string, string> {
+export async function terraformOrFail(): Promise<Record<string, string>> {
   requireTerraform();
-  return { ...process.env, ...terraformEnv(ROOT) } as Record<string, string>;
+  return { ...process.env, ...(await terraformEnv(ROOT)) } as Record<string, string>;
 }
 
 /** Synthesizes main.ts with selector variables into a fresh directory; returns it and the stack names. */

@@ -70,7 +70,8 @@ export interface Invocation {
   readonly dryRun: boolean;
   readonly force: boolean;
   readonly json: boolean;
-  readonly output: string;
+  /** Synth directory (`--output`), kept after the run; default: a fresh one per run (see CdktfSteps). */
+  readonly output?: string;
 }
 
 export function parseInvocation(argv: readonly string[]): Invocation {
@@ -112,7 +113,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     dryRun: values["dry-run"] ?? false,
     force: values.force ?? false,
     json: values.json ?? false,
-    output: values.output ?? join(PROJECT_ROOT, "cdktf.out"),
+    ...(values.output ? { output: values.output } : {}),
   };
 }
 
@@ -184,7 +185,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     const infra = params.infra(inv.env);
     clients = deps.clients ?? stateClients(infra.state);
     const cluster = deps.cluster ?? (ownedCluster = new AwsClusterView(infra.region));
-    const steps = deps.steps ?? (inv.dryRun ? new DryRunSteps(env, progress) : new CdktfSteps(env, inv.output, progress));
+    const steps = deps.steps ?? (inv.dryRun ? new DryRunSteps(env, progress) : new CdktfSteps(env, progress, inv.output));
     const ctx: OpsContext = {
       params,
       state: infra.state,
@@ -215,7 +216,7 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         const stack = stackNameOf(target);
         if (inv.command === "check") return { code: 0, result: { stack, ready: true }, text: `${stack}: lower layers present, state not locked` };
         progress(`${stack}: lower layers present, state not locked`);
-        const cdktf = new CdktfSteps(env, inv.output, progress);
+        const cdktf = new CdktfSteps(env, progress, inv.output);
         await cdktf.diff(target);
         return { code: 0, result: { stack, planned: true }, text: `${stack}: planned` };
       }

@@ -5,17 +5,23 @@
  * comment at the top of edge/sync/index.js); the Lambda runtime's own SDK is not used.
  */
 import { buildSync } from "esbuild";
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const EDGE_DIR = join(__dirname, "..", "..", "edge");
 
-/** Writes `<outDir>/index.js` and returns `outDir` (deterministic: same sources, same bytes). */
-export function bundleRulesSync(outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
-  buildSync({
+/**
+ * Writes the bundle to `<root>/edge-sync-<hash of its bytes>/index.js` and returns that
+ * directory. The directory is named after its content and moved into place in one rename, so
+ * concurrent synths (several lanes or test workers on one machine) never see a half-written
+ * bundle nor overwrite one another's. Deterministic: same sources, same bytes, same directory.
+ */
+export function bundleRulesSync(root: string): string {
+  const built = buildSync({
     entryPoints: [join(EDGE_DIR, "sync", "index.js")],
-    outfile: join(outDir, "index.js"),
+    outfile: "index.js",
+    write: false,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -24,5 +30,18 @@ export function bundleRulesSync(outDir: string): string {
     legalComments: "none",
     logLevel: "error",
   });
-  return outDir;
+  const code = built.outputFiles[0]!.contents;
+  const dir = join(root, `edge-sync-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`);
+  if (existsSync(join(dir, "index.js"))) return dir;
+  mkdirSync(root, { recursive: true });
+  const temp = mkdtempSync(join(root, ".edge-sync-"));
+  writeFileSync(join(temp, "index.js"), code);
+  try {
+    renameSync(temp, dir);
+  } catch (err) {
+    // Another synth put the same bundle in place first.
+    rmSync(temp, { recursive: true, force: true });
+    if (!existsSync(join(dir, "index.js"))) throw err;
+  }
+  return dir;
 }

@@ -4,12 +4,12 @@
  * synthesizes and validates it instead (for machines without AWS), saying what it would run.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT, runAsync, synthEnv } from "../harness/run";
 import { stackNameOf, type StackPlan } from "../selection";
-import { findProviderMirror, terraformEnv } from "../terraform";
+import { terraformEnv } from "../terraform";
 
 export interface Release {
   readonly image: string;
@@ -58,18 +58,41 @@ export class CdktfSteps implements Steps {
   readonly dryRun = false;
   readonly done: StepRecord[] = [];
 
+  /**
+   * `output`: the synth directory to use (kept, e.g. for the pipeline's verify step). Without it
+   * every run synthesizes into a directory of its own under `.lanes/runs/`, removed afterwards:
+   * cdktf removes the stack directories of a shared output directory that its own synth did not
+   * produce, so two runs sharing one (two lanes deployed from one machine) would delete each
+   * other's working directories mid-run.
+   */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
-    private readonly output: string,
     private readonly log: (line: string) => void,
+    private readonly output?: string,
   ) {}
 
   private async cdktf(args: string[], vars: Record<string, string>): Promise<void> {
-    if (findProviderMirror(this.env)) args.push("--skip-provider-lock");
+    const tfEnv = await terraformEnv(PROJECT_ROOT, this.env);
+    // The provider comes from a local mirror (lib/terraform.ts); cdktf's own lock-file step would ask the registry.
+    args.push("--skip-provider-lock");
     if (!process.stderr.isTTY) args.push("--no-color");
-    const child = spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", this.output], {
+    let outdir = this.output;
+    if (!outdir) {
+      const runs = join(PROJECT_ROOT, ".lanes", "runs");
+      mkdirSync(runs, { recursive: true });
+      outdir = mkdtempSync(join(runs, `${args[1] ?? "run"}-`));
+    }
+    try {
+      await this.spawnCdktf([...args, "--output", outdir], { ...this.env, ...CLEARED, ...vars, ...tfEnv });
+    } finally {
+      if (!this.output) rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  private async spawnCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+    const child = spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), args, {
       cwd: PROJECT_ROOT,
-      env: { ...this.env, ...CLEARED, ...vars, ...terraformEnv(PROJECT_ROOT, this.env) },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     // cdktf's progress goes to stderr so that --json output on stdout stays parseable.
@@ -120,7 +143,7 @@ export class DryRunSteps implements Steps {
         env: synthEnv({ ...selectorVars(plan, release) }, outdir, this.env.LANES_PARAMS_DIR),
       });
       if (synth.code !== 0) throw new StepError(`synth of ${stack} failed: ${synth.stderr}`);
-      const tfEnv = { ...this.env, ...terraformEnv(PROJECT_ROOT, this.env) };
+      const tfEnv = { ...this.env, ...(await terraformEnv(PROJECT_ROOT, this.env)) };
       const dir = join(outdir, "stacks", stack);
       const init = await runAsync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env: tfEnv });
       if (init.code !== 0) throw new StepError(`terraform init of ${stack} failed: ${init.stderr}`);
