@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { requireTerraform } from "../lib/terraform";
 import { APP_MODULE_PATH, CodeBuildWorkspace, RELEASE_BRANCH, loadBuildspec, type BuildResult, type Buildspec, type Call } from "./helpers/codebuild";
 import { ROOT } from "./helpers/project";
+import "./helpers/slow";
 
 const REGISTRY = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com";
 const REPOSITORY_URI = `${REGISTRY}/dev/user-api`;

@@ -15,6 +15,7 @@ import { dynamoLockId, stateKey } from "../lib/state";
 import { lanesCli, runAsync, type Ran } from "./helpers/harness";
 import { TempParams, exampleFile } from "./helpers/project";
 import { stackJson, synthMain, terraformOrFail } from "./helpers/terraform";
+import "./helpers/slow";
 
 const LANES = ["gray", "blue", "green", "canary", "exp"] as const;
 const REGION = "ap-southeast-2";

@@ -21,6 +21,7 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import "./helpers/slow";
 
 const REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api";
 const WORKER_REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker";

@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { inBatches, stackJson, synthMain, terraformOrFail, validateStack, type TerraformResult } from "./helpers/terraform";
+import "./helpers/slow";
 
 describe("terraform validate", () => {
   let env: Record<string, string>;
