@@ -1,8 +1,9 @@
 /**
  * ci/buildspec.yml, run for real (helpers/codebuild.ts): the phases' commands run in bash in a
  * CodeBuild-shaped workspace, with this repository's scripts, a real git clone of a sample app
- * repository, main.ts and Terraform. Only `aws` and `docker` (and `terraform` in the verify
- * tests, which need deployed state) are recording stubs.
+ * repository, main.ts and Terraform, against state in the local harness (s3rver + dynalite).
+ * Only the cloud edge is stood in for: `aws` and `docker` are recording stubs, and the ECS and
+ * ELB APIs the verify step calls are a local fake endpoint the real SDK talks to.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,7 +13,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { startFakeAws, type FakeAws } from "../lib/harness/fake-aws";
+import { fakeOutputs, publishState } from "../lib/harness/fake-state";
+import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import { assertOnlyStack } from "../lib/ops/steps";
+import { stateKey } from "../lib/state";
 import { requireTerraform } from "../lib/terraform";
+import { synthMain, stackJson } from "./helpers/terraform";
 import { APP_MODULE_PATH, CodeBuildWorkspace, RELEASE_BRANCH, loadBuildspec, type BuildResult, type Buildspec, type Call } from "./helpers/codebuild";
 import { ROOT } from "./helpers/project";
 import "./helpers/slow";
@@ -40,15 +47,53 @@ function flag(argv: readonly string[], name: string): string | undefined {
 
 let ws: CodeBuildWorkspace;
 let spec: Buildspec;
+let harness: LocalState;
+let cloud: FakeAws;
+/** What every run gets besides its own variables: the state harness and the fake ECS/ELB endpoint. */
+let HARNESS: Record<string, string>;
+const PREVIOUS_IMAGE = `${REPOSITORY_URI}:sha-1111111`;
+const GRAY_IMAGE = `${REPOSITORY_URI}:sha-2222222`;
+
+/** A deployed lane's state: the outputs a lane stack writes (lib/contract.ts LaneOutputs). */
+async function publishLane(service: string, lane: string, outputs: Record<string, string | string[]>): Promise<void> {
+  await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "app", env: "dev", service, lane }), outputs);
+}
 
 beforeAll(async () => {
   // Fails (never skips) without terraform, saying what to install.
   requireTerraform();
   spec = loadBuildspec(join(ROOT, "ci", "buildspec.yml"));
   ws = await CodeBuildWorkspace.create();
+  harness = await startLocalState({ bucket: "lanes-example-tfstate-dev", lockTable: "lanes-tf-locks-dev", region: "ap-southeast-2" });
+  cloud = await startFakeAws();
+  HARNESS = { ...harness.env, ...cloud.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  // The lower layers, as their synthesized stacks would leave them.
+  const { outdir } = synthMain({ ...harness.env, ENV: "dev", LAYER: "boot" });
+  const infra = synthMain({ ...harness.env, ENV: "dev", LAYER: "infra" });
+  await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), fakeOutputs(stackJson(infra.outdir, "infra-dev"), "ap-southeast-2"));
+  for (const service of ["user-api", "order-worker"]) {
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service }), fakeOutputs(stackJson(outdir, `boot-${service}-dev`), "ap-southeast-2"));
+  }
+  rmSync(outdir, { recursive: true, force: true });
+  rmSync(infra.outdir, { recursive: true, force: true });
+  for (const lane of ["gray", "default"]) {
+    await publishLane("user-api", lane, {
+      image: GRAY_IMAGE,
+      image_history: [GRAY_IMAGE, PREVIOUS_IMAGE],
+      changed_by: "pipeline:earlier",
+      ecs_service_name: `user-api-dev-${lane}`,
+      cluster_name: "dev-cluster",
+      target_group_arn: `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane === "default" ? "default" : lane}-tg/abc`,
+      alb_dns_name: "127.0.0.1:1",
+    });
+  }
 });
 
-afterAll(() => ws?.cleanup());
+afterAll(async () => {
+  ws?.cleanup();
+  await harness?.stop();
+  await cloud?.stop();
+});
 
 describe("ci/buildspec.yml", () => {
   it("is a light buildspec: bash, IMAGE_URI exported, one script call per phase, the deploy parameters as artifact", () => {
@@ -74,7 +119,7 @@ describe("app pipeline run: LANE=gray BRANCH=release/1.2.3 (LANES_DRY_RUN=1)", (
   beforeAll(async () => {
     release = await ws.commitOf(RELEASE_BRANCH);
     imageUri = `${REPOSITORY_URI}:sha-${release.slice(0, 7)}`;
-    result = await ws.run(spec, { ...APP_VARS, LANES_DRY_RUN: "1" });
+    result = await ws.run(spec, { ...APP_VARS, ...HARNESS, LANES_DRY_RUN: "1" });
     calls = ws.calls();
   });
 
@@ -153,14 +198,15 @@ describe("app pipeline run: LANE=gray BRANCH=release/1.2.3 (LANES_DRY_RUN=1)", (
     expect(taskDefinitions).toHaveLength(1);
     const containers = JSON.parse(taskDefinitions[0]!.container_definitions) as { image: string }[];
     expect(containers.map((c) => c.image)).toEqual([imageUri]);
-    expect(result.output).toContain("Success! The configuration is valid.");
+    expect(result.output).toContain(`dry run: ${STACK} synthesized with ${imageUri} and valid`);
     expect(existsSync(join(outdir, "stacks", STACK, ".terraform"))).toBe(true);
   });
 
-  it("prints the deploy command it would have run, and skips verify", () => {
-    expect(result.output).toContain(`node --import tsx lib/cli/lanes.ts deploy gray --service user-api --env dev --image ${imageUri}`);
+  it("runs the lanes deploy command (preflight against the state, then the dry run), prints the command it would have run, and skips verify", () => {
+    expect(result.output).toContain(`ACTION=deploy: lanes deploy gray --service user-api --image ${imageUri} --env dev`);
+    expect(result.output).toContain(`would run: cdktf deploy ${STACK} --auto-approve`);
     expect(result.output).toContain("verify skipped: dry run");
-    expect(argvOf(calls, "aws", "elbv2")).toEqual([]);
+    expect(cloud.calls).toEqual([]);
   });
 });
 
@@ -172,7 +218,7 @@ describe("bad inputs stop the build in pre_build, before anything talks to AWS o
   ];
 
   it.each(cases)("%s", async (_name, override, message) => {
-    const result = await ws.run(spec, { ...APP_VARS, ...override, LANES_DRY_RUN: "1" });
+    const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, ...override, LANES_DRY_RUN: "1" });
     expect(result.phases).toEqual([{ phase: "pre_build", status: "FAILED", exitCode: 2 }]);
     expect(result.output).toContain(message);
     expect(result.output).toContain("nothing was built, pushed or deployed");
@@ -183,35 +229,38 @@ describe("bad inputs stop the build in pre_build, before anything talks to AWS o
 
 describe("ACTION: lane operations from the app pipeline", () => {
   it.each([
-    ["promote", "node --import tsx lib/cli/lanes.ts promote gray --service user-api --env dev"],
-    ["rollback", "node --import tsx lib/cli/lanes.ts rollback gray --service user-api --env dev"],
-    ["destroy", "node --import tsx lib/cli/lanes.ts destroy gray --service user-api --env dev"],
-  ])("ACTION=%s builds nothing and runs the lanes command", async (action, command) => {
-    const result = await ws.run(spec, { ...APP_VARS, ACTION: action, LANES_DRY_RUN: "1" });
-    expect(result.succeeded).toBe(true);
+    ["promote", "lanes promote gray --service user-api --env dev", [`would run: cdktf deploy app-user-api-dev-default`, "would run: cdktf destroy app-user-api-dev-gray"]],
+    ["rollback", "lanes rollback gray --service user-api --env dev", [`app-user-api-dev-gray synthesized with ${PREVIOUS_IMAGE} and valid`]],
+    ["destroy", "lanes destroy gray --service user-api --env dev", ["would run: cdktf destroy app-user-api-dev-gray"]],
+  ])("ACTION=%s builds nothing and runs the lanes command against the lane's state", async (action, command, done) => {
+    const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, ACTION: action, LANES_DRY_RUN: "1" });
+    expect({ succeeded: result.succeeded, output: result.succeeded ? "" : result.output }).toEqual({ succeeded: true, output: "" });
     expect(ws.calls()).toEqual([]);
     expect(result.output).toContain(`ACTION=${action}: no image to build`);
     expect(result.output).toContain(command);
+    for (const line of done) expect(result.output).toContain(line);
     expect(JSON.parse(readFileSync(join(ws.src, "deploy-params.json"), "utf8"))).toMatchObject({ action, imageUri: null, lane: "gray" });
   });
 
   it("ACTION=canary on a worker builds and pushes the image, then runs the canary release", async () => {
-    const result = await ws.run(spec, { ...APP_VARS, SERVICE_NAME: "order-worker", LANE: "canary", ACTION: "canary", LANES_DRY_RUN: "1" });
-    expect(result.succeeded).toBe(true);
+    const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, SERVICE_NAME: "order-worker", LANE: "canary", ACTION: "canary", LANES_DRY_RUN: "1" });
+    expect({ succeeded: result.succeeded, output: result.succeeded ? "" : result.output }).toEqual({ succeeded: true, output: "" });
     const pushed = argvOf(ws.calls(), "docker", "push").map((a) => a[1]);
     expect(pushed).toHaveLength(1);
     expect(pushed[0]).toMatch(new RegExp(`^${REGISTRY}/dev/order-worker:sha-[0-9a-f]{7}$`));
-    expect(result.output).toContain(`node --import tsx lib/cli/lanes.ts canary --service order-worker --env dev --image ${pushed[0]}`);
+    expect(result.output).toContain(`lanes canary --service order-worker --image ${pushed[0]} --env dev`);
+    expect(result.output).toContain("would run: cdktf deploy app-order-worker-dev-canary");
+    expect(result.output).toContain("would run: cdktf destroy app-order-worker-dev-canary");
   });
 
   it.each([
     ["destroy", "ACTION=destroy LANE=default is refused in the pipeline"],
     ["promote", "ACTION=promote LANE=default is refused in the pipeline"],
     ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy, canary"],
-    ["canary", "ACTION=canary is the worker release (seed 002); user-api is an http service"],
+    ["canary", "ACTION=canary is for worker services (workers: build, bake LANE=canary, then default); user-api is not one"],
   ])("ACTION=%s on the wrong lane or service stops in pre_build", async (action, message) => {
     const lane = action === "ship" || action === "canary" ? "gray" : "default";
-    const result = await ws.run(spec, { ...APP_VARS, LANE: lane, ACTION: action, LANES_DRY_RUN: "1" });
+    const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, LANE: lane, ACTION: action, LANES_DRY_RUN: "1" });
     expect(result.phases).toEqual([{ phase: "pre_build", status: "FAILED", exitCode: 2 }]);
     expect(result.output).toContain(message);
     expect(ws.calls()).toEqual([]);
@@ -220,7 +269,7 @@ describe("ACTION: lane operations from the app pipeline", () => {
 
 describe("other runs", () => {
   it("LAYER=infra: pre_build and build do no Docker or ECR work", async () => {
-    const result = await ws.run(spec, { LAYER: "infra", ENV: "dev" }, { phases: ["pre_build", "build"] });
+    const result = await ws.run(spec, { LAYER: "infra", ENV: "dev", ...HARNESS }, { phases: ["pre_build", "build"] });
     expect(result.succeeded).toBe(true);
     expect(result.env.STACK).toBe("infra-dev");
     expect(ws.calls()).toEqual([]);
@@ -229,7 +278,7 @@ describe("other runs", () => {
 
   it("a commit already in ECR (immutable tags) is not built or pushed again", async () => {
     const release = await ws.commitOf(RELEASE_BRANCH);
-    const result = await ws.run(spec, { ...APP_VARS, STUB_ECR_IMAGE_EXISTS: "1" }, { phases: ["pre_build", "build"] });
+    const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, STUB_ECR_IMAGE_EXISTS: "1" }, { phases: ["pre_build", "build"] });
     expect(result.succeeded).toBe(true);
     const calls = ws.calls();
     expect(argvOf(calls, "aws", "ecr", "batch-get-image")).toHaveLength(1);
@@ -238,20 +287,17 @@ describe("other runs", () => {
     expect(result.exported).toEqual({ IMAGE_URI: `${REPOSITORY_URI}:sha-${release.slice(0, 7)}` });
   });
 
-  it("deploy refuses a synth that holds other stacks than the one selected", async () => {
+  it("a dry run refuses a synth that holds other stacks than the one selected", () => {
     const outdir = join(ws.tmp, "two-stacks");
     mkdirSync(outdir, { recursive: true });
     writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: { [STACK]: {}, "app-user-api-dev-default": {} } }));
-    const { code, output } = await ws.bash(`. ci/build.sh && _ci_inputs synthesized ${outdir} ${STACK}`, {});
-    expect(code).toBe(2);
-    expect(output).toContain(`expected exactly [${STACK}]: refusing to deploy`);
+    expect(() => assertOnlyStack(outdir, STACK)).toThrow(`expected exactly [${STACK}]: refusing to deploy`);
   });
 });
 
-describe("verify (deployed lane; terraform output, ELB and the ALB are local stand-ins)", () => {
+describe("verify (the lane's state in the harness; ECS, ELB and the ALB are local stand-ins)", () => {
   let server: Server;
   let seen: { url: string; headers: IncomingHttpHeaders }[];
-  let port: number;
   let answers: number[];
 
   beforeAll(async () => {
@@ -261,7 +307,15 @@ describe("verify (deployed lane; terraform output, ELB and the ALB are local sta
       res.end("ok");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    const port = (server.address() as AddressInfo).port;
+    await publishLane("user-api", "gray", {
+      image: GRAY_IMAGE,
+      image_history: [GRAY_IMAGE],
+      ecs_service_name: "user-api-dev-gray",
+      cluster_name: "dev-cluster",
+      target_group_arn: "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-gray-tg/abc",
+      alb_dns_name: `127.0.0.1:${port}`,
+    });
   });
 
   beforeEach(() => {
@@ -271,41 +325,31 @@ describe("verify (deployed lane; terraform output, ELB and the ALB are local sta
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const outputs = () =>
-    JSON.stringify({
-      target_group_arn: { sensitive: false, type: "string", value: "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-gray-tg/abc" },
-      alb_dns_name: { sensitive: false, type: "string", value: `127.0.0.1:${port}` },
-    });
-
   const verify = (vars: Record<string, string>) =>
-    ws.bash(". ci/build.sh && check_inputs && verify", {
-      ...APP_VARS,
-      LANES_SYNTH_DIR: join(ws.tmp, "deployed"),
-      STUB_TERRAFORM_OUTPUTS: outputs(),
-      VERIFY_INTERVAL: "0",
-      HEALTHZ_INTERVAL: "0",
-      ...vars,
-    }, { stubTerraform: true });
+    ws.bash(". ci/build.sh && check_inputs && verify", { ...APP_VARS, ...HARNESS, VERIFY_INTERVAL: "0", HEALTHZ_INTERVAL: "0", ...vars });
 
   it("waits for a healthy target, then calls /healthz through the ALB with the lane's tracestate", async () => {
+    cloud.reset({ targetHealth: ["initial", "unhealthy", "healthy"] });
     answers = [503];
-    const { code, output } = await verify({ STUB_TARGET_HEALTH: "initial,unhealthy,healthy" });
+    const { code, output } = await verify({});
     expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
-    const health = argvOf(ws.calls(), "aws", "elbv2", "describe-target-health");
+    const health = cloud.calls.filter((c) => c.api === "elbv2" && c.action === "DescribeTargetHealth");
     expect(health).toHaveLength(3);
-    expect(flag(health[0]!, "--target-group-arn")).toContain("targetgroup/user-api-dev-gray-tg/");
-    expect(flag(health[0]!, "--region")).toBe("ap-southeast-2");
+    expect(String(health[0]!.params.TargetGroupArn)).toContain("targetgroup/user-api-dev-gray-tg/");
+    expect(health[0]!.region).toBe("ap-southeast-2");
     expect(seen.map((s) => [s.url, s.headers.tracestate])).toEqual([
       ["/healthz", "ctx=lane:gray"],
       ["/healthz", "ctx=lane:gray"],
     ]);
   });
 
-  it("fails with a timeout message when no target becomes healthy, without calling the ALB", async () => {
-    const { code, output } = await verify({ STUB_TARGET_HEALTH: "unhealthy", VERIFY_ATTEMPTS: "3" });
+  it("fails naming the lane when no target becomes healthy, without calling the ALB", async () => {
+    cloud.reset({ targetHealth: ["unhealthy"] });
+    const { code, output } = await verify({ VERIFY_ATTEMPTS: "3" });
     expect(code).not.toBe(0);
-    expect(output).toContain("timed out: no healthy target");
-    expect(argvOf(ws.calls(), "aws", "elbv2", "describe-target-health")).toHaveLength(3);
+    expect(output).toContain("app-user-api-dev-gray is not healthy");
+    expect(output).toContain("did not become healthy");
+    expect(cloud.calls.filter((c) => c.api === "elbv2")).toHaveLength(3);
     expect(seen).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { NamingError } from "../lib/naming";
-import { SelectionError, imageUriFor, planStacks, selectionFromEnv, stackNameOf } from "../lib/selection";
+import { stackNameOf } from "../lib/layers/registry";
+import { SelectionError, imageUriFor, planStacks, selectionFromEnv } from "../lib/selection";
 import { TempParams, exampleFile, exampleParams } from "./helpers/project";
 
 const names = (plans: ReturnType<typeof planStacks>) => plans.map(stackNameOf);

@@ -1,8 +1,17 @@
 /**
- * The layer contract: output names of the lower layers, declared once. The infra and boot
- * stacks declare their root outputs from these maps, and the readers above them read with
- * the same maps, so a rename cannot leave a reader behind.
+ * The layer contract: the root outputs of every layer, declared once. Each stack declares all
+ * the outputs of its layer's map (LanesStack.declareOutputs takes one value per entry), and the
+ * readers above it (remote state, the lanes CLI, the build) read with the same maps, so a
+ * rename cannot leave a reader behind.
  */
+export type OutputSpec = { readonly name: string; readonly description: string };
+export type OutputContract = Readonly<Record<string, OutputSpec>>;
+
+export const StateOutputs = {
+  bucket: { name: "bucket", description: "State bucket of the env" },
+  lockTable: { name: "lock_table", description: "DynamoDB lock table ('' with lock files only)" },
+} as const;
+
 export const InfraOutputs = {
   vpcId: { name: "vpc_id", description: "VPC id" },
   privateSubnetIds: { name: "private_subnet_ids", description: "Private subnet ids (tasks run here)" },
@@ -49,6 +58,17 @@ export const LaneOutputs = {
   taskDefinitionArn: { name: "task_definition_arn", description: "Task definition revision of the lane" },
 } as const;
 
-export type OutputSpec = { readonly name: string; readonly description: string };
+export const EdgeOutputs = {
+  distributionDomainName: { name: "distribution_domain_name", description: "CloudFront domain name of the env's edge" },
+  keyValueStoreArn: { name: "key_value_store_arn", description: "KeyValueStore the viewer-request function reads the lane rules from" },
+  rulesTableName: { name: "rules_table_name", description: "DynamoDB table holding the master copy of the lane rules" },
+  rulesSyncFunctionName: { name: "rules_sync_function_name", description: "Lambda that validates the rules and writes them to the KeyValueStore" },
+} as const;
+
+export const PipelineOutputs = {
+  pipelineName: { name: "pipeline_name", description: "CodePipeline name" },
+  buildRoleArn: { name: "build_role_arn", description: "Role the pipeline's CodeBuild project runs as" },
+} as const;
+
 export type InfraOutputKey = keyof typeof InfraOutputs;
 export type BootOutputKey = keyof typeof BootOutputs;

@@ -114,6 +114,12 @@ export function fitName(name: string, limit: number): string {
   return `${head}-${shortHash(name)}`;
 }
 
+/** The tag of an image built from a commit: `sha-` and the commit's first 7 hex digits. */
+export function imageTag(commit: string): string {
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new NamingError(`COMMIT='${commit}' is not a git commit id (7 to 40 lower-case hex digits).`);
+  return `sha-${commit.slice(0, 7)}`;
+}
+
 /** Stack names: the unit of state, lock and `cdktf deploy`. */
 export const stackNames = {
   state: (env: string) => `state-${env}`,

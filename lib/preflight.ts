@@ -6,10 +6,11 @@
  */
 import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { pipelineNames, stackNames } from "./naming";
+import type { StackPlan } from "./layers/plan";
+import { howToCreate, lowerLayersOf, stackNameOf, stateAddressOf, subjectOf } from "./layers/registry";
 import type { StateConfig } from "./params/config";
-import { stackNameOf, type StackPlan } from "./selection";
-import { dynamoLockId, stateKey, type StateAddress } from "./state";
+import type { ParamsRepository } from "./params/load";
+import { dynamoLockId, stateKey } from "./state";
 
 export class PreflightError extends Error {
   constructor(
@@ -37,59 +38,19 @@ export interface StateClients {
   readonly dynamodb?: DynamoDBClient;
 }
 
-/** The state address of a planned stack (the state bootstrap keeps its state locally). */
-export function stateAddressOf(plan: StackPlan): StateAddress | undefined {
-  switch (plan.layer) {
-    case "infra":
-      return { layer: "infra", env: plan.env };
-    case "boot":
-      return { layer: "boot", env: plan.env, service: plan.service };
-    case "app":
-      return { layer: "app", env: plan.env, service: plan.service, lane: plan.lane };
-    case "pipeline":
-      return { layer: "pipeline", env: plan.env, pipeline: pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).pipeline };
-    case "edge":
-      return { layer: "edge", env: plan.env };
-    case "state":
-      return undefined;
-  }
-}
-
-interface LowerLayer {
-  readonly stack: string;
-  readonly address: StateAddress;
-  readonly howToCreate: string;
-}
-
-export function lowerLayers(plan: StackPlan): LowerLayer[] {
-  const infra: LowerLayer = {
-    stack: stackNames.infra(plan.env),
-    address: { layer: "infra", env: plan.env },
-    howToCreate: `npm run cdktf -- deploy ${stackNames.infra(plan.env)} (or run the infra-${plan.env} pipeline)`,
-  };
-  if (plan.layer === "boot") return [infra];
-  if (plan.layer !== "app") return [];
-  const boot = stackNames.boot(plan.service, plan.env);
-  return [
-    infra,
-    {
-      stack: boot,
-      address: { layer: "boot", env: plan.env, service: plan.service },
-      howToCreate: `npm run cdktf -- deploy ${boot} (or: aws codepipeline start-pipeline-execution --name bootstrap-${plan.env} --variables name=SERVICE,value=${plan.service})`,
-    },
-  ];
-}
-
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
 }
 
 /** Fails with the missing layer and the command that creates it. */
-export async function checkLowerLayers(clients: StateClients, state: StateConfig, plan: StackPlan): Promise<void> {
+export async function checkLowerLayers(clients: StateClients, state: StateConfig, plan: StackPlan, params: ParamsRepository): Promise<void> {
   const stack = stackNameOf(plan);
-  for (const lower of lowerLayers(plan)) {
-    const key = stateKey(lower.address);
+  for (const lowerPlan of lowerLayersOf(plan, params)) {
+    const address = stateAddressOf(lowerPlan);
+    if (!address) continue;
+    const lower = { stack: stackNameOf(lowerPlan), howToCreate: howToCreate(lowerPlan) };
+    const key = stateKey(address);
     try {
       await clients.s3.send(new HeadObjectCommand({ Bucket: state.bucket, Key: key }));
     } catch (err) {
@@ -123,21 +84,6 @@ export async function readLock(clients: StateClients, state: StateConfig, key: s
   return undefined;
 }
 
-function subject(address: StateAddress): string {
-  switch (address.layer) {
-    case "app":
-      return `lane '${address.lane}' of ${address.service} in ${address.env}`;
-    case "boot":
-      return `the access layer of ${address.service} in ${address.env}`;
-    case "infra":
-      return `env ${address.env}`;
-    case "pipeline":
-      return `pipeline ${address.pipeline}`;
-    case "edge":
-      return `the edge of ${address.env}`;
-  }
-}
-
 /** Fails fast when the stack's own state is locked, saying by whom and how to release it. */
 export async function checkNotLocked(clients: StateClients, state: StateConfig, plan: StackPlan): Promise<void> {
   const stack = stackNameOf(plan);
@@ -146,7 +92,7 @@ export async function checkNotLocked(clients: StateClients, state: StateConfig, 
   const lock = await readLock(clients, state, stateKey(address));
   if (!lock) return;
   throw new PreflightError(
-    `${stack} is locked: ${subject(address)} is being changed by ${lock.Who} (${lock.Operation}, since ${lock.Created}, lock ID ${lock.ID}). Only this stack waits; other lanes are not affected. Retry when that run ends; if it died, release the lock with: terraform force-unlock ${lock.ID} (in cdktf.out/stacks/${stack}).`,
+    `${stack} is locked: ${subjectOf(plan)} is being changed by ${lock.Who} (${lock.Operation}, since ${lock.Created}, lock ID ${lock.ID}). Only this stack waits; other lanes are not affected. Retry when that run ends; if it died, release the lock with: terraform force-unlock ${lock.ID} (in cdktf.out/stacks/${stack}).`,
     "locked",
   );
 }

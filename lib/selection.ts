@@ -13,17 +13,18 @@
  *
  * `SERVICE_NAME` (CodeBuild's name for it) is accepted for `SERVICE`.
  */
-import { assertEnv, assertLane, assertService, pipelineNames, stackNames } from "./naming";
+import { LAYERS, isLayer, type Layer, type PipelineKindName, type StackPlan } from "./layers/plan";
+import { RELEASE, SELECTOR } from "./layers/selector";
+import { assertEnv, assertLane, assertService } from "./naming";
 import type { ParamsRepository } from "./params/load";
-
-export const LAYERS = ["state", "infra", "boot", "app", "edge", "pipeline"] as const;
-export type Layer = (typeof LAYERS)[number];
 
 export interface Selection {
   readonly env?: string;
   readonly service?: string;
   readonly lane?: string;
   readonly layer?: Layer;
+  /** With LAYER=pipeline: only that pipeline's stack. */
+  readonly pipeline?: PipelineKindName;
   readonly imageUri?: string;
   /** LANES_IMAGE_HISTORY: JSON list of the lane's previous images, newest first. */
   readonly previousImages?: readonly string[];
@@ -31,32 +32,7 @@ export interface Selection {
   readonly changedBy?: string;
 }
 
-export type StackPlan =
-  | { readonly layer: "state"; readonly env: string }
-  | { readonly layer: "infra"; readonly env: string }
-  | { readonly layer: "boot"; readonly env: string; readonly service: string }
-  | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
-  | { readonly layer: "edge"; readonly env: string }
-  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" }
-  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "app"; readonly service: string };
-
-/** The stack name of a planned stack. */
-export function stackNameOf(plan: StackPlan): string {
-  switch (plan.layer) {
-    case "state":
-      return stackNames.state(plan.env);
-    case "infra":
-      return stackNames.infra(plan.env);
-    case "boot":
-      return stackNames.boot(plan.service, plan.env);
-    case "app":
-      return stackNames.app(plan.service, plan.env, plan.lane);
-    case "edge":
-      return stackNames.edge(plan.env);
-    case "pipeline":
-      return pipelineNames(plan.env, plan.pipeline === "app" ? { kind: "app", service: plan.service } : { kind: plan.pipeline }).stack;
-  }
-}
+const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "app"];
 
 export class SelectionError extends Error {
   constructor(message: string) {
@@ -72,20 +48,24 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /** Reads the selector variables; validates their shape (not whether params exist). */
 export function selectionFromEnv(vars: Readonly<Record<string, string | undefined>>): Selection {
-  const service = nonEmpty(vars.SERVICE);
-  const serviceName = nonEmpty(vars.SERVICE_NAME);
+  const service = nonEmpty(vars[SELECTOR.service]);
+  const serviceName = nonEmpty(vars[SELECTOR.serviceAlias]);
   if (service && serviceName && service !== serviceName) {
     throw new SelectionError(`SERVICE='${service}' and SERVICE_NAME='${serviceName}' disagree: set one of them.`);
   }
-  const env = nonEmpty(vars.ENV);
-  const lane = nonEmpty(vars.LANE);
-  const layer = nonEmpty(vars.LAYER);
+  const env = nonEmpty(vars[SELECTOR.env]);
+  const lane = nonEmpty(vars[SELECTOR.lane]);
+  const layer = nonEmpty(vars[SELECTOR.layer]);
+  const pipeline = nonEmpty(vars[SELECTOR.pipeline]);
   const svc = service ?? serviceName;
-  if (layer !== undefined && !(LAYERS as readonly string[]).includes(layer)) {
+  if (layer !== undefined && !isLayer(layer)) {
     throw new SelectionError(`LAYER='${layer}' is not a layer. Allowed: ${LAYERS.join(", ")}.`);
   }
-  const imageUri = nonEmpty(vars.IMAGE_URI);
-  const history = nonEmpty(vars.LANES_IMAGE_HISTORY);
+  if (pipeline !== undefined && (layer !== "pipeline" || !(PIPELINES as readonly string[]).includes(pipeline))) {
+    throw new SelectionError(`PIPELINE='${pipeline}' needs LAYER=pipeline and one of ${PIPELINES.join(", ")}.`);
+  }
+  const imageUri = nonEmpty(vars[RELEASE.image]);
+  const history = nonEmpty(vars[RELEASE.imageHistory]);
   let previousImages: string[] | undefined;
   if (history) {
     const parsed = JSON.parse(history) as unknown;
@@ -94,12 +74,13 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     }
     previousImages = parsed;
   }
-  const changedBy = nonEmpty(vars.LANES_CHANGED_BY);
+  const changedBy = nonEmpty(vars[RELEASE.changedBy]);
   return {
     ...(env ? { env: assertEnv(env) } : {}),
     ...(svc ? { service: assertService(svc) } : {}),
     ...(lane ? { lane: assertLane(lane) } : {}),
-    ...(layer ? { layer: layer as Layer } : {}),
+    ...(layer && isLayer(layer) ? { layer } : {}),
+    ...(pipeline ? { pipeline: pipeline as PipelineKindName } : {}),
     ...(imageUri ? { imageUri } : {}),
     ...(previousImages ? { previousImages } : {}),
     ...(changedBy ? { changedBy } : {}),
@@ -150,12 +131,16 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
       plans.push({ layer: "edge", env });
     }
     if (wants("pipeline") && params.infra(env).pipelines) {
+      const pipelines = (kind: PipelineKindName) => sel.pipeline === undefined || sel.pipeline === kind;
       if (!sel.service) {
-        plans.push({ layer: "pipeline", env, pipeline: "infra" }, { layer: "pipeline", env, pipeline: "bootstrap" });
+        if (pipelines("infra")) plans.push({ layer: "pipeline", env, pipeline: "infra" });
+        if (pipelines("bootstrap")) plans.push({ layer: "pipeline", env, pipeline: "bootstrap" });
       }
-      for (const service of services) {
-        params.service(service, env);
-        plans.push({ layer: "pipeline", env, pipeline: "app", service });
+      if (pipelines("app")) {
+        for (const service of services) {
+          params.service(service, env);
+          plans.push({ layer: "pipeline", env, pipeline: "app", service });
+        }
       }
     }
   }

@@ -112,13 +112,15 @@ export class AppLaneStack extends LanesStack {
         : {}),
     });
 
-    this.output(LaneOutputs.ecsServiceName, this.laneService.service.name);
-    this.output(LaneOutputs.clusterName, infraState.clusterName);
-    this.output(LaneOutputs.targetGroupArn, targetGroupArn ?? "");
-    this.output(LaneOutputs.albDnsName, boot.initAlb ? bootState.albDnsName : "");
-    this.output(LaneOutputs.image, config.release.image);
-    this.output(LaneOutputs.imageHistory, imageHistory(config.release.image, config.release.previousImages));
-    this.output(LaneOutputs.changedBy, config.release.changedBy ?? "");
-    this.output(LaneOutputs.taskDefinitionArn, this.laneService.taskDefinition.arn);
+    this.declareOutputs(LaneOutputs, {
+      ecsServiceName: this.laneService.service.name,
+      clusterName: infraState.clusterName,
+      targetGroupArn: targetGroupArn ?? "",
+      albDnsName: boot.initAlb ? bootState.albDnsName : "",
+      image: config.release.image,
+      imageHistory: imageHistory(config.release.image, config.release.previousImages),
+      changedBy: config.release.changedBy ?? "",
+      taskDefinitionArn: this.laneService.taskDefinition.arn,
+    });
   }
 }

@@ -86,26 +86,28 @@ export class BootStack extends LanesStack {
     this.alarms = new AlarmTopic(this, "alarms", { name: names.alarmTopic });
 
     const lb = this.loadBalancer;
-    this.output(BootOutputs.albArn, lb?.alb.arn ?? "");
-    this.output(BootOutputs.albArnSuffix, lb?.alb.arnSuffix ?? "");
-    this.output(BootOutputs.albDnsName, lb?.alb.dnsName ?? "");
-    this.output(BootOutputs.albSecurityGroupId, lb?.securityGroup.id ?? "");
-    this.output(BootOutputs.listenerArn, lb?.routingListener.arn ?? "");
-    this.output(BootOutputs.httpListenerArn, lb?.httpListener.arn ?? "");
-    this.output(BootOutputs.httpsListenerArn, lb?.httpsListener?.arn ?? "");
-    this.output(BootOutputs.defaultTargetGroupArn, lb?.defaultTargetGroup.arn ?? "");
-    this.output(BootOutputs.defaultTargetGroupArnSuffix, lb?.defaultTargetGroup.arnSuffix ?? "");
-    this.output(BootOutputs.alarmTopicArn, this.alarms.topic.arn);
-    this.output(BootOutputs.queueUrl, this.queue?.queue.url ?? "");
-    this.output(BootOutputs.queueArn, this.queue?.queue.arn ?? "");
-    this.output(BootOutputs.queueName, this.queue?.queue.name ?? "");
-    this.output(BootOutputs.deadLetterQueueName, this.queue?.deadLetter.name ?? "");
-    this.output(BootOutputs.logGroupName, names.logGroup);
-    this.output(BootOutputs.sdServiceArn, this.registry?.service.arn ?? "");
-    this.output(BootOutputs.sdServiceId, this.registry?.service.id ?? "");
-    this.output(BootOutputs.ecrRepositoryUrl, this.images.repository.repositoryUrl);
-    this.output(BootOutputs.taskExecutionRoleArn, this.identity.executionRole.arn);
-    this.output(BootOutputs.taskRoleArn, this.identity.taskRole.arn);
-    this.output(BootOutputs.taskSecurityGroupId, this.taskSecurityGroup.securityGroup.id);
+    this.declareOutputs(BootOutputs, {
+      albArn: lb?.alb.arn ?? "",
+      albArnSuffix: lb?.alb.arnSuffix ?? "",
+      albDnsName: lb?.alb.dnsName ?? "",
+      albSecurityGroupId: lb?.securityGroup.id ?? "",
+      listenerArn: lb?.routingListener.arn ?? "",
+      httpListenerArn: lb?.httpListener.arn ?? "",
+      httpsListenerArn: lb?.httpsListener?.arn ?? "",
+      defaultTargetGroupArn: lb?.defaultTargetGroup.arn ?? "",
+      defaultTargetGroupArnSuffix: lb?.defaultTargetGroup.arnSuffix ?? "",
+      alarmTopicArn: this.alarms.topic.arn,
+      queueUrl: this.queue?.queue.url ?? "",
+      queueArn: this.queue?.queue.arn ?? "",
+      queueName: this.queue?.queue.name ?? "",
+      deadLetterQueueName: this.queue?.deadLetter.name ?? "",
+      logGroupName: names.logGroup,
+      sdServiceArn: this.registry?.service.arn ?? "",
+      sdServiceId: this.registry?.service.id ?? "",
+      ecrRepositoryUrl: this.images.repository.repositoryUrl,
+      taskExecutionRoleArn: this.identity.executionRole.arn,
+      taskRoleArn: this.identity.taskRole.arn,
+      taskSecurityGroupId: this.taskSecurityGroup.securityGroup.id,
+    });
   }
 }

@@ -1,8 +1,8 @@
-import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { EdgeDistribution } from "../constructs/edge-distribution";
 import { BootState } from "../constructs/layer-state";
 import { RulesSync } from "../constructs/rules-sync";
+import { EdgeOutputs } from "../lib/contract";
 import { bundleRulesSync } from "../lib/edge/bundle";
 import { edgeNames } from "../lib/naming";
 import type { EdgeConfig, InfraConfig } from "../lib/params/config";
@@ -49,9 +49,11 @@ export class EdgeStack extends LanesStack {
       everyMinutes: edge.syncMinutes,
     });
 
-    new TerraformOutput(this, "distribution_domain_name", { value: this.distribution.distribution.domainName, staticId: true });
-    new TerraformOutput(this, "key_value_store_arn", { value: this.distribution.keyValueStore.arn, staticId: true });
-    new TerraformOutput(this, "rules_table_name", { value: this.sync.table.name, staticId: true });
-    new TerraformOutput(this, "rules_sync_function_name", { value: this.sync.function.functionName, staticId: true });
+    this.declareOutputs(EdgeOutputs, {
+      distributionDomainName: this.distribution.distribution.domainName,
+      keyValueStoreArn: this.distribution.keyValueStore.arn,
+      rulesTableName: this.sync.table.name,
+      rulesSyncFunctionName: this.sync.function.functionName,
+    });
   }
 }

@@ -34,12 +34,14 @@ export class InfraStack extends LanesStack {
       protect: infra.protectSharedResources,
     });
 
-    this.output(InfraOutputs.vpcId, this.network.vpcId);
-    this.output(InfraOutputs.privateSubnetIds, this.network.privateSubnetIds);
-    this.output(InfraOutputs.publicSubnetIds, this.network.publicSubnetIds);
-    this.output(InfraOutputs.clusterName, this.cluster.cluster.name);
-    this.output(InfraOutputs.clusterArn, this.cluster.cluster.arn);
-    this.output(InfraOutputs.namespaceId, this.cluster.namespace?.id ?? "");
-    this.output(InfraOutputs.namespaceName, infra.cloudMap.initCloudMap ? infra.cloudMap.namespace : "");
+    this.declareOutputs(InfraOutputs, {
+      vpcId: this.network.vpcId,
+      privateSubnetIds: this.network.privateSubnetIds,
+      publicSubnetIds: this.network.publicSubnetIds,
+      clusterName: this.cluster.cluster.name,
+      clusterArn: this.cluster.cluster.arn,
+      namespaceId: this.cluster.namespace?.id ?? "",
+      namespaceName: infra.cloudMap.initCloudMap ? infra.cloudMap.namespace : "",
+    });
   }
 }

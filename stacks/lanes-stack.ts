@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { OutputSpec } from "../lib/contract";
+import type { OutputContract } from "../lib/contract";
 import type { InfraConfig } from "../lib/params/config";
 
 export const MANAGED_BY = "lanes";
@@ -44,8 +44,10 @@ export class LanesStack extends TerraformStack {
     });
   }
 
-  /** Declares a layer output at the stack root, under its contract name. */
-  protected output(spec: OutputSpec, value: unknown): TerraformOutput {
-    return new TerraformOutput(this, spec.name, { value, description: spec.description, staticId: true });
+  /** Declares every output of the layer's contract at the stack root, under its contract name. */
+  protected declareOutputs<C extends OutputContract>(contract: C, values: { readonly [K in keyof C]: unknown }): void {
+    for (const [key, spec] of Object.entries(contract)) {
+      new TerraformOutput(this, spec.name, { value: values[key as keyof C], description: spec.description, staticId: true });
+    }
   }
 }

@@ -1,5 +1,6 @@
-import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { DEFAULT_ACTION, actionVariableDescription } from "../lib/ci/actions";
+import { PipelineOutputs } from "../lib/contract";
 import { DeliveryPipeline, type DeliveryPipelineProps, type ExecutionMode, type PipelineVariable } from "../constructs/delivery-pipeline";
 import { pipelineNames, type PipelineKind } from "../lib/naming";
 import type { InfraConfig, PipelineConfig, ServiceConfig } from "../lib/params/config";
@@ -55,7 +56,7 @@ export class PipelineStack extends LanesStack {
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
-          { name: "ACTION", description: "deploy (build and deploy LANE), promote (LANE into default), rollback, destroy, canary (workers: LANE=canary)", defaultValue: "deploy" },
+          { name: "ACTION", description: actionVariableDescription(), defaultValue: DEFAULT_ACTION },
         ];
         environment = {
           ...common,
@@ -85,7 +86,6 @@ export class PipelineStack extends LanesStack {
       pipelinePolicy: pipelineServicePolicy,
       ...rest,
     });
-    new TerraformOutput(this, "pipeline_name", { value: this.delivery.pipeline.name, staticId: true });
-    new TerraformOutput(this, "build_role_arn", { value: this.delivery.buildRole.arn, staticId: true });
+    this.declareOutputs(PipelineOutputs, { pipelineName: this.delivery.pipeline.name, buildRoleArn: this.delivery.buildRole.arn });
   }
 }

@@ -1,4 +1,5 @@
-import { LocalBackend, TerraformOutput } from "cdktf";
+import { LocalBackend } from "cdktf";
+import { StateOutputs } from "../lib/contract";
 import type { Construct } from "constructs";
 import { StateBackend } from "../constructs/state-backend";
 import { stateNames } from "../lib/naming";
@@ -18,7 +19,6 @@ export class StateStack extends LanesStack {
     super(scope, name, { infra, tags: { env: infra.env, service: "shared", lane: "shared" } });
     new LocalBackend(this, { path: `../../../state/${name}.tfstate` });
     this.backend = new StateBackend(this, "state", { state: infra.state });
-    new TerraformOutput(this, "bucket", { value: this.backend.bucket.bucket, staticId: true });
-    new TerraformOutput(this, "lock_table", { value: this.backend.lockTable?.name ?? "", staticId: true });
+    this.declareOutputs(StateOutputs, { bucket: this.backend.bucket.bucket, lockTable: this.backend.lockTable?.name ?? "" });
   }
 }

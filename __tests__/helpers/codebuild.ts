@@ -2,8 +2,8 @@
  * Runs ci/buildspec.yml the way CodeBuild does, on this machine: a workspace laid out like
  * CodeBuild's (primary source at CODEBUILD_SRC_DIR, the app repository as a git clone at
  * CODEBUILD_SRC_DIR_AppOut), phases in order, commands in bash, environment variables carried
- * from one command to the next. Only the cloud edge is replaced: `aws` and `docker` (and, where
- * a test asks for it, `terraform`) are recording stubs on the PATH.
+ * from one command to the next. Only the cloud edge is replaced: `aws` and `docker` are
+ * recording stubs on the PATH.
  *
  * Phase rules followed (buildspec 0.2): a failing command ends its phase; a failing install or
  * pre_build ends the build; a failing build still runs post_build with
@@ -69,9 +69,8 @@ export interface Call {
 
 /**
  * Recording stubs. Behaviour is steered by variables of the build's environment:
- * STUB_ECR_IMAGE_EXISTS=1 (batch-get-image finds the tag), STUB_TARGET_HEALTH (comma-separated
- * target states returned by successive describe-target-health calls; the last one repeats),
- * STUB_TERRAFORM_OUTPUTS (what `terraform output -json` prints).
+ * STUB_ECR_IMAGE_EXISTS=1 (batch-get-image finds the tag). Any other call fails loudly: the build's
+ * shell makes no other aws or docker call (the verify step talks to ECS and ELB through the SDK).
  */
 const STUB_SOURCE = String.raw`
 const fs = require("node:fs");
@@ -90,22 +89,12 @@ if (tool === "aws") {
   else if (a === "ecr" && b === "batch-get-image") {
     if (process.env.STUB_ECR_IMAGE_EXISTS === "1") out(JSON.stringify({ images: [{ imageId: { imageTag: "x" } }], failures: [] }) + "\n");
     else out(JSON.stringify({ images: [], failures: [{ imageId: { imageTag: "x" }, failureCode: "ImageNotFound", failureReason: "Requested image not found" }] }) + "\n");
-  } else if (a === "elbv2" && b === "describe-target-health") {
-    const states = (process.env.STUB_TARGET_HEALTH || "healthy").split(",");
-    const counter = process.env.STUB_LOG + ".health";
-    const n = fs.existsSync(counter) ? Number(fs.readFileSync(counter, "utf8")) : 0;
-    fs.writeFileSync(counter, String(n + 1));
-    const state = states[Math.min(n, states.length - 1)];
-    out(JSON.stringify({ TargetHealthDescriptions: [{ Target: { Id: "10.20.1.5", Port: 8080 }, TargetHealth: { State: state } }] }) + "\n");
   } else fail("stub aws: unexpected call: " + argv.join(" "), 255);
 } else if (tool === "docker") {
   if (a === "login") out("Login Succeeded\n");
   else if (a === "build") out("stub docker: built\n");
   else if (a === "push") out("stub docker: pushed " + argv[1] + "\n");
   else fail("stub docker: unexpected call: " + argv.join(" "), 1);
-} else if (tool === "terraform") {
-  if (argv.includes("output") && argv.includes("-json")) out((process.env.STUB_TERRAFORM_OUTPUTS || "{}") + "\n");
-  else fail("stub terraform: unexpected call: " + argv.join(" "), 1);
 }
 `;
 
@@ -178,7 +167,7 @@ export const RELEASE_BRANCH = "release/1.2.3";
  *   src/       copy of this repository (node_modules symlinked)   → CODEBUILD_SRC_DIR
  *   origin/    the app repository (main, and release/1.2.3 one commit ahead)
  *   app/       `git clone origin` at main, as CODEBUILD_CLONE_REF hands it → CODEBUILD_SRC_DIR_AppOut
- *   bin/       aws and docker stubs;   tfbin/  terraform stub (only with `stubTerraform`)
+ *   bin/       aws and docker stubs
  */
 export class CodeBuildWorkspace {
   readonly root: string;
@@ -186,7 +175,6 @@ export class CodeBuildWorkspace {
   readonly origin: string;
   readonly app: string;
   readonly bin: string;
-  readonly tfbin: string;
   readonly tmp: string;
   private log = "";
   private runs = 0;
@@ -197,7 +185,6 @@ export class CodeBuildWorkspace {
     this.origin = join(root, "origin");
     this.app = join(root, "app");
     this.bin = join(root, "bin");
-    this.tfbin = join(root, "tfbin");
     this.tmp = join(root, "tmp");
   }
 
@@ -229,7 +216,7 @@ export class CodeBuildWorkspace {
 
   private writeStubs(): void {
     const source = `#!${process.execPath}\n${STUB_SOURCE}`;
-    for (const [dir, tools] of [[this.bin, ["aws", "docker"]], [this.tfbin, ["terraform"]]] as const) {
+    for (const [dir, tools] of [[this.bin, ["aws", "docker"]]] as const) {
       mkdirSync(dir);
       for (const tool of tools) {
         writeFileSync(join(dir, tool), source);
@@ -273,11 +260,11 @@ export class CodeBuildWorkspace {
   }
 
   /** The environment CodeBuild would give the build: the test's variables, the stubs first on the PATH. */
-  baseEnv(vars: Record<string, string>, opts: { stubTerraform?: boolean } = {}): Record<string, string> {
+  baseEnv(vars: Record<string, string>): Record<string, string> {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !SCRUBBED.test(e[0])),
     );
-    const path = [this.bin, ...(opts.stubTerraform ? [this.tfbin] : []), inherited.PATH ?? ""].join(":");
+    const path = [this.bin, inherited.PATH ?? ""].join(":");
     return {
       ...inherited,
       PATH: path,
@@ -300,11 +287,11 @@ export class CodeBuildWorkspace {
   async run(
     spec: Buildspec,
     vars: Record<string, string>,
-    opts: { phases?: readonly Phase[]; stubTerraform?: boolean } = {},
+    opts: { phases?: readonly Phase[] } = {},
   ): Promise<BuildResult> {
     this.log = join(this.root, `calls-${++this.runs}.jsonl`);
     writeFileSync(this.log, "");
-    let env = this.baseEnv({ ...spec.variables, ...vars }, opts);
+    let env = this.baseEnv({ ...spec.variables, ...vars });
     const wanted = opts.phases ?? ["pre_build", "build", "post_build"];
     const results: PhaseResult[] = [];
     let output = "";
@@ -340,10 +327,10 @@ export class CodeBuildWorkspace {
   }
 
   /** Runs one bash snippet in the source directory with the CodeBuild environment (for function-level checks). */
-  async bash(script: string, vars: Record<string, string>, opts: { stubTerraform?: boolean } = {}): Promise<{ code: number; output: string }> {
+  async bash(script: string, vars: Record<string, string>): Promise<{ code: number; output: string }> {
     this.log = join(this.root, `calls-${++this.runs}.jsonl`);
     writeFileSync(this.log, "");
-    return runBash(script, this.src, this.baseEnv(vars, opts));
+    return runBash(script, this.src, this.baseEnv(vars));
   }
 
   cleanup(): void {

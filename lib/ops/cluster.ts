@@ -74,6 +74,8 @@ export interface WaitOptions {
   readonly intervalMs: number;
   readonly onProgress?: (line: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Give up after this many checks even before the timeout (the pipeline's VERIFY_ATTEMPTS). */
+  readonly maxChecks?: number;
 }
 
 /** Polls until healthy; a FAILED rollout or the timeout raises HealthWaitError. */
@@ -89,8 +91,8 @@ export async function waitHealthy(view: ClusterView, cluster: string, service: s
     options.onProgress?.(`  ${service}: ${shown} (check ${attempt})`);
     if (isHealthy(last)) return last!;
     if (last?.rolloutState === "FAILED") throw new HealthWaitError(`${service}: the deployment failed (circuit breaker rolled it back)`);
-    if (Date.now() + options.intervalMs > deadline) {
-      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown})`);
+    if (Date.now() + options.intervalMs > deadline || (options.maxChecks !== undefined && attempt >= options.maxChecks)) {
+      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown}; ${attempt} check(s))`);
     }
     await sleep(options.intervalMs);
   }

@@ -8,7 +8,8 @@ import type { StateConfig } from "../params/config";
 import type { ParamsRepository } from "../params/load";
 import { checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
 import { resolveImage } from "../image";
-import type { StackPlan } from "../selection";
+import { CliError, type ExitName } from "../cli/exit-codes";
+import type { StackPlan } from "../layers/plan";
 import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readLane, type LaneRecord } from "./lane-state";
@@ -28,18 +29,13 @@ export interface OpsContext {
   readonly healthIntervalMs: number;
 }
 
-/** Refusals and "nothing to do" cases, with the exit code the CLI returns. */
-export class OpsError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
+/** Refusals and "nothing to do" cases, named by the exit code the CLI returns (lib/cli/exit-codes.ts). */
+export class OpsError extends CliError {
+  constructor(message: string, exit: ExitName) {
+    super(message, exit);
     this.name = "OpsError";
   }
 }
-
-export const OPS_EXIT = { refused: 6, unknownLane: 7, unhealthy: 5, canaryRolledBack: 8 } as const;
 
 const appPlan = (env: string, service: string, lane: string): StackPlan => ({ layer: "app", env, service, lane });
 
@@ -71,15 +67,15 @@ async function laneRecord(ctx: OpsContext, env: string, service: string, lane: s
   if (!record) {
     throw new OpsError(
       `lane '${lane}' of ${service} in ${env} has no state (${stackNames.app(service, env, lane)} was never deployed, or was destroyed). Lanes with state: see \`lanes status ${service} --env ${env}\`.`,
-      OPS_EXIT.unknownLane,
+      "unknownLane",
     );
   }
   return record;
 }
 
 /** Lower layers present and the stack's own state not locked, or a PreflightError with the fix. */
-export async function preflight(ctx: Pick<OpsContext, "clients" | "state">, plan: StackPlan): Promise<void> {
-  await checkLowerLayers(ctx.clients, ctx.state, plan);
+export async function preflight(ctx: Pick<OpsContext, "clients" | "state" | "params">, plan: StackPlan): Promise<void> {
+  await checkLowerLayers(ctx.clients, ctx.state, plan, ctx.params);
   await checkNotLocked(ctx.clients, ctx.state, plan);
 }
 
@@ -100,10 +96,10 @@ export async function deployLane(ctx: OpsContext, env: string, service: string, 
 
 /** Promotes a lane (seed 000 §五 steps 4–5): default takes its image, becomes healthy, then the lane goes. */
 export async function promote(ctx: OpsContext, env: string, service: string, lane: string): Promise<{ image: string }> {
-  if (lane === DEFAULT_LANE) throw new OpsError("promote takes the lane to promote into default, not default itself.", OPS_EXIT.refused);
+  if (lane === DEFAULT_LANE) throw new OpsError("promote takes the lane to promote into default, not default itself.", "refused");
   ctx.params.lane(service, env, lane);
   const record = await laneRecord(ctx, env, service, lane);
-  if (!record.image) throw new OpsError(`lane '${lane}' records no image in its state: nothing to promote.`, OPS_EXIT.unknownLane);
+  if (!record.image) throw new OpsError(`lane '${lane}' records no image in its state: nothing to promote.`, "unknownLane");
   await checkNotLocked(ctx.clients, ctx.state, appPlan(env, service, lane));
 
   ctx.progress(`[1/3] deploy ${stackNames.app(service, env, DEFAULT_LANE)} with ${lane}'s image ${record.image}`);
@@ -123,7 +119,7 @@ export async function promote(ctx: OpsContext, env: string, service: string, lan
     } catch (err) {
       throw new OpsError(
         `${(err as Error).message}. Promotion stopped: lane '${lane}' was kept and nothing else was changed; the default lane's circuit breaker rolls back a failed deployment (or: lanes rollback default --service ${service} --env ${env}).`,
-        OPS_EXIT.unhealthy,
+        "unhealthy",
       );
     }
   }
@@ -139,7 +135,7 @@ export async function rollback(ctx: OpsContext, env: string, service: string, la
   const record = await laneRecord(ctx, env, service, lane);
   const [current, previous] = record.imageHistory;
   if (!current || !previous) {
-    throw new OpsError(`lane '${lane}' has no previous image to roll back to (history: ${record.imageHistory.join(", ") || "empty"}).`, OPS_EXIT.unknownLane);
+    throw new OpsError(`lane '${lane}' has no previous image to roll back to (history: ${record.imageHistory.join(", ") || "empty"}).`, "unknownLane");
   }
   ctx.progress(`rolling ${lane} back from ${current} to ${previous}`);
   await deployLane(ctx, env, service, lane, previous);
@@ -151,7 +147,7 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
   if (lane === DEFAULT_LANE && !force) {
     throw new OpsError(
       `refusing to destroy the default lane of ${service} in ${env}: it serves every request without a lane. Promote another lane first, or pass --force.`,
-      OPS_EXIT.refused,
+      "refused",
     );
   }
   ctx.params.lane(service, env, lane);
@@ -168,7 +164,7 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
 export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock): Promise<{ polls: number }> {
   const config = ctx.params.service(service, env);
   if (config.kind !== "worker" || !config.worker) {
-    throw new OpsError(`canary releases are for worker services; ${service} is an http service (deploy a lane and promote it instead).`, OPS_EXIT.refused);
+    throw new OpsError(`canary releases are for worker services; ${service} is an http service (deploy a lane and promote it instead).`, "refused");
   }
   const names = laneNames(service, env, CANARY_LANE);
   const alarms = [names.alarms.deadLetters, names.alarms.oldestMessage, names.alarms.errorLines, names.alarms.runningBelowDesired];
@@ -196,7 +192,7 @@ export async function canary(ctx: OpsContext, env: string, service: string, imag
   try {
     return await canaryRelease(plan, steps, reader, clock, ctx.progress);
   } catch (err) {
-    if (err instanceof CanaryRolledBack) throw new OpsError(err.message, OPS_EXIT.canaryRolledBack);
+    if (err instanceof CanaryRolledBack) throw new OpsError(err.message, "canaryRolledBack");
     throw err;
   }
 }

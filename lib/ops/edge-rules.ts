@@ -6,7 +6,7 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { LaneRules } from "../../edge/rules";
 import { edgeNames } from "../naming";
-import { OpsError } from "./commands";
+import { UsageError } from "../cli/exit-codes";
 
 // CommonJS shared with the Lambda and typed by edge/rules.d.ts.
 const rulesModule = require("../../edge/rules.js") as typeof import("../../edge/rules");
@@ -32,7 +32,7 @@ export async function showRules(dynamodb: DynamoDBClient, env: string): Promise<
 
 export async function setRules(dynamodb: DynamoDBClient, env: string, value: unknown, changedBy: string, now: Date = new Date()): Promise<LaneRules> {
   const result = rulesModule.validateRules(value);
-  if (!result.ok) throw new OpsError(`the rules are invalid and were not stored:\n  ${result.problems.join("\n  ")}`, 2);
+  if (!result.ok) throw new UsageError(`the rules are invalid and were not stored:\n  ${result.problems.join("\n  ")}`);
   await dynamodb.send(
     new PutItemCommand({
       TableName: edgeNames(env).rulesTable,

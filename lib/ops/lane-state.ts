@@ -15,6 +15,7 @@ export interface LaneRecord {
   readonly ecsServiceName?: string;
   readonly clusterName?: string;
   readonly targetGroupArn?: string;
+  readonly albDnsName?: string;
 }
 
 type StateOutputs = Record<string, { value?: unknown } | undefined>;
@@ -55,6 +56,7 @@ export async function readLane(s3: S3Client, state: StateConfig, env: string, se
     ...optional("ecsServiceName", text(outputs, LaneOutputs.ecsServiceName.name)),
     ...optional("clusterName", text(outputs, LaneOutputs.clusterName.name)),
     ...optional("targetGroupArn", text(outputs, LaneOutputs.targetGroupArn.name)),
+    ...optional("albDnsName", text(outputs, LaneOutputs.albDnsName.name)),
   };
 }
 

@@ -4,18 +4,18 @@
  * synthesizes and validates it instead (for machines without AWS), saying what it would run.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT, runAsync, synthEnv } from "../harness/run";
-import { stackNameOf, type StackPlan } from "../selection";
+import type { StackPlan } from "../layers/plan";
+import { stackNameOf } from "../layers/registry";
+import { selectorVars, synthEnvironment } from "../layers/selector";
+import type { LaneRelease } from "../params/config";
+import { PROJECT_ROOT, runAsync } from "../process";
 import { terraformEnv } from "../terraform";
 
-export interface Release {
-  readonly image: string;
-  readonly previousImages: readonly string[];
-  readonly changedBy: string;
-}
+/** What a lane deploy releases (the image, the lane's history, who changed it). */
+export type Release = LaneRelease;
 
 export interface StepRecord {
   readonly action: "deploy" | "destroy";
@@ -39,20 +39,23 @@ export class StepError extends Error {
   }
 }
 
-/** The selector (and release) variables that make main.ts build exactly `plan`. */
-export function selectorVars(plan: StackPlan, release?: Release): Record<string, string> {
-  const vars: Record<string, string> = { ENV: plan.env, LAYER: plan.layer };
-  if (plan.layer === "boot" || plan.layer === "app") vars.SERVICE = plan.service;
-  if (plan.layer === "app") vars.LANE = plan.lane;
-  if (release) {
-    vars.IMAGE_URI = release.image;
-    vars.LANES_IMAGE_HISTORY = JSON.stringify(release.previousImages);
-    vars.LANES_CHANGED_BY = release.changedBy;
-  }
-  return vars;
+/** Stack names in `<outdir>/manifest.json` of a synth. */
+export function synthesizedStacks(outdir: string): string[] {
+  const manifest = join(outdir, "manifest.json");
+  if (!existsSync(manifest)) throw new StepError(`${manifest} not found: the synth wrote nothing.`);
+  const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: Record<string, unknown> };
+  return Object.keys(parsed.stacks ?? {}).sort();
 }
 
-const CLEARED = { ENV: "", SERVICE: "", SERVICE_NAME: "", LANE: "", LAYER: "", IMAGE_URI: "", LANES_IMAGE_HISTORY: "", LANES_CHANGED_BY: "" };
+/** Fails unless the synth in `outdir` produced exactly `stack`. */
+export function assertOnlyStack(outdir: string, stack: string): void {
+  const stacks = synthesizedStacks(outdir);
+  if (stacks.length !== 1 || stacks[0] !== stack) {
+    throw new StepError(
+      `the synth in ${outdir} produced ${stacks.length} stack(s) [${stacks.join(", ")}], expected exactly [${stack}]: refusing to deploy. Check the selector variables (ENV, SERVICE, LANE, LAYER) passed to main.ts.`,
+    );
+  }
+}
 
 export class CdktfSteps implements Steps {
   readonly dryRun = false;
@@ -83,7 +86,7 @@ export class CdktfSteps implements Steps {
       outdir = mkdtempSync(join(runs, `${args[1] ?? "run"}-`));
     }
     try {
-      await this.spawnCdktf([...args, "--output", outdir], { ...this.env, ...CLEARED, ...vars, ...tfEnv });
+      await this.spawnCdktf([...args, "--output", outdir], { ...synthEnvironment(this.env, vars), ...tfEnv });
     } finally {
       if (!this.output) rmSync(outdir, { recursive: true, force: true });
     }
@@ -129,20 +132,23 @@ export class DryRunSteps implements Steps {
   readonly dryRun = true;
   readonly done: StepRecord[] = [];
 
+  /** `output`: synthesize there and keep it (the pipeline's artifacts); default: a temporary directory per stack. */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: (line: string) => void,
+    private readonly output?: string,
   ) {}
 
   /** Synthesizes exactly the stack and validates it with Terraform; returns nothing on success. */
   private async synthAndValidate(plan: StackPlan, release?: Release): Promise<void> {
     const stack = stackNameOf(plan);
-    const outdir = mkdtempSync(join(tmpdir(), "lanes-dry-run-"));
+    const outdir = this.output ?? mkdtempSync(join(tmpdir(), "lanes-dry-run-"));
     try {
       const synth = await runAsync(process.execPath, ["--import", "tsx", "main.ts"], {
-        env: synthEnv({ ...selectorVars(plan, release) }, outdir, this.env.LANES_PARAMS_DIR),
+        env: synthEnvironment(this.env, selectorVars(plan, release), { outdir }),
       });
       if (synth.code !== 0) throw new StepError(`synth of ${stack} failed: ${synth.stderr}`);
+      assertOnlyStack(outdir, stack);
       const tfEnv = { ...this.env, ...(await terraformEnv(PROJECT_ROOT, this.env)) };
       const dir = join(outdir, "stacks", stack);
       const init = await runAsync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env: tfEnv });
@@ -150,7 +156,7 @@ export class DryRunSteps implements Steps {
       const validate = await runAsync("terraform", ["validate", "-no-color"], { cwd: dir, env: tfEnv });
       if (validate.code !== 0) throw new StepError(`terraform validate of ${stack} failed: ${validate.stdout}${validate.stderr}`);
     } finally {
-      rmSync(outdir, { recursive: true, force: true });
+      if (!this.output) rmSync(outdir, { recursive: true, force: true });
     }
   }
 

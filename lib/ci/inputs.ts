@@ -1,16 +1,16 @@
 /**
- * What ci/build.sh asks of the project before and after it builds (scripts/ci-inputs.ts is the
- * command line around it). Every rule comes from the project itself: names from lib/naming,
- * the stack from the same planStacks main.ts uses, the region and defaults from params/. Bash
- * only moves values around.
+ * The inputs of one pipeline run (ci/build.sh → `lanes ci inputs`): every rule comes from the
+ * project itself: names from lib/naming, the stack from the same selection main.ts uses, the
+ * actions from lib/ci/actions.ts, the region and defaults from params/. Bash only moves values
+ * around.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, posix } from "node:path";
-import { LaneOutputs } from "./contract";
-import { CANARY_LANE, serviceNames } from "./naming";
-import type { ParamsRepository } from "./params/load";
-import { TRACESTATE_HEADER, laneMember } from "./routing";
-import { planStacks, selectionFromEnv, stackNameOf } from "./selection";
+import { isAbsolute, posix } from "node:path";
+import { stackNameOf } from "../layers/registry";
+import { SELECTOR } from "../layers/selector";
+import { DEFAULT_LANE, imageTag, serviceNames } from "../naming";
+import type { ParamsRepository } from "../params/load";
+import { planStacks, selectionFromEnv } from "../selection";
+import { DEFAULT_ACTION, PIPELINE_ACTIONS, PIPELINE_ACTION_NAMES, isPipelineAction, type PipelineActionName } from "./actions";
 
 /** Layers a pipeline deploys: `infra` (infra pipeline), `boot` (bootstrap pipeline), `app` (app pipelines). */
 export const CI_LAYERS = ["app", "boot", "infra"] as const;
@@ -25,14 +25,7 @@ export class CiInputError extends Error {
   }
 }
 
-/** What an app pipeline run does with its lane (variable ACTION; seed 000 §五–§六). */
-export const CI_ACTIONS = ["deploy", "promote", "rollback", "destroy", "canary"] as const;
-export type CiAction = (typeof CI_ACTIONS)[number];
-
-/** Actions that build and push a new image first. */
-export function actionBuilds(action: CiAction): boolean {
-  return action === "deploy" || action === "canary";
-}
+export type CiAction = PipelineActionName;
 
 /** The checked inputs of one pipeline run. */
 export interface CiInputs {
@@ -50,8 +43,10 @@ export interface CiInputs {
   readonly modulePath?: string;
   /** BRANCH, else the service's `branch` in params (app). */
   readonly branch?: string;
-  /** deploy (build and deploy the lane), promote, rollback or destroy (no build). */
+  /** The ACTION (lib/ci/actions.ts); infra and boot runs only deploy. */
   readonly action: CiAction;
+  /** Whether this run builds and pushes an image. */
+  readonly buildsImage: boolean;
 }
 
 function value(vars: Vars, name: string): string | undefined {
@@ -112,33 +107,38 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
     );
   }
   // The same selector main.ts reads: shape checks (lib/naming) and the params files it needs.
-  const selection = selectionFromEnv({ ENV: env, SERVICE_NAME: service, SERVICE: value(vars, "SERVICE"), LANE: lane, LAYER: layer });
+  const selection = selectionFromEnv({
+    [SELECTOR.env]: env,
+    [SELECTOR.serviceAlias]: service,
+    [SELECTOR.service]: value(vars, SELECTOR.service),
+    [SELECTOR.lane]: lane,
+    [SELECTOR.layer]: layer,
+  });
   const plans = planStacks(params, selection);
   if (plans.length !== 1 || plans[0]!.layer !== layer) {
     throw new CiInputError(`LAYER=${layer} ENV=${env}${service ? ` SERVICE_NAME=${service}` : ""} selects ${plans.length} stacks (${plans.map(stackNameOf).join(", ") || "none"}), not one ${layer} stack.`);
   }
   const plan = plans[0]!;
-  const actionText = value(vars, "ACTION") ?? "deploy";
-  if (!(CI_ACTIONS as readonly string[]).includes(actionText)) {
-    throw new CiInputError(`ACTION='${actionText}' is not an action. Allowed: ${CI_ACTIONS.join(", ")}.`);
+  const actionText = value(vars, "ACTION") ?? DEFAULT_ACTION;
+  if (!isPipelineAction(actionText)) {
+    throw new CiInputError(`ACTION='${actionText}' is not an action. Allowed: ${PIPELINE_ACTION_NAMES.join(", ")}.`);
   }
-  const action = actionText as CiAction;
-  if (layer !== "app" && action !== "deploy") {
+  const action = actionText;
+  const spec = PIPELINE_ACTIONS[action];
+  if (layer !== "app" && action !== DEFAULT_ACTION) {
     throw new CiInputError(`ACTION=${action} is for lanes (the app pipeline); LAYER=${layer} only deploys.`);
   }
-  if ((action === "destroy" || action === "promote") && lane === "default") {
-    throw new CiInputError(
-      `ACTION=${action} LANE=default is refused in the pipeline: ${action === "destroy" ? "the default lane serves every request without a lane (an operator can force it with lanes destroy default --force)" : "promote takes the lane to promote into default"}.`,
-    );
+  if (layer === "app" && "refusesDefault" in spec && lane === DEFAULT_LANE) {
+    throw new CiInputError(`ACTION=${action} LANE=${DEFAULT_LANE} is refused in the pipeline: ${spec.refusesDefault}.`);
   }
-  if (action === "canary") {
-    if (plan.layer !== "app" || params.service(plan.service, env).kind !== "worker") {
-      throw new CiInputError(`ACTION=canary is the worker release (seed 002); ${service} is an http service: use ACTION=deploy on a lane, then promote.`);
-    }
-    if (lane !== CANARY_LANE) throw new CiInputError(`ACTION=canary deploys the canary lane: set LANE=${CANARY_LANE} (got '${lane}').`);
+  if (layer === "app" && "kind" in spec && plan.layer === "app" && params.boot(plan.service, env).kind !== spec.kind) {
+    throw new CiInputError(`ACTION=${action} is for ${spec.kind} services (${spec.summary}); ${service} is not one: use ACTION=${DEFAULT_ACTION} on a lane, then promote.`);
+  }
+  if (layer === "app" && typeof spec.lane === "object" && lane !== spec.lane.fixed) {
+    throw new CiInputError(`ACTION=${action} runs the ${spec.lane.fixed} lane: set LANE=${spec.lane.fixed} (got '${lane}').`);
   }
   const region = params.infra(env).region;
-  const base = { layer, env, region, stack: stackNameOf(plan), action };
+  const base = { layer, env, region, stack: stackNameOf(plan), action, buildsImage: layer === "app" && spec.buildsImage };
   if (plan.layer !== "boot" && plan.layer !== "app") return base;
   const ecrRepository = serviceNames(plan.service, env).ecrRepository;
   if (plan.layer === "boot") return { ...base, service: plan.service, ecrRepository };
@@ -179,7 +179,17 @@ export function inputExports(inputs: CiInputs): string {
     MODULE_PATH: inputs.modulePath,
     BRANCH: inputs.branch,
     ACTION: inputs.action,
+    BUILDS_IMAGE: inputs.buildsImage ? "1" : "0",
   });
+}
+
+/** The image a run builds: the env's ECR registry of `account`, the service's repository, tag from the commit. */
+export function imageExports(inputs: CiInputs, account: string, commit: string): string {
+  if (!/^[0-9]{12}$/.test(account)) throw new CiInputError(`the AWS account is '${account}', not a 12-digit account id (aws sts get-caller-identity)`);
+  if (!inputs.ecrRepository) throw new CiInputError(`LAYER=${inputs.layer} builds no image`);
+  const registry = `${account}.dkr.ecr.${inputs.region}.amazonaws.com`;
+  const tag = imageTag(commit);
+  return exportLines({ ECR_REGISTRY: registry, ECR_REPOSITORY_URI: `${registry}/${inputs.ecrRepository}`, IMAGE_TAG: tag });
 }
 
 /** The deploy parameters file (artifact of the build action; seed 001 §5.3.2). */
@@ -198,7 +208,7 @@ export interface DeployParams {
 export function deployParams(inputs: CiInputs, vars: Vars): DeployParams {
   const commit = value(vars, "COMMIT");
   const imageUri = value(vars, "IMAGE_URI");
-  const builds = inputs.layer === "app" && actionBuilds(inputs.action);
+  const builds = inputs.buildsImage;
   if (builds) {
     if (!commit) throw new CiInputError("COMMIT is empty: prebuild checks out BRANCH in the app repository and sets it; did pre_build run?");
     if (!imageUri) throw new CiInputError("IMAGE_URI is empty: build pushes the image and sets it; did the build phase run?");
@@ -222,69 +232,8 @@ export function deployParams(inputs: CiInputs, vars: Vars): DeployParams {
   };
 }
 
-/** Stack names in `<outdir>/manifest.json` of a synth. */
-export function synthesizedStacks(outdir: string): string[] {
-  const manifest = join(outdir, "manifest.json");
-  if (!existsSync(manifest)) throw new CiInputError(`${manifest} not found: the synth wrote nothing.`);
-  const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: Record<string, unknown> };
-  return Object.keys(parsed.stacks ?? {}).sort();
-}
-
-/** Fails unless the synth in `outdir` produced exactly `stack`. */
-export function assertOnlyStack(outdir: string, stack: string): void {
-  const stacks = synthesizedStacks(outdir);
-  if (stacks.length !== 1 || stacks[0] !== stack) {
-    throw new CiInputError(
-      `the synth in ${outdir} produced ${stacks.length} stack(s) [${stacks.join(", ")}], expected exactly [${stack}]: refusing to deploy. Check the selector variables (ENV, SERVICE, LANE, LAYER) passed to main.ts.`,
-    );
-  }
-}
-
-interface TargetHealthJson {
-  readonly TargetHealthDescriptions?: readonly { readonly TargetHealth?: { readonly State?: string } }[];
-}
-
-/** Healthy targets in `aws elbv2 describe-target-health --output json`. */
-export function healthyTargets(json: string): number {
-  const parsed = JSON.parse(json) as TargetHealthJson;
-  return (parsed.TargetHealthDescriptions ?? []).filter((d) => d.TargetHealth?.State === "healthy").length;
-}
-
 /** Images in `aws ecr batch-get-image --output json` (a missing tag is listed under `failures`). */
 export function imagesFound(json: string): number {
   const parsed = JSON.parse(json) as { readonly images?: readonly unknown[] };
   return (parsed.images ?? []).length;
-}
-
-type TerraformOutputsJson = Readonly<Record<string, { readonly value?: unknown } | undefined>>;
-
-/**
- * What verify needs from the lane stack's outputs (`terraform output -json`, names from
- * LaneOutputs) and params: the target group, and the health URL with the lane's `tracestate`.
- */
-export function laneCheck(inputs: CiInputs, outputsJson: string, params: ParamsRepository): Record<string, string> {
-  if (inputs.layer !== "app" || !inputs.service || !inputs.lane) throw new CiInputError(`LAYER=${inputs.layer}: only lanes are verified.`);
-  const outputs = JSON.parse(outputsJson) as TerraformOutputsJson;
-  const read = (name: string): string => {
-    const entry = outputs[name];
-    if (!entry || typeof entry.value !== "string") {
-      throw new CiInputError(`output '${name}' of ${inputs.stack} is missing: was the stack deployed? (outputs found: ${Object.keys(outputs).join(", ") || "none"})`);
-    }
-    return entry.value;
-  };
-  const targetGroupArn = read(LaneOutputs.targetGroupArn.name);
-  const albDnsName = read(LaneOutputs.albDnsName.name);
-  const boot = params.boot(inputs.service, inputs.env);
-  // The lane rules sit on the HTTPS listener when there is one; its certificate names the
-  // service's domain, not the ALB's DNS name, so that probe skips the name check.
-  const [scheme, port, insecure] = boot.https ? ["https", boot.https.port, "1"] : ["http", boot.httpPort, "0"];
-  const defaultPort = scheme === "https" ? 443 : 80;
-  const host = port === defaultPort ? albDnsName : `${albDnsName}:${port}`;
-  return {
-    TARGET_GROUP_ARN: targetGroupArn,
-    ALB_DNS_NAME: albDnsName,
-    HEALTH_URL: albDnsName ? `${scheme}://${host}${boot.healthCheckPath}` : "",
-    HEALTH_INSECURE: insecure,
-    TRACESTATE_HEADER: `${TRACESTATE_HEADER}: ${laneMember(inputs.lane)}`,
-  };
 }

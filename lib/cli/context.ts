@@ -1,0 +1,109 @@
+/**
+ * What a command runs with: the environment, params, progress output, and (created on first
+ * use, closed when the command ends) the AWS-facing parts. Tests pass their own through
+ * `Dependencies`; everything not given is the real thing.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { hostname, userInfo } from "node:os";
+import { join } from "node:path";
+import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
+import { AwsClusterView, type ClusterView } from "../ops/cluster";
+import type { OpsContext } from "../ops/commands";
+import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
+import type { StateConfig } from "../params/config";
+import { ParamsRepository, overridesFromEnv } from "../params/load";
+import type { StateClients } from "../preflight";
+import { PROJECT_ROOT } from "../process";
+
+export interface Dependencies {
+  readonly clients?: StateClients;
+  readonly cluster?: ClusterView;
+  readonly steps?: Steps;
+  readonly alarms?: AlarmReader;
+  readonly clock?: Clock;
+  /** DynamoDB holding the edge rules table. */
+  readonly edgeTable?: DynamoDBClient;
+  readonly progress?: (line: string) => void;
+}
+
+/** SDK clients for the state bucket and lock table, honouring custom endpoints. */
+export function stateClients(state: StateConfig): StateClients {
+  const s3 = new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) });
+  const withTable = state.lock === "dynamodb" || state.lock === "both";
+  const dynamodb = withTable
+    ? new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) })
+    : undefined;
+  return { s3, ...(dynamodb ? { dynamodb } : {}) };
+}
+
+/** Who is changing things, recorded as a lane's `changed_by`: the pipeline execution, else user@host. */
+export function changedBy(env: NodeJS.ProcessEnv): string {
+  if (env.PIPELINE_EXECUTION_ID) return `pipeline:${env.PIPELINE_EXECUTION_ID}`;
+  let user = env.USER ?? "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    /* keep USER */
+  }
+  return `${user}@${hostname()}`;
+}
+
+export class CommandContext {
+  readonly params: ParamsRepository;
+  readonly progress: (line: string) => void;
+  private readonly closers: (() => void)[] = [];
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly deps: Dependencies = {},
+  ) {
+    this.params = new ParamsRepository(env.LANES_PARAMS_DIR ?? join(PROJECT_ROOT, "params"), overridesFromEnv(env));
+    this.progress = deps.progress ?? ((line: string) => process.stderr.write(`lanes: ${line}\n`));
+  }
+
+  /** Closes what the command opened (SDK clients it created itself). */
+  close(): void {
+    for (const close of this.closers.splice(0)) close();
+  }
+
+  /** Something to close when the command ends. */
+  owns<T>(value: T, close: (v: T) => void): T {
+    this.closers.push(() => close(value));
+    return value;
+  }
+
+  /** The lane operations' context for `envName`: state clients, cluster view, the steps that deploy. */
+  ops(envName: string, options: { readonly dryRun: boolean; readonly output?: string }): OpsContext {
+    const infra = this.params.infra(envName);
+    const clients = this.deps.clients ?? this.owns(stateClients(infra.state), (c) => {
+      c.s3.destroy();
+      c.dynamodb?.destroy();
+    });
+    const cluster = this.deps.cluster ?? this.owns(new AwsClusterView(infra.region), (c) => c.destroy());
+    const steps = this.deps.steps ?? (options.dryRun ? new DryRunSteps(this.env, this.progress, options.output) : new CdktfSteps(this.env, this.progress, options.output));
+    return {
+      params: this.params,
+      state: infra.state,
+      clients,
+      cluster,
+      steps,
+      progress: this.progress,
+      changedBy: changedBy(this.env),
+      healthTimeoutMs: Number(this.env.LANES_HEALTH_TIMEOUT_SECONDS ?? 900) * 1000,
+      healthIntervalMs: Number(this.env.LANES_HEALTH_INTERVAL_SECONDS ?? 15) * 1000,
+    };
+  }
+
+  alarms(region: string): AlarmReader {
+    return this.deps.alarms ?? this.owns(new CloudWatchAlarmReader(region), (r) => r.destroy());
+  }
+
+  clock(): Clock {
+    return this.deps.clock ?? realClock;
+  }
+
+  edgeTable(region: string): DynamoDBClient {
+    return this.deps.edgeTable ?? this.owns(new DynamoDBClient({ region }), (c) => c.destroy());
+  }
+}

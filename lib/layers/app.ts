@@ -1,0 +1,35 @@
+/** `app-{service}-{env}-{lane}`: one lane of a service. Reads infra and the service's boot layer. */
+import { resolveImage } from "../image";
+import { LaneOutputs } from "../contract";
+import { pipelineNames, stackNames } from "../naming";
+import type { LayerKind } from "./kind";
+
+export const appLayer: LayerKind<"app"> = {
+  layer: "app",
+  outputs: LaneOutputs,
+  stackName: (plan) => stackNames.app(plan.service, plan.env, plan.lane),
+  stateAddress: (plan) => ({ layer: "app", env: plan.env, service: plan.service, lane: plan.lane }),
+  lowerLayers: (plan) => [
+    { layer: "infra", env: plan.env },
+    { layer: "boot", env: plan.env, service: plan.service },
+  ],
+  howToCreate: (plan) =>
+    `npm run lanes -- deploy ${plan.lane} --service ${plan.service} --env ${plan.env} (or: aws codepipeline start-pipeline-execution --name ${pipelineNames(plan.env, { kind: "app", service: plan.service }).pipeline} --variables name=LANE,value=${plan.lane})`,
+  subject: (plan) => `lane '${plan.lane}' of ${plan.service} in ${plan.env}`,
+  selector: (plan) => ({ ENV: plan.env, LAYER: "app", SERVICE: plan.service, LANE: plan.lane }),
+  build(app, plan, ctx) {
+    const { AppLaneStack } = require("../../stacks/app-lane-stack") as typeof import("../../stacks/app-lane-stack");
+    const lane = ctx.params.lane(plan.service, plan.env, plan.lane);
+    return new AppLaneStack(app, {
+      infra: ctx.params.infra(plan.env),
+      boot: ctx.params.boot(plan.service, plan.env),
+      service: ctx.params.service(plan.service, plan.env),
+      lane,
+      release: {
+        image: resolveImage(ctx.release?.imageUri, lane.image).image,
+        previousImages: ctx.release?.previousImages ?? [],
+        ...(ctx.release?.changedBy ? { changedBy: ctx.release.changedBy } : {}),
+      },
+    });
+  },
+};
