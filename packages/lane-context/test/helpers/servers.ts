@@ -1,16 +1,21 @@
-import { type AddressInfo, connect } from "node:net";
+import { type AddressInfo, type Socket, connect } from "node:net";
 import { type RequestListener, type Server, createServer } from "node:http";
 
 /** A real http server on 127.0.0.1, port 0; close it with `close()`. */
 export async function listen(listener: RequestListener): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const server = createServer({ keepAlive: true }, listener);
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    });
+  const close = async () => {
+    const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    await Promise.all([...sockets].map((socket) => new Promise<void>((resolve) => (socket.once("close", () => resolve()), socket.destroy()))));
+    await closed;
+  };
   return { server, port, close };
 }
 
