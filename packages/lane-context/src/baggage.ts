@@ -9,11 +9,9 @@
  */
 import { BAGGAGE_KEY, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, isLaneName } from "./protocol";
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A whole list-member: key, `=`, value of baggage-octets, then properties (key or key=value). */
 const MEMBER =
   /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*=[ \t]*[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*(?:[ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*)?)*$/;
-const OWS = /^[ \t]+|[ \t]+$/g;
 
 /** What a `baggage` header says about the lane, and the other members to pass on. */
 export interface ParsedBaggage {
@@ -37,11 +35,20 @@ function decode(value: string): string | undefined {
   }
 }
 
-/** The (decoded) lane of one `lane` member's text after the key, or undefined. */
-function laneFromMember(member: string, eq: number): string | undefined {
-  const semicolon = member.indexOf(";", eq + 1);
-  const raw = (semicolon < 0 ? member.slice(eq + 1) : member.slice(eq + 1, semicolon)).replace(OWS, "");
-  const value = raw.indexOf("%") < 0 ? raw : decode(raw);
+/** Space or horizontal tab: RFC 7230 optional whitespace. */
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** The (decoded) lane of a `lane` member whose value starts at `from` and whose member ends at `to`. */
+function laneFromValue(raw: string, from: number, to: number): string | undefined {
+  const semicolon = raw.indexOf(";", from);
+  let end = semicolon < 0 || semicolon > to ? to : semicolon;
+  let start = from;
+  while (start < end && isOws(raw.charCodeAt(start))) start++;
+  while (end > start && isOws(raw.charCodeAt(end - 1))) end--;
+  const text = raw.slice(start, end);
+  const value = text.indexOf("%") < 0 ? text : decode(text);
   return isLaneName(value) ? value : undefined;
 }
 
@@ -56,16 +63,25 @@ export function parseBaggage(raw: string): ParsedBaggage {
   let laneMembers = 0;
   let invalidLaneMembers = 0;
   const others: string[] = [];
-  for (const part of raw.split(",")) {
-    const member = part.replace(OWS, "");
-    if (member.length === 0) continue;
-    const eq = member.indexOf("=");
-    if (eq < 1) continue;
-    const key = member.slice(0, eq).replace(OWS, "");
-    if (!TOKEN.test(key) || !MEMBER.test(member)) continue;
-    if (key === BAGGAGE_KEY) {
+  const length = raw.length;
+  let next = 0;
+  while (next <= length) {
+    let end = raw.indexOf(",", next);
+    if (end < 0) end = length;
+    let from = next;
+    let to = end;
+    next = end + 1;
+    while (from < to && isOws(raw.charCodeAt(from))) from++;
+    while (to > from && isOws(raw.charCodeAt(to - 1))) to--;
+    const eq = raw.indexOf("=", from);
+    if (eq <= from || eq >= to) continue;
+    let keyEnd = eq;
+    while (keyEnd > from && isOws(raw.charCodeAt(keyEnd - 1))) keyEnd--;
+    const member = raw.slice(from, to);
+    if (!MEMBER.test(member)) continue;
+    if (keyEnd - from === BAGGAGE_KEY.length && raw.startsWith(BAGGAGE_KEY, from)) {
       laneMembers++;
-      const memberLane = laneFromMember(member, eq);
+      const memberLane = laneFromValue(raw, eq + 1, to);
       if (memberLane === undefined) invalidLaneMembers++;
       else if (lane === undefined) lane = memberLane;
       continue;

@@ -23,13 +23,17 @@ const ZERO_TRACE_ID = "0".repeat(32);
 const ZERO_PARENT_ID = "0".repeat(16);
 const SAMPLED = 0x01;
 
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
 /**
  * Parses a traceparent; undefined when it is invalid (the caller then restarts the trace).
  * Surrounding spaces and tabs are ignored.
  */
 export function parseTraceparent(value: string | undefined): Traceparent | undefined {
   if (!value) return undefined;
-  const text = value.replace(/^[ \t]+|[ \t]+$/g, "");
+  const text = isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? value.replace(/^[ \t]+|[ \t]+$/g, "") : value;
   let traceId: string;
   let parentId: string;
   let flags: number;
