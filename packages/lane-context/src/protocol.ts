@@ -1,0 +1,99 @@
+/**
+ * The lane protocol: the one place every part of the platform takes lane names, carriers and
+ * limits from (service code through this package; later the synth code in lib/ and the
+ * generated CloudFront edge constants). Data and pure functions only: no imports, no I/O, so
+ * any runtime (Node, CloudFront Functions after generation, a bundler) can use it.
+ *
+ * A request is in lane L when its W3C `tracestate` carries the list member `ctx=lane:L`
+ * (what the ALB listener rules match) and, as a second carrier, its W3C `baggage` carries
+ * `lane=L`. A request without a lane member is in the `default` lane.
+ */
+
+/** The lane of every request that carries none; it has no ALB rule (the listener's default action). */
+export const DEFAULT_LANE = "default";
+
+/**
+ * Lane names: DNS-label style, lower-case letters, digits and inner hyphens. Keeps out the ALB
+ * wildcards `*` and `?`, and the tracestate separators `,` and `=`, and upper case (the ALB
+ * matches case-insensitively; tracestate values are case-sensitive, so one spelling only).
+ */
+export const LANE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** AWS: an ALB `http-header` condition value is at most 128 characters. */
+export const ALB_HEADER_VALUE_LIMIT = 128;
+
+/** W3C Trace Context: the `tracestate` list-member key that carries the lane. */
+export const TRACESTATE_KEY = "ctx";
+
+/** The lane member's value is `lane:{lane}`, so `ctx` can carry other context kinds later. */
+export const LANE_VALUE_PREFIX = "lane:";
+
+/**
+ * The longest ALB value for a lane is `*,ctx=lane:{lane},*` (the member in the middle of the
+ * list); it must fit ALB_HEADER_VALUE_LIMIT, so a lane name has at most 128 - 13 = 115 characters.
+ */
+export const MAX_LANE_LENGTH = ALB_HEADER_VALUE_LIMIT - `*,${TRACESTATE_KEY}=${LANE_VALUE_PREFIX},*`.length;
+
+/** W3C Trace Context: header names (sent lower-case; received in any case). */
+export const TRACESTATE_HEADER = "tracestate";
+export const TRACEPARENT_HEADER = "traceparent";
+
+/** W3C Baggage: header name, and the key of the lane's list member (`baggage: lane=gray`). */
+export const BAGGAGE_HEADER = "baggage";
+export const BAGGAGE_KEY = "lane";
+
+/** W3C Trace Context: a `tracestate` list holds at most 32 list-members. */
+export const TRACESTATE_MAX_MEMBERS = 32;
+
+/**
+ * W3C Trace Context: vendors SHOULD propagate at least 512 characters of the combined header
+ * (commas and optional whitespace included). OpenTelemetry does not keep more on receive, so
+ * this package never writes more.
+ */
+export const TRACESTATE_MAX_LENGTH = 512;
+
+/** W3C Trace Context: when truncating, list-members longer than 128 characters SHOULD go first. */
+export const TRACESTATE_LARGE_MEMBER = 128;
+
+/** W3C Baggage: a platform MUST propagate at least 64 list-members; this package writes no more. */
+export const BAGGAGE_MAX_MEMBERS = 64;
+
+/** W3C Baggage: a platform MUST propagate a baggage-string of at least 8192 bytes; this package writes no more. */
+export const BAGGAGE_MAX_BYTES = 8192;
+
+/** SQS: the message attribute that carries the lane (`{ DataType: "String", StringValue: lane }`). */
+export const SQS_LANE_ATTRIBUTE = "lane";
+
+/** AWS SQS: a message has at most 10 message attributes. */
+export const SQS_MAX_MESSAGE_ATTRIBUTES = 10;
+
+/** Human-readable form of the lane name rule, for error messages. */
+export const LANE_RULE_TEXT = `lower-case letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_LANE_LENGTH} characters`;
+
+/** Returns why `lane` is not a valid lane name, or undefined when it is one. */
+export function laneNameProblem(lane: string): string | undefined {
+  if (lane.length === 0) return "lane name is empty";
+  if (lane.length > MAX_LANE_LENGTH) return `lane name is ${lane.length} characters long (at most ${MAX_LANE_LENGTH})`;
+  if (!LANE_PATTERN.test(lane)) return "lane name has characters outside [a-z0-9-] or starts/ends with a hyphen";
+  return undefined;
+}
+
+/** True when `lane` is a valid lane name (`default` included). */
+export function isLaneName(lane: unknown): lane is string {
+  return typeof lane === "string" && lane.length <= MAX_LANE_LENGTH && LANE_PATTERN.test(lane);
+}
+
+/** The `tracestate` list member that carries a lane: `ctx=lane:{lane}`. */
+export function laneMember(lane: string): string {
+  return `${TRACESTATE_KEY}=${LANE_VALUE_PREFIX}${lane}`;
+}
+
+/**
+ * ALB `http-header` condition values on `tracestate` that match the lane member as a whole list
+ * member anywhere in a canonical list (alone, first, last, middle): 4 values, 4 wildcards.
+ * `*ctx=lane:gray*` is never used: it also matches `ctx=lane:gray2` and `xctx=lane:gray`.
+ */
+export function laneHeaderValues(lane: string): string[] {
+  const member = laneMember(lane);
+  return [member, `${member},*`, `*,${member}`, `*,${member},*`];
+}
