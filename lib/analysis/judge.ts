@@ -53,12 +53,10 @@ export interface RateLabels {
   readonly metric: string;
   /** What is counted: "requests", "messages". */
   readonly trials: string;
-  /** What the events are, for reasons: "5xx", "error lines". */
-  readonly events: string;
 }
 
 /** Errors per trial of the lane against the baseline's. Events above trials count as trials. */
-export function judgeRate(lane: Proportion, baseline: Proportion, config: AnalysisConfig = DEFAULT_ANALYSIS, labels: RateLabels = { metric: "5xx rate", trials: "requests", events: "5xx" }): MetricRow {
+export function judgeRate(lane: Proportion, baseline: Proportion, config: AnalysisConfig = DEFAULT_ANALYSIS, labels: RateLabels = { metric: "5xx rate", trials: "requests" }): MetricRow {
   const l = { trials: lane.trials, events: Math.min(lane.events, lane.trials) };
   const b = { trials: baseline.trials, events: Math.min(baseline.events, baseline.trials) };
   const rate = (p: Proportion) => (p.trials > 0 ? (100 * p.events) / p.trials : null);
@@ -79,10 +77,10 @@ export function judgeRate(lane: Proportion, baseline: Proportion, config: Analys
   const verdict: Outcome = worse && tooMuch ? "fail" : "pass";
   const reason =
     verdict === "fail"
-      ? `${labels.events} ${shown}: +${difference!.toFixed(2)} pp, above the +${limit!.toFixed(2)} pp allowed (${formatP(t.pValue)} < ${config.alpha})`
+      ? `${shown}: +${difference!.toFixed(2)} pp, above the +${limit!.toFixed(2)} pp allowed (${formatP(t.pValue)} < ${config.alpha})`
       : worse
-        ? `${labels.events} ${shown}: higher (${formatP(t.pValue)}) but within +${limit!.toFixed(2)} pp`
-        : `${labels.events} ${shown}: no significant increase (${formatP(t.pValue)})`;
+        ? `${shown}: higher (${formatP(t.pValue)}) but within +${limit!.toFixed(2)} pp`
+        : `${shown}: no significant increase (${formatP(t.pValue)})`;
   return { ...base, difference, pValue: t.pValue, test: t.method, limit, verdict, reason };
 }
 
@@ -109,10 +107,10 @@ export function judgeLatency(percentile: Percentile, lane: readonly number[], ba
   const pct = baseMedian! > 0 ? ` (+${Math.round((100 * difference!) / baseMedian!)}%)` : "";
   const reason =
     verdict === "fail"
-      ? `${percentile} ${shown}: +${Math.round(difference!)} ms${pct}, above the +${Math.round(limit!)} ms allowed (${formatP(t.pValue)} < ${config.alpha})`
+      ? `${shown}: +${Math.round(difference!)} ms${pct}, above the +${Math.round(limit!)} ms allowed (${formatP(t.pValue)} < ${config.alpha})`
       : worse
-        ? `${percentile} ${shown}: slower (${formatP(t.pValue)}) but within +${Math.round(limit!)} ms`
-        : `${percentile} ${shown}: not significantly slower (${formatP(t.pValue)})`;
+        ? `${shown}: slower (${formatP(t.pValue)}) but within +${Math.round(limit!)} ms`
+        : `${shown}: not significantly slower (${formatP(t.pValue)})`;
   return { ...base, pValue: t.pValue, test: t.method, verdict, reason };
 }
 
