@@ -3,7 +3,8 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchLaneMetrics, MetricsReadError, analysisWindow, arnSuffix, isRetryable } from "../../lib/analysis/metrics";
+import { MetricsReadError, isRetryable } from "../../lib/analysis/get-metric-data";
+import { CloudWatchLaneMetrics, analysisWindow, arnSuffix } from "../../lib/analysis/metrics";
 import { DEFAULT_TG, DEFAULT_TG_ARN, LANE_TG, LANE_TG_ARN, LOAD_BALANCER_ARN, answer, throttled, type TrafficOf } from "./helpers/cloudwatch";
 
 const cw = mockClient(CloudWatchClient);

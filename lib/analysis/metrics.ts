@@ -8,8 +8,9 @@
  * a read that keeps failing, is refused, or comes back incomplete throws MetricsReadError — it is
  * never turned into an empty (and so "healthy") series.
  */
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { realClock, type Clock } from "./clock";
+import { METRICS_RETRY, getMetricData, type RetryOptions } from "./get-metric-data";
 
 export const METRIC_PERIOD_SECONDS = 60;
 const MINUTE_MS = 60_000;
@@ -62,13 +63,6 @@ export interface LaneMetricsReader {
   read(query: MetricsQuery): Promise<WindowMetrics>;
 }
 
-export class MetricsReadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "MetricsReadError";
-  }
-}
-
 /** `app/NAME/ID` or `targetgroup/NAME/ID`, from an ARN or a suffix; throws RangeError otherwise. */
 export function arnSuffix(kind: "loadbalancer" | "targetgroup", arnOrSuffix: string): string {
   const suffix = arnOrSuffix.startsWith("arn:") ? arnOrSuffix.split(":").slice(5).join(":").replace(/^loadbalancer\//, "") : arnOrSuffix;
@@ -96,36 +90,6 @@ const STATS = [
 type StatKey = (typeof STATS)[number]["key"];
 type Side = "lane" | "baseline";
 
-const THROTTLING = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "ThrottledException",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "LimitExceededException",
-  "LimitExceededFault",
-  "SlowDown",
-]);
-const TRANSIENT = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "InternalServiceFault", "InternalServiceError", "ServiceUnavailable"]);
-const NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
-
-/** Throttling, a 5xx, a timeout or a dropped connection: worth another try. */
-export function isRetryable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (THROTTLING.has(e.name) || TRANSIENT.has(e.name) || e.$retryable !== undefined) return true;
-  if (e.code !== undefined && NETWORK.has(e.code)) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status === 429 || (status !== undefined && status >= 500);
-}
-
-const errorText = (err: unknown) => {
-  const e = err as Error;
-  return e.name && e.name !== "Error" ? `${e.name}: ${e.message}` : String(e.message ?? err);
-};
-
 export interface CloudWatchLaneMetricsOptions {
   /** A client to use (tests mock it at the SDK edge); otherwise one is made for `region`. */
   readonly client?: CloudWatchClient;
@@ -140,26 +104,27 @@ export interface CloudWatchLaneMetricsOptions {
   readonly onRetry?: (line: string) => void;
 }
 
-export const METRICS_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 } as const;
+/** The options' retry settings, defaults filled. */
+export function retryOptions(options: CloudWatchLaneMetricsOptions): RetryOptions {
+  return {
+    clock: options.clock ?? realClock,
+    attempts: options.attempts ?? METRICS_RETRY.attempts,
+    baseDelayMs: options.baseDelayMs ?? METRICS_RETRY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? METRICS_RETRY.maxDelayMs,
+    onRetry: options.onRetry ?? (() => undefined),
+  };
+}
 
 export class CloudWatchLaneMetrics implements LaneMetricsReader {
   private readonly client: CloudWatchClient;
   private readonly owned: boolean;
-  private readonly clock: Clock;
-  private readonly attempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly onRetry: (line: string) => void;
+  private readonly retry: RetryOptions;
 
   constructor(options: CloudWatchLaneMetricsOptions = {}) {
     // Retries are ours (on the injected clock, reported), not the SDK's.
     this.client = options.client ?? new CloudWatchClient({ ...(options.region ? { region: options.region } : {}), maxAttempts: 1 });
     this.owned = options.client === undefined;
-    this.clock = options.clock ?? realClock;
-    this.attempts = options.attempts ?? METRICS_RETRY.attempts;
-    this.baseDelayMs = options.baseDelayMs ?? METRICS_RETRY.baseDelayMs;
-    this.maxDelayMs = options.maxDelayMs ?? METRICS_RETRY.maxDelayMs;
-    this.onRetry = options.onRetry ?? (() => undefined);
+    this.retry = retryOptions(options);
   }
 
   async read(query: MetricsQuery): Promise<WindowMetrics> {
@@ -191,37 +156,7 @@ export class CloudWatchLaneMetrics implements LaneMetricsReader {
       })),
     );
 
-    const values = new Map<string, Map<number, number>>(queries.map((q) => [q.Id!, new Map()]));
-    let nextToken: string | undefined;
-    let page = 0;
-    do {
-      page++;
-      const out = await this.page(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries,
-          StartTime: new Date(startMs),
-          EndTime: new Date(endMs),
-          ScanBy: "TimestampAscending",
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-        page,
-      );
-      for (const result of out.MetricDataResults ?? []) {
-        const series = result.Id ? values.get(result.Id) : undefined;
-        if (!series) continue;
-        if (result.StatusCode === "Forbidden" || result.StatusCode === "InternalError") {
-          throw new MetricsReadError(`CloudWatch answered ${result.StatusCode} for ${result.Id} (${(result.Messages ?? []).map((m) => m.Value).join("; ") || "no detail"})`);
-        }
-        if (result.StatusCode === "PartialData" && !out.NextToken) {
-          throw new MetricsReadError(`CloudWatch returned partial data for ${result.Id} with no further page`);
-        }
-        const timestamps = result.Timestamps ?? [];
-        const points = result.Values ?? [];
-        if (timestamps.length !== points.length) throw new MetricsReadError(`CloudWatch returned ${timestamps.length} timestamps and ${points.length} values for ${result.Id}`);
-        timestamps.forEach((t, i) => series.set(Math.floor(t.getTime() / MINUTE_MS) * MINUTE_MS, points[i]!));
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
+    const values = await getMetricData(this.client, queries, startMs, endMs, this.retry);
 
     const seriesOf = (side: Side, ref: TargetGroupRef): LaneSeries => {
       const get = (key: StatKey, t: number) => values.get(`${side}_${key}`)!.get(t);
@@ -236,22 +171,6 @@ export class CloudWatchLaneMetrics implements LaneMetricsReader {
       return { name: ref.name, targetGroup: targetGroups[side], minutes };
     };
     return { start: new Date(startMs), end: new Date(endMs), lane: seriesOf("lane", query.lane), baseline: seriesOf("baseline", query.baseline) };
-  }
-
-  private async page(command: GetMetricDataCommand, page: number): Promise<GetMetricDataCommandOutput> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.client.send(command);
-      } catch (err) {
-        if (!isRetryable(err)) throw new MetricsReadError(`CloudWatch GetMetricData failed: ${errorText(err)}`, { cause: err });
-        if (attempt >= this.attempts) {
-          throw new MetricsReadError(`CloudWatch GetMetricData failed ${attempt} times (${errorText(err)})`, { cause: err });
-        }
-        const delay = Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs);
-        this.onRetry(`  metrics read failed (${errorText(err)}), page ${page}; retry ${attempt}/${this.attempts - 1} in ${Math.round(delay / 1000)} s`);
-        await this.clock.sleep(delay);
-      }
-    }
   }
 
   destroy(): void {
