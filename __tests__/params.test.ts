@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ParamsError } from "../lib/params/errors";
 import { renderSchemas } from "../lib/params/json-schema";
 import { derivedPriority } from "../lib/routing";
-import { PARAMS_DIR, TempParams, exampleFile, exampleParams } from "./helpers/project";
+import { PARAMS_DIR, ROOT, TempParams, exampleFile, exampleParams } from "./helpers/project";
 
 /** Loads `files` over the example params and returns the error message of `load` (or fails). */
 function errorOf(files: Record<string, unknown>, load: (repo: ReturnType<TempParams["repo"]>) => unknown): string {
@@ -167,11 +167,11 @@ describe("bad params are refused with file, field, value and what is allowed", (
     expect(msg).toContain("field 'container.env.LANE' has bad value \"x\". Allowed: LANE is set by the platform");
   });
 
-  test("container port that disagrees with boot's", () => {
+  test("container port that disagrees with boot's (checked where the files meet: boot reads the service's file)", () => {
     const file = exampleFile("user-api-dev.json", (j) => {
       (j.container as Record<string, unknown>).port = 3000;
     });
-    const msg = errorOf({ "user-api-dev.json": file }, (r) => r.service("user-api", "dev"));
+    const msg = errorOf({ "user-api-dev.json": file }, (r) => r.boot("user-api", "dev"));
     expect(msg).toContain("field 'container.port' has bad value 3000. Allowed: 8080, the containerPort of 'user-api' in boot-dev.json");
   });
 
@@ -246,5 +246,51 @@ describe("published JSON Schemas", () => {
     expect(exampleFile("infra-dev.json").$schema).toBe("./schema/infra.schema.json");
     expect(exampleFile("boot-dev.json").$schema).toBe("./schema/boot.schema.json");
     expect(exampleFile("user-api-dev.json").$schema).toBe("./schema/service.schema.json");
+  });
+});
+
+describe("each default once: the schema applies it and editors see it", () => {
+  const schemaFile = (name: string) => JSON.parse(readFileSync(join(ROOT, "params", "schema", name), "utf8")) as Record<string, unknown>;
+  const at = (json: unknown, path: string[]): Record<string, unknown> =>
+    path.reduce((node, key) => (node as Record<string, unknown>)[key], json) as Record<string, unknown>;
+
+  test("boot defaults carry their values in the JSON Schema; a service's entry carries none", () => {
+    const boot = schemaFile("boot.schema.json");
+    const defaults = at(boot, ["properties", "defaults", "properties"]);
+    expect(at(defaults, ["logRetentionDays"]).default).toBe(30);
+    expect(at(defaults, ["healthCheckPath"]).default).toBe("/healthz");
+    expect(at(defaults, ["containerPort"]).default).toBe(8080);
+    const override = at(boot, ["properties", "services", "additionalProperties", "properties"]);
+    expect(Object.values(override).filter((f) => "default" in (f as object))).toEqual([]);
+  });
+
+  test("lane alarm defaults live in laneDefaults; a lane's alarms override field by field", () => {
+    const service = schemaFile("service.schema.json");
+    const alarms = at(service, ["properties", "laneDefaults", "properties", "alarms", "properties"]);
+    expect(Object.fromEntries(Object.entries(alarms).map(([k, v]) => [k, (v as { default?: unknown }).default]))).toEqual({
+      errorRatePercent: 1,
+      errorRateMinutes: 5,
+      runningBelowDesiredPeriods: 3,
+      minHealthyHosts: 1,
+    });
+    const params = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => {
+        j.laneDefaults = { alarms: { errorRatePercent: 2 } };
+        j.lanes = { default: {}, gray: { alarms: { minHealthyHosts: 3 } } };
+      }),
+    });
+    try {
+      expect(params.repo().lane("user-api", "dev", "gray").alarms).toEqual({ errorRatePercent: 2, errorRateMinutes: 5, runningBelowDesiredPeriods: 3, minHealthyHosts: 3 });
+    } finally {
+      params.cleanup();
+    }
+  });
+
+  test("no schema description restates a default value in prose", () => {
+    for (const name of ["infra", "boot", "service", "edge"]) {
+      const text = readFileSync(join(ROOT, "params", "schema", `${name}.schema.json`), "utf8");
+      const descriptions = [...text.matchAll(/"description": "([^"]*)"/g)].map((m) => m[1]!);
+      expect([name, descriptions.filter((d) => /\bdefault:? +[0-9'"/]/i.test(d))]).toEqual([name, []]);
+    }
   });
 });

@@ -125,6 +125,6 @@ describe("an http service has no queue", () => {
     const s = synthBoot();
     expect(s.resources("aws_sqs_queue")).toEqual([]);
     expect(s.outputs()[BootOutputs.queueUrl.name]!.value).toBe("");
-    expect(exampleParams().service("user-api", "dev").kind).toBe("http");
+    expect(exampleParams().boot("user-api", "dev").kind).toBe("http");
   });
 });

@@ -42,7 +42,7 @@ export class AppLaneStack extends LanesStack {
         listenerArn: bootState.listenerArn,
         priority: lane.priority,
         vpcId: infraState.vpcId,
-        port: service.containerPort,
+        port: boot.containerPort,
         healthCheckPath: boot.healthCheckPath,
       });
     }
@@ -58,7 +58,7 @@ export class AppLaneStack extends LanesStack {
       image: config.release.image,
       cpu: service.cpu,
       memory: service.memory,
-      containerPort: service.containerPort,
+      containerPort: boot.containerPort,
       // A worker finds its queue in QUEUE_URL (read from boot's state).
       environment: worker ? { ...lane.environment, QUEUE_URL: bootState.queueUrl } : lane.environment,
       logGroupName: shared.logGroup,

@@ -162,7 +162,8 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
  * ACTION=canary: see lib/ops/canary.ts for the program and its timeline.
  */
 export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock): Promise<{ polls: number }> {
-  const config = ctx.params.service(service, env);
+  ctx.params.service(service, env);
+  const config = ctx.params.boot(service, env);
   if (config.kind !== "worker" || !config.worker) {
     throw new OpsError(`canary releases are for worker services; ${service} is an http service (deploy a lane and promote it instead).`, "refused");
   }

@@ -1,5 +1,10 @@
-/** The typed, resolved configuration the stacks are built from (defaults applied, files cross-checked). */
-import type { InfraParamsFile } from "./schema";
+/**
+ * The typed, resolved configuration the stacks are built from: the schema's output types
+ * (defaults applied by the schema), plus what is computed from several files or the env.
+ */
+import type { AlarmThresholds, BootSettings, HttpsListenerParams, InfraParamsFile, ScalingParams, WorkerParams } from "./schema";
+
+export type { AlarmThresholds } from "./schema";
 
 export type LockMode = "lockfile" | "dynamodb" | "both";
 
@@ -21,14 +26,7 @@ export interface StateConfig {
 
 export type NetworkConfig = InfraParamsFile["network"];
 
-export interface PipelineConfig {
-  readonly connectionArn: string;
-  readonly infraRepo: string;
-  readonly infraBranch: string;
-  readonly buildImage: string;
-  readonly computeType: string;
-  readonly buildTimeoutMinutes: number;
-}
+export type PipelineConfig = NonNullable<InfraParamsFile["pipelines"]>;
 
 export interface InfraConfig {
   readonly env: string;
@@ -48,45 +46,22 @@ export interface InfraConfig {
   readonly skipAwsValidation: boolean;
 }
 
-export interface HttpsListenerConfig {
-  readonly port: number;
-  readonly certificateArn: string;
-  readonly sslPolicy: string;
-}
+export type HttpsListenerConfig = HttpsListenerParams;
 
-export interface BootConfig {
+/** A service's access layer: boot-{env}.json (defaults, then the service's entry) and the service's kind from its own file. */
+export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionProtection"> {
   readonly service: string;
   readonly env: string;
   /** From the service's params file (http when there is none). A worker has a queue and no ALB. */
   readonly kind: ServiceKind;
   readonly worker?: WorkerConfig;
-  readonly initAlb: boolean;
-  readonly initLog: boolean;
-  readonly initCloudMap: boolean;
-  readonly internal: boolean;
   readonly httpPort: number;
   readonly https?: HttpsListenerConfig;
-  readonly logRetentionDays: number;
-  readonly healthCheckPath: string;
-  readonly containerPort: number;
+  /** Set in params, else on in every env but `dev`. */
   readonly deletionProtection: boolean;
-  readonly protectSharedResources: boolean;
 }
 
-export interface ScalingConfig {
-  readonly minCount: number;
-  readonly maxCount: number;
-  readonly cpuTargetPercent: number;
-}
-
-export interface AlarmThresholds {
-  readonly errorRatePercent: number;
-  readonly errorRateMinutes: number;
-  readonly runningBelowDesiredPeriods: number;
-  readonly minHealthyHosts: number;
-}
-
-export const DEFAULT_ALARMS: AlarmThresholds = { errorRatePercent: 1, errorRateMinutes: 5, runningBelowDesiredPeriods: 3, minHealthyHosts: 1 };
+export type ScalingConfig = ScalingParams;
 
 export interface LaneConfig {
   readonly service: string;
@@ -105,18 +80,8 @@ export interface LaneConfig {
   readonly alarms: AlarmThresholds;
 }
 
-/** A queue worker (seed 002): its queue, backlog scaling target, canary and worker alarms. */
-export interface WorkerConfig {
-  readonly queue: {
-    readonly visibilityTimeoutSeconds: number;
-    readonly retentionSeconds: number;
-    readonly maxReceiveCount: number;
-    readonly deadLetterRetentionSeconds: number;
-  };
-  readonly backlogPerTask: number;
-  readonly canary: { readonly desiredCount: number; readonly bakeMinutes: number; readonly pollSeconds: number };
-  readonly alarms: { readonly oldestMessageAgeSeconds: number; readonly errorLogLines: number };
-}
+/** A queue worker: its queue, backlog scaling target, canary and worker alarms. */
+export type WorkerConfig = WorkerParams;
 
 export type ServiceKind = "http" | "worker";
 
@@ -128,10 +93,6 @@ export interface ServiceConfig {
   readonly modulePath: string;
   readonly cpu: number;
   readonly memory: number;
-  readonly containerPort: number;
-  readonly kind: ServiceKind;
-  /** Set when kind is worker. */
-  readonly worker?: WorkerConfig;
   /** Lanes listed in params, in file order. */
   readonly lanes: readonly LaneConfig[];
 }

@@ -11,12 +11,12 @@ import {
   assertLane,
   assertService,
   envNameProblem,
+  infraNames,
   serviceNameProblem,
   stateNames,
 } from "../naming";
 import { lanePriority } from "../routing";
 import {
-  DEFAULT_ALARMS,
   type BootConfig,
   type EdgeConfig,
   type InfraConfig,
@@ -34,6 +34,7 @@ import {
   ServiceParamsSchema,
   WorkerSettings,
   type BootParamsFile,
+  type BootSettings,
   type LaneSettingsParams,
   type ServiceParamsFile,
 } from "./schema";
@@ -44,7 +45,7 @@ const AZ_LETTERS = "abcdef";
 function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: LaneSettingsParams | undefined): LaneConfig {
   const image = settings?.image ?? p.image;
   // A worker's canary lane runs a small fixed capacity (seed 002) unless the lane itself says otherwise.
-  const canary = p.kind === "worker" && lane === CANARY_LANE ? (p.worker ?? WorkerSettings.parse({})).canary : undefined;
+  const canary = p.kind === "worker" && lane === CANARY_LANE ? workerOf(p).canary : undefined;
   const scaling = canary ? settings?.scaling : (settings?.scaling ?? p.laneDefaults.scaling);
   return {
     service: p.service,
@@ -56,8 +57,13 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     ...(image ? { image } : {}),
     environment: { ...p.container.env, ...(settings?.env ?? {}) },
     ...(scaling ? { scaling } : {}),
-    alarms: { ...DEFAULT_ALARMS, ...definedOnly(p.laneDefaults.alarms), ...definedOnly(settings?.alarms) },
+    alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
   };
+}
+
+/** A worker's settings: its file's, else the schema's defaults. */
+function workerOf(p: ServiceParamsFile): WorkerConfig {
+  return p.worker ?? WorkerSettings.parse({});
 }
 
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
@@ -149,7 +155,7 @@ export class ParamsRepository {
       },
       network: p.network,
       availabilityZones: zones,
-      cloudMap: { initCloudMap: p.cloudMap.initCloudMap, namespace: p.cloudMap.namespace ?? `${env}.local` },
+      cloudMap: { initCloudMap: p.cloudMap.initCloudMap, namespace: p.cloudMap.namespace ?? infraNames(env).namespace },
       containerInsights: p.cluster.containerInsights,
       protectSharedResources: p.protectSharedResources,
       ...(p.pipelines ? { pipelines: p.pipelines } : {}),
@@ -168,41 +174,43 @@ export class ParamsRepository {
     return parsed;
   }
 
-  /** The access-layer settings of `service` in `env`: built-in defaults < file defaults < services[service]. */
+  /**
+   * The access layer of `service` in `env`: boot-{env}.json's `defaults` (schema defaults
+   * applied) overridden field by field by `services[service]`, and the service's kind from its
+   * own file. The files relate one way: boot reads the service file, never the other way round.
+   */
   boot(service: string, env: string): BootConfig {
     assertService(service);
     const infra = this.infra(env);
     const file = this.bootFile(env);
-    const s = { ...file.defaults, ...(file.services[service] ?? {}) };
-    const listeners = s.listeners ?? { http: { port: 80 } };
-    const { kind, worker } = this.kindOf(service, env);
+    const s: BootSettings = { ...file.defaults, ...definedOnly(file.services[service]) };
+    const { kind, worker, containerPortInFile } = this.kindOf(service, env);
+    const { listeners, deletionProtection, ...settings } = s;
     const config: BootConfig = {
+      ...settings,
       service,
       env,
       kind,
       ...(worker ? { worker } : {}),
       // A worker consumes its queue: no load balancer.
-      initAlb: kind === "worker" ? false : (s.initAlb ?? true),
-      initLog: s.initLog ?? true,
-      initCloudMap: s.initCloudMap ?? true,
-      internal: s.internal ?? false,
+      initAlb: kind === "worker" ? false : s.initAlb,
       httpPort: listeners.http.port,
       ...(listeners.https ? { https: listeners.https } : {}),
-      logRetentionDays: s.logRetentionDays ?? 30,
-      healthCheckPath: s.healthCheckPath ?? "/healthz",
-      containerPort: s.containerPort ?? 8080,
-      deletionProtection: s.deletionProtection ?? env !== "dev",
-      protectSharedResources: s.protectSharedResources ?? true,
+      deletionProtection: deletionProtection ?? env !== "dev",
     };
+    const display = this.display(paramsFiles.boot(env));
     if (config.initCloudMap && !infra.cloudMap.initCloudMap) {
       const where = file.services[service]?.initCloudMap !== undefined ? `services.${service}.initCloudMap` : "defaults.initCloudMap";
-      throw new ParamsError(this.display(paramsFiles.boot(env)), [
+      throw new ParamsError(display, [
         `field '${where}' is true for '${service}', but ${paramsFiles.infra(env)} has cloudMap.initCloudMap=false, so there is no namespace to register in. Allowed: set initCloudMap to false here, or turn the namespace on in ${paramsFiles.infra(env)}.`,
       ]);
     }
     if (config.https && config.https.port === config.httpPort) {
-      throw new ParamsError(this.display(paramsFiles.boot(env)), [
-        `field 'listeners.https.port' has bad value ${config.https.port}. Allowed: a port different from listeners.http.port.`,
+      throw new ParamsError(display, [`field 'listeners.https.port' has bad value ${config.https.port}. Allowed: a port different from listeners.http.port.`]);
+    }
+    if (containerPortInFile !== undefined && containerPortInFile !== config.containerPort) {
+      throw new ParamsError(this.display(paramsFiles.service(service, env)), [
+        `field 'container.port' has bad value ${containerPortInFile}. Allowed: ${config.containerPort}, the containerPort of '${service}' in ${paramsFiles.boot(env)} (the target groups and task security group use it); change both or drop this field.`,
       ]);
     }
     return config;
@@ -213,17 +221,12 @@ export class ParamsRepository {
     const key = `${service}/${env}`;
     const cached = this.serviceCache.get(key);
     if (cached) return cached;
-    const boot = this.boot(service, env);
+    this.infra(env);
     const display = this.display(paramsFiles.service(service, env));
     const p = this.serviceFile(service, env);
     const problems: string[] = [];
     if (p.service !== service) {
       problems.push(`field 'service' has bad value ${JSON.stringify(p.service)}. Allowed: "${service}" (the file name's service).`);
-    }
-    if (p.container.port !== undefined && p.container.port !== boot.containerPort) {
-      problems.push(
-        `field 'container.port' has bad value ${p.container.port}. Allowed: ${boot.containerPort}, the containerPort of '${service}' in ${paramsFiles.boot(env)} (the target groups and task security group use it); change both or drop this field.`,
-      );
     }
     const lanes = Object.entries(p.lanes).map(([lane, settings]) => resolveLane(p, env, lane, settings));
     for (const lane of lanes) {
@@ -253,9 +256,6 @@ export class ParamsRepository {
       modulePath: p.modulePath,
       cpu: p.container.cpu,
       memory: p.container.memory,
-      containerPort: boot.containerPort,
-      kind: boot.kind,
-      ...(boot.worker ? { worker: boot.worker } : {}),
       lanes,
     };
     this.serviceCache.set(key, config);
@@ -282,11 +282,12 @@ export class ParamsRepository {
     return p;
   }
 
-  /** http or worker, from the service's params file; a service without one (boot only) is http. */
-  private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig } {
+  /** http or worker (and the container port it names), from the service's file; a service without one (boot only) is http. */
+  private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig; containerPortInFile?: number } {
     if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return { kind: "http" };
     const p = this.serviceFile(service, env);
-    return p.kind === "worker" ? { kind: "worker", worker: p.worker ?? WorkerSettings.parse({}) } : { kind: "http" };
+    const port = p.container.port !== undefined ? { containerPortInFile: p.container.port } : {};
+    return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), ...port } : { kind: "http", ...port };
   }
 
   /**

@@ -25,6 +25,29 @@ function pattern(regex: RegExp, allowed: string) {
   return z.string().regex(regex, { error: allowed }).meta({ description: allowed });
 }
 
+/**
+ * Two schemas from one set of fields: the one whose fields carry their defaults (what a file's
+ * `defaults` / `laneDefaults` parse into, and what editors see in the JSON Schema), and the
+ * override one whose fields are all optional (a service's or a lane's entry, merged over the
+ * first field by field). The defaults are written once, in `defaults`.
+ */
+type Defaulted<S extends z.core.$ZodLooseShape, D> = { [K in keyof S]: K extends keyof D ? z.ZodDefault<S[K]> : z.ZodOptional<S[K]> };
+type Optional<S extends z.core.$ZodLooseShape> = { [K in keyof S]: z.ZodOptional<S[K]> };
+
+function withDefaults<S extends z.core.$ZodLooseShape, D extends { readonly [K in keyof S]?: z.output<S[K]> }>(fields: S, defaults: D): Defaulted<S, D> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(fields) as [string, z.ZodType][]) {
+    shape[key] = key in defaults ? field.default((defaults as Record<string, never>)[key]) : field.optional();
+  }
+  return shape as Defaulted<S, D>;
+}
+
+function allOptional<S extends z.core.$ZodLooseShape>(fields: S): Optional<S> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(fields) as [string, z.ZodType][]) shape[key] = field.optional();
+  return shape as Optional<S>;
+}
+
 const SCHEMA_REF = z.string().optional().meta({ description: "Path of the JSON Schema for editors." });
 
 export const LaneName = z
@@ -77,7 +100,7 @@ const Url = pattern(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL such as 'htt
 const StateSettings = strict({
   bucket: BucketName,
   lock: LockMode.default("both"),
-  lockTable: DynamoTableName.optional().meta({ description: "Lock table name; default lanes-tf-locks-{env}." }),
+  lockTable: DynamoTableName.optional().meta({ description: "Lock table name; when unset: lanes-tf-locks-{env}." }),
   endpoints: strict({
     s3: Url,
     dynamodb: Url.optional(),
@@ -98,7 +121,7 @@ const CreateNetwork = strict({
     .min(2)
     .max(6)
     .optional()
-    .meta({ description: "Zones to use; default the region's zones a, b, c… up to azCount." }),
+    .meta({ description: "Zones to use; when unset: the region's zones a, b, c… up to azCount." }),
   nat: z.enum(["single", "perAz", "none"]).default("single").meta({
     description: "NAT gateways for the private subnets: one shared, one per zone, or none (then add VPC endpoints).",
   }),
@@ -139,11 +162,11 @@ export const InfraParamsSchema = strict({
       .string()
       .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, { error: "a DNS name such as 'dev.local'" })
       .optional()
-      .meta({ description: "Private DNS namespace; default {env}.local." }),
-  }).default({ initCloudMap: true }),
+      .meta({ description: "Private DNS namespace; when unset: {env}.local." }),
+  }).prefault({}),
   cluster: strict({
     containerInsights: z.enum(["enabled", "enhanced", "disabled"]).default("enabled"),
-  }).default({ containerInsights: "enabled" }),
+  }).prefault({}),
   protectSharedResources: z.boolean().default(true).meta({
     description: "prevent_destroy on VPC, subnets, cluster and namespace (the Terraform counterpart of a Stack Policy).",
   }),
@@ -160,35 +183,50 @@ const HttpsListener = strict({
   certificateArn: CertificateArn,
   sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
 });
+const Listeners = strict({
+  http: HttpListener.prefault({}),
+  https: HttpsListener.optional().meta({
+    description: "When set, an HTTPS listener serves traffic and lane rules; HTTP redirects to it.",
+  }),
+}).meta({ description: "Listeners of the service's ALB; a service's entry replaces the whole object." });
 
-/** Per-service access-layer settings; every field optional so `services.X` can override `defaults` field by field. */
-export const BootSettingsSchema = strict({
-  initAlb: z.boolean().optional().meta({ description: "Create the ALB, listener(s) and default target group. Default true." }),
-  initLog: z.boolean().optional().meta({ description: "Create the log group /ecs/{env}/{service}. Default true." }),
-  initCloudMap: z.boolean().optional().meta({ description: "Create the Cloud Map service {service}. Default true." }),
-  internal: z.boolean().optional().meta({ description: "Internal (private) ALB. Default false." }),
-  listeners: strict({
-    http: HttpListener.default({ port: 80 }),
-    https: HttpsListener.optional().meta({
-      description: "When set, an HTTPS listener serves traffic and lane rules; HTTP redirects to it.",
-    }),
-  }).optional(),
+/** The access-layer settings of a service; `defaults` applies BOOT_DEFAULTS, `services.X` overrides field by field. */
+const BOOT_FIELDS = {
+  initAlb: z.boolean().meta({ description: "Create the ALB, listener(s) and default target group (http services)." }),
+  initLog: z.boolean().meta({ description: "Create the log group /ecs/{env}/{service}." }),
+  initCloudMap: z.boolean().meta({ description: "Create the Cloud Map service {service}." }),
+  internal: z.boolean().meta({ description: "Internal (private) ALB." }),
+  listeners: Listeners,
   logRetentionDays: z
     .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), { error: `one of ${LOG_RETENTION_DAYS.join(", ")}` })
-    .optional()
-    .meta({ description: "Log retention in days. Default 30." }),
-  healthCheckPath: HttpPath.optional().meta({ description: "Target group health check path. Default /healthz." }),
-  containerPort: Port.optional().meta({ description: "Port the service's container listens on. Default 8080." }),
-  deletionProtection: z.boolean().optional().meta({ description: "ALB deletion protection. Default on outside 'dev'." }),
-  protectSharedResources: z.boolean().optional().meta({
-    description: "prevent_destroy on the ALB, listeners, log group, ECR repository and Cloud Map service. Default true.",
+    .meta({ description: "Log retention in days." }),
+  healthCheckPath: HttpPath.meta({ description: "Target group health check path." }),
+  containerPort: Port.meta({ description: "Port the service's container listens on." }),
+  deletionProtection: z.boolean().meta({ description: "ALB deletion protection. When unset: on in every env but 'dev'." }),
+  protectSharedResources: z.boolean().meta({
+    description: "prevent_destroy on the ALB, listeners, log group, ECR repository and Cloud Map service.",
   }),
-});
+};
+
+export const BOOT_DEFAULTS = {
+  initAlb: true,
+  initLog: true,
+  initCloudMap: true,
+  internal: false,
+  listeners: { http: { port: 80 } },
+  logRetentionDays: 30,
+  healthCheckPath: "/healthz",
+  containerPort: 8080,
+  protectSharedResources: true,
+} as const;
+
+export const BootDefaultsSchema = strict(withDefaults(BOOT_FIELDS, BOOT_DEFAULTS));
+export const BootOverridesSchema = strict(allOptional(BOOT_FIELDS));
 
 export const BootParamsSchema = strict({
   $schema: SCHEMA_REF,
-  defaults: BootSettingsSchema.default({}),
-  services: z.record(ServiceName, BootSettingsSchema).default({}),
+  defaults: BootDefaultsSchema.prefault({}),
+  services: z.record(ServiceName, BootOverridesSchema).default({}),
 });
 
 // ---------------------------------------------------------------- {service}-{env}.json
@@ -250,13 +288,18 @@ const Scaling = strict({
   cpuTargetPercent: z.int().min(10).max(95).default(60),
 }).meta({ description: "CPU target tracking between minCount and maxCount tasks; desiredCount must lie between them." });
 
-/** Alarm thresholds (seed 000 §六); every field optional so lanes can override field by field. */
-const Alarms = strict({
-  errorRatePercent: z.number().gt(0).max(100).optional().meta({ description: "Target 5xx rate (% of requests) that alarms. Default 1." }),
-  errorRateMinutes: z.int().min(1).max(60).optional().meta({ description: "Window of the 5xx rate, in minutes. Default 5." }),
-  runningBelowDesiredPeriods: z.int().min(1).max(10).optional().meta({ description: "Consecutive 1-minute periods with fewer running than desired tasks. Default 3." }),
-  minHealthyHosts: z.int().min(1).max(100).optional().meta({ description: "Alarm when healthy targets fall below this. Default 1." }),
-});
+/** Alarm thresholds of a lane: `laneDefaults.alarms` applies ALARM_DEFAULTS, `lanes.X.alarms` overrides field by field. */
+const ALARM_FIELDS = {
+  errorRatePercent: z.number().gt(0).max(100).meta({ description: "Target 5xx rate (% of requests) that alarms." }),
+  errorRateMinutes: z.int().min(1).max(60).meta({ description: "Window of the 5xx rate, in minutes." }),
+  runningBelowDesiredPeriods: z.int().min(1).max(10).meta({ description: "Consecutive 1-minute periods with fewer running than desired tasks." }),
+  minHealthyHosts: z.int().min(1).max(100).meta({ description: "Alarm when healthy targets fall below this." }),
+};
+
+export const ALARM_DEFAULTS = { errorRatePercent: 1, errorRateMinutes: 5, runningBelowDesiredPeriods: 3, minHealthyHosts: 1 } as const;
+
+const AlarmDefaults = strict(withDefaults(ALARM_FIELDS, ALARM_DEFAULTS));
+const Alarms = strict(allOptional(ALARM_FIELDS));
 
 const LaneSettings = strict({
   desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
@@ -265,10 +308,10 @@ const LaneSettings = strict({
     .min(PRIORITY_EXPLICIT_MIN, { error: `an integer from ${PRIORITY_EXPLICIT_MIN} to ${PRIORITY_EXPLICIT_MAX}` })
     .max(PRIORITY_EXPLICIT_MAX, { error: `an integer from ${PRIORITY_EXPLICIT_MIN} to ${PRIORITY_EXPLICIT_MAX}` })
     .optional()
-    .meta({ description: "Explicit listener rule priority (1-9999). Default derived from the lane name (10000-49999)." }),
+    .meta({ description: "Explicit listener rule priority (1-9999). When unset: derived from the lane name (10000-49999)." }),
   image: z.string().min(1).optional().meta({ description: "Image for this lane when IMAGE_URI is not set." }),
   env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
-  scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; default laneDefaults.scaling." }),
+  scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; when unset: laneDefaults.scaling." }),
   alarms: Alarms.optional(),
 });
 
@@ -279,7 +322,7 @@ export const WorkerSettings = strict({
     retentionSeconds: z.int().min(60).max(1209600).default(345600),
     maxReceiveCount: z.int().min(1).max(1000).default(5).meta({ description: "Receives before a message moves to the dead-letter queue." }),
     deadLetterRetentionSeconds: z.int().min(60).max(1209600).default(1209600),
-  }).default({ visibilityTimeoutSeconds: 60, retentionSeconds: 345600, maxReceiveCount: 5, deadLetterRetentionSeconds: 1209600 }),
+  }).prefault({}),
   backlogPerTask: z.int().min(1).max(100000).default(100).meta({
     description: "Target visible messages per running task (scaling on ApproximateNumberOfMessagesVisible / RunningTaskCount).",
   }),
@@ -287,11 +330,11 @@ export const WorkerSettings = strict({
     desiredCount: z.int().min(1).max(10).default(1).meta({ description: "Fixed capacity of the canary lane." }),
     bakeMinutes: z.int().min(1).max(720).default(10),
     pollSeconds: z.int().min(5).max(600).default(30),
-  }).default({ desiredCount: 1, bakeMinutes: 10, pollSeconds: 30 }),
+  }).prefault({}),
   alarms: strict({
     oldestMessageAgeSeconds: z.int().min(1).default(600),
     errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm." }),
-  }).default({ oldestMessageAgeSeconds: 600, errorLogLines: 10 }),
+  }).prefault({}),
 });
 
 export const ServiceParamsSchema = strict({
@@ -305,16 +348,19 @@ export const ServiceParamsSchema = strict({
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
   image: z.string().min(1).optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),
-  container: Container.default({ cpu: 256, memory: 512, env: {} }),
+  container: Container.prefault({}),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
     scaling: Scaling.optional().meta({ description: "Autoscaling of every lane; none when absent (fixed desiredCount)." }),
-    alarms: Alarms.optional(),
-  }).default({ desiredCount: 1 }),
+    alarms: AlarmDefaults.prefault({}),
+  }).prefault({}),
   lanes: z.record(LaneName, LaneSettings).default({ default: {} }),
 });
 
 // ---------------------------------------------------------------- edge-{env}.json
+
+/** How often the edge's rules sync runs when params do not say (also without an edge-{env}.json). */
+export const EDGE_SYNC_MINUTES = 5;
 
 export const EdgeParamsSchema = strict({
   $schema: SCHEMA_REF,
@@ -334,15 +380,17 @@ export const EdgeParamsSchema = strict({
   priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
   aliases: z.array(z.string().min(1)).default([]),
   certificateArn: CertificateArn.optional().meta({ description: "ACM certificate in us-east-1 for the aliases." }),
-  syncMinutes: z.int().min(1).max(60).default(5).meta({ description: "How often the rules sync runs." }),
+  syncMinutes: z.int().min(1).max(60).default(EDGE_SYNC_MINUTES).meta({ description: "How often the rules sync runs." }),
 });
 
 export type InfraParamsFile = z.output<typeof InfraParamsSchema>;
 export type BootParamsFile = z.output<typeof BootParamsSchema>;
-export type BootSettings = z.output<typeof BootSettingsSchema>;
+export type BootSettings = z.output<typeof BootDefaultsSchema>;
 export type ServiceParamsFile = z.output<typeof ServiceParamsSchema>;
 export type LaneSettingsParams = z.output<typeof LaneSettings>;
-export type AlarmParams = z.output<typeof Alarms>;
+export type AlarmThresholds = z.output<typeof AlarmDefaults>;
+export type ScalingParams = z.output<typeof Scaling>;
+export type HttpsListenerParams = z.output<typeof HttpsListener>;
 export type WorkerParams = z.output<typeof WorkerSettings>;
 export type EdgeParamsFile = z.output<typeof EdgeParamsSchema>;
 

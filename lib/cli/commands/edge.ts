@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { edgeNames } from "../../naming";
 import { setRules, showRules } from "../../ops/edge-rules";
+import { EDGE_SYNC_MINUTES } from "../../params/schema";
 import type { CommandSpec } from "../command";
 import { changedBy } from "../context";
 import { UsageError } from "../exit-codes";
@@ -21,7 +22,7 @@ export const command: CommandSpec = {
       const file = option(input, "file");
       if (!file) throw new UsageError("edge set needs --file rules.json");
       const rules = await setRules(dynamodb, env, JSON.parse(readFileSync(file, "utf8")) as unknown, changedBy(ctx.env));
-      const minutes = ctx.params.hasEdge(env) ? ctx.params.edge(env).syncMinutes : 5;
+      const minutes = ctx.params.hasEdge(env) ? ctx.params.edge(env).syncMinutes : EDGE_SYNC_MINUTES;
       return {
         code: 0,
         result: { env, stored: rules },
