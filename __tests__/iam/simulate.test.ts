@@ -71,3 +71,36 @@ test("pipelineRole wires a synthesized role into the simulator", async () => {
   expect(role.principalArn).toBe(`arn:aws:iam::${ACCOUNT}:role/infra-dev-codebuild`);
   expect(await role.decision({ action: "sts:GetCallerIdentity", resource: "*" })).toBe("Allowed");
 });
+
+describe("ELBv2 tagging (iam-data has only the Classic ELB entry for AddTags/RemoveTags)", () => {
+  const tg = elb("targetgroup/user-api-dev-gray-tg/73e2d6bc24d8a067");
+  const p = new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/test`, [
+    {
+      name: "test",
+      document: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:AddTags"],
+            Resource: [elb("targetgroup/user-api-dev-*")],
+            Condition: { StringEquals: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } },
+          },
+        ],
+      },
+    },
+  ]);
+
+  test("AddTags on a target group is evaluated, with its condition keys", async () => {
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: tg, context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } })).toBe("Allowed");
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: tg })).toBe("ImplicitlyDenied");
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: elb("targetgroup/billing-dev-gray-tg/73e2d6bc24d8a067"), context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } })).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+
+  test("keys AddTags never carries are dropped", async () => {
+    const r = await p.check({ action: "elasticloadbalancing:AddTags", resource: tg, context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup", "ecs:CreateAction": "x" } });
+    expect(r.ignoredContextKeys).toEqual(["ecs:CreateAction"]);
+  });
+});

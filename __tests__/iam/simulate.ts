@@ -19,8 +19,16 @@
  * types, or a specific ARN for a wildcard-only action is an error, never a silent deny. Context
  * keys that do not apply to the action/resource are dropped by the simulator (as AWS would not
  * send them) and reported in `ignoredContextKeys`.
+ *
+ * One known gap in the data: the `elasticloadbalancing` prefix is shared by Classic ELB and ELBv2,
+ * and iam-data keeps the Classic definition of the actions both have. For AddTags and RemoveTags
+ * that means only the Classic `loadbalancer/{name}` resource type, so the simulator refuses them
+ * on an ELBv2 listener, rule or target group. For those the adapter checks the ARN against the
+ * ELBv2 resource types itself (Service Authorization Reference, Elastic Load Balancing V2),
+ * filters the context with the action's condition keys (the same in both), and evaluates with
+ * the simulator's unvalidated entry point.
  */
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument, Statement } from "../../lib/iam-eval";
 import { pipelineNames, type PipelineKind } from "../../lib/naming";
 import type { ParamsRepository } from "../../lib/params/load";
@@ -67,6 +75,14 @@ export class SimulationInputError extends Error {
 }
 
 /** A principal with its identity policies (and optional permissions boundary), asked one request at a time. */
+/** ELBv2 resource types of AddTags/RemoveTags that iam-data lacks (it has the Classic ELB entry). */
+const ELBV2_TAGGABLE = /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:(listener-rule\/(app|net)\/[^/]+\/[^/]+\/[^/]+\/[^/]+|listener\/(app|net|gwy)\/[^/]+\/[^/]+\/[^/]+|targetgroup\/[^/]+\/[^/]+|truststore\/[^/]+\/[^/]+)$/;
+const ELBV2_TAGGING_ACTIONS = new Set(["elasticloadbalancing:addtags", "elasticloadbalancing:removetags"]);
+
+function isElbv2TaggingGap(request: SimRequest): boolean {
+  return ELBV2_TAGGING_ACTIONS.has(request.action.toLowerCase()) && ELBV2_TAGGABLE.test(request.resource);
+}
+
 export class SimulatedPrincipal {
   constructor(
     readonly principalArn: string,
@@ -77,6 +93,7 @@ export class SimulatedPrincipal {
   async check(request: SimRequest): Promise<SimResult> {
     const contextVariables: Record<string, string | string[]> = {};
     for (const [key, value] of Object.entries(request.context ?? {})) contextVariables[key] = typeof value === "string" ? value : [...value];
+    if (isElbv2TaggingGap(request)) return this.checkElbv2Tagging(request, contextVariables);
     const simulation: Simulation = {
       request: {
         principal: this.principalArn,
@@ -100,6 +117,33 @@ export class SimulatedPrincipal {
     }
     const ignored = new Set(result.results.flatMap((r) => r.ignoredContextKeys ?? []));
     return { decision: result.overallResult, ignoredContextKeys: [...ignored] };
+  }
+
+  /** AddTags/RemoveTags on an ELBv2 listener, rule or target group: see the module comment. */
+  private async checkElbv2Tagging(request: SimRequest, contextVariables: Record<string, string | string[]>): Promise<SimResult> {
+    const [service, action] = request.action.split(":") as [string, string];
+    // The condition keys are the same for Classic and v2 AddTags/RemoveTags; ask with a Classic ARN.
+    const classicArn = request.resource.replace(/:(listener-rule|listener|targetgroup|truststore)\/.*$/, ":loadbalancer/classic");
+    const allowed = new Set(await allowedContextKeysForRequest(service, action, classicArn, false, undefined));
+    const keep: Record<string, string | string[]> = {};
+    const ignoredContextKeys: string[] = [];
+    for (const [key, value] of Object.entries(contextVariables)) {
+      const lower = key.toLowerCase();
+      const matches = allowed.has(lower) || [...allowed].some((k) => k.includes("${") && lower.startsWith(k.slice(0, k.indexOf("${"))));
+      if (matches) keep[key] = value;
+      else ignoredContextKeys.push(key);
+    }
+    const decision = runUnsafeSimulation(
+      {
+        request: { principal: this.principalArn, action: request.action, resource: { resource: request.resource, accountId: ACCOUNT }, contextVariables: keep },
+        identityPolicies: this.policies.map((p) => ({ name: p.name, policy: p.document })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(this.boundary ? { permissionBoundaryPolicies: this.boundary.map((p) => ({ name: p.name, policy: p.document })) } : {}),
+      },
+      { simulationMode: "Strict" },
+    );
+    return { decision, ignoredContextKeys, resourceType: "elbv2 (adapter)" };
   }
 
   async decision(request: SimRequest): Promise<Decision> {
