@@ -61,6 +61,8 @@ const passTo = (role: "taskExecutionRole" | "taskRole"): Row => ({
   note: `the task definition's ${role === "taskRole" ? "task" : "execution"} role`,
 });
 
+const TARGET_TRACKING_COLLISION = "target-tracking alarms are untagged and named after the ECS service `{service}-{env}-{lane}`";
+
 export const APP_NEEDS: readonly Need[] = [
   ...rows("aws_ecs_task_definition", [
     created("ecs:RegisterTaskDefinition", taskDefinition, { note: "authorized on task-definition/{family}:{revision}" }),
@@ -131,11 +133,12 @@ export const APP_NEEDS: readonly Need[] = [
     own("create", "cloudwatch:PutMetricAlarm", targetTrackingAlarm, {
       resourceTags: undefined,
       note: "Application Auto Scaling validates the caller may manage the target-tracking alarms (which its service-linked role then creates); the alarm name it probes with is not documented",
+      prefixCollision: TARGET_TRACKING_COLLISION,
     }),
     ...describe("read", "application-autoscaling:DescribeScalingPolicies"),
     own("update", "application-autoscaling:PutScalingPolicy", scalableTarget, { context: scalingContext }),
     own("delete", "application-autoscaling:DeleteScalingPolicy", scalableTarget, { context: scalingContext }),
-    own("delete", "cloudwatch:DeleteAlarms", targetTrackingAlarm, { resourceTags: undefined, note: "validated like PutMetricAlarm" }),
+    own("delete", "cloudwatch:DeleteAlarms", targetTrackingAlarm, { resourceTags: undefined, note: "validated like PutMetricAlarm", prefixCollision: TARGET_TRACKING_COLLISION }),
   ]),
   ...rows("aws_cloudwatch_metric_alarm", [
     created("cloudwatch:PutMetricAlarm", alarm),

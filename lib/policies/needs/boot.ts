@@ -70,7 +70,7 @@ function securityGroupRuleRows(direction: "Ingress" | "Egress"): Row[] {
   return [
     own("create", authorize, sg, { requestTags: true }),
     created(authorize, sgRule, { note: "the new rule, tagged" }),
-    ec2TagOnCreate(authorize, sgRule),
+    ec2TagOnCreate(authorize.replace(/^ec2:/, ""), sgRule),
     ...describe("read", "ec2:DescribeSecurityGroupRules"),
     own("update", "ec2:ModifySecurityGroupRules", sg),
     own("update", "ec2:ModifySecurityGroupRules", sgRule),

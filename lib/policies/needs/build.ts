@@ -3,13 +3,26 @@
  * configuration, and what the app pipeline's build does around `cdktf deploy` (ci/build.sh, the
  * lanes CLI): push the image, list the service's lanes, check health.
  */
-import { serviceNames } from "../../naming";
+import { pipelineNames, serviceNames, type PipelineKind } from "../../naming";
 import { statePrefixes } from "../../state";
 import { arns } from "../arns";
 import type { Layer, Need, NeedContext } from "./types";
 
 const any = () => "*";
 const repository = (c: NeedContext) => arns.ecrRepository(c, serviceNames(c.service, c.env).ecrRepository);
+
+const pipelineOf = (layer: Layer, c: NeedContext): PipelineKind => (layer === "app" ? { kind: "app", service: c.service } : { kind: layer === "boot" ? "bootstrap" : "infra" });
+
+/** The build's own log group (the pipeline's artifacts and source connection are its plumbing, not the stacks'). */
+const buildLogs = (layer: Layer): Need[] =>
+  (["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"] as const).map((action) => ({
+    layer,
+    resourceType: "build.codebuild",
+    operation: "create",
+    action,
+    resource: (c: NeedContext) => arns.logGroup(c, `${pipelineNames(c.env, pipelineOf(layer, c)).buildLogGroup}${action === "logs:CreateLogGroup" ? "" : ":*"}`),
+    scope: layer === "app" ? "service" : "env",
+  }));
 
 const provider = (layer: Layer): Need => ({
   layer,
@@ -36,6 +49,9 @@ export const BUILD_NEEDS: readonly Need[] = [
   provider("infra"),
   provider("boot"),
   provider("app"),
+  ...buildLogs("infra"),
+  ...buildLogs("boot"),
+  ...buildLogs("app"),
   { layer: "app", resourceType: "build.image", operation: "create", action: "ecr:GetAuthorizationToken", resource: any, scope: "account", note: "docker login" },
   push("ecr:BatchGetImage", "is the commit's image already there?"),
   push("ecr:BatchCheckLayerAvailability"),

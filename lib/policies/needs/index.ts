@@ -13,7 +13,7 @@ import { INFRA_NEEDS } from "./infra";
 import type { Layer, Need } from "./types";
 
 export * from "./types";
-export { MANAGED_BY, DEFAULT_TAG_KEYS, SHARED, stackTags, taskRoleBoundaryArn, taskRoleBoundaryName, TASK_EXECUTION_POLICY } from "./conventions";
+export { MANAGED_BY, DEFAULT_TAG_KEYS, SHARED, stackTags, taskRoleBoundaryArn, taskRoleBoundaryName, TASK_EXECUTION_POLICY, type DefaultTags } from "./conventions";
 
 export const NEEDS: readonly Need[] = [...INFRA_NEEDS, ...BOOT_NEEDS, ...APP_NEEDS, ...BUILD_NEEDS];
 

@@ -32,7 +32,7 @@ const describe = (operation: Operation, ...actions: string[]): Row[] => actions.
 /** Create with tags: the new resource (aws:RequestTag) and ec2:CreateTags for its TagSpecifications. */
 const ec2Create = (action: string, arn: (c: NeedContext) => string): Row[] => [
   { operation: "create", action, resource: arn, requestTags: true },
-  { operation: "create", action: "ec2:CreateTags", resource: arn, requestTags: true, context: () => ({ "ec2:CreateAction": action }), note: "tags on create" },
+  { operation: "create", action: "ec2:CreateTags", resource: arn, requestTags: true, context: () => ({ "ec2:CreateAction": action.replace(/^ec2:/, "") }), note: "tags on create" },
 ];
 /** Tag updates of an existing infra resource. */
 const ec2Tags = (arn: (c: NeedContext) => string): Row[] => [
@@ -136,7 +136,7 @@ export const INFRA_NEEDS: readonly Need[] = [
     { operation: "create", action: "route53:GetHostedZone", resource: (c) => arns.hostedZone(c, infraIds.hostedZone(c)), scope: "account", note: "required by CreatePrivateDnsNamespace" },
     { operation: "create", action: "route53:ListHostedZonesByName", resource: any, scope: "account", note: "required by CreatePrivateDnsNamespace" },
     ...describe("create", "ec2:DescribeVpcs", "ec2:DescribeRegions"),
-    onInfra("create", "servicediscovery:GetOperation", namespace, { note: "waits for the operation" }),
+    { operation: "create", action: "servicediscovery:GetOperation", resource: namespace, scope: "account", note: "waits for the operation; its id names no namespace" },
     onInfra("read", "servicediscovery:GetNamespace", namespace),
     ...describe("read", "servicediscovery:ListTagsForResource"),
     {
@@ -148,7 +148,7 @@ export const INFRA_NEEDS: readonly Need[] = [
     },
     { operation: "tag", action: "servicediscovery:UntagResource", resource: any, notGranted: "wildcard-only; default tags never change" },
     onInfra("delete", "servicediscovery:DeleteNamespace", namespace, { note: "Cloud Map deletes the hosted zone itself: no route53:DeleteHostedZone" }),
-    onInfra("delete", "servicediscovery:GetOperation", namespace),
+    { operation: "delete", action: "servicediscovery:GetOperation", resource: namespace, scope: "account", note: "waits for the operation" },
   ]),
   ...backendNeeds("infra"),
 ];

@@ -51,6 +51,12 @@ export interface Need {
   readonly applies?: (c: NeedContext) => boolean;
   /** Why the call happens, when it is not obvious from the resource's create/read/update/delete. */
   readonly note?: string;
+  /**
+   * Scoped by a name prefix alone (the resource carries no tags to check): a service whose name
+   * extends `{service}-{env}-` matches it too. The tests assert this known gap, which an
+   * unambiguous naming scheme closes (see the naming proposal).
+   */
+  readonly prefixCollision?: string;
   /** Deliberately NOT granted, and why: the tests assert the call is denied. */
   readonly notGranted?: string;
 }
