@@ -33,8 +33,8 @@ export function stackTags(layer: Layer, c: Pick<NeedContext, "env" | "service" |
 /**
  * The customer managed policy every role the bootstrap pipeline creates must carry as its
  * permissions boundary (one per env). Its document is `taskRoleBoundaryPolicy` (roles.ts); the
- * policy itself is created by the bootstrap pipeline stack (see the construct change in the
- * needs README section of roles.ts).
+ * policy itself is to be created by the bootstrap pipeline stack and set on the task roles by
+ * constructs/service-identity.ts (__tests__/iam/pending-constructs.test.ts).
  */
 export function taskRoleBoundaryName(env: string): string {
   return `lanes-task-boundary-${env}`;
