@@ -1,9 +1,12 @@
-/** ARN builders for the pipeline roles' policies (values may be Terraform tokens). */
+/** ARN builders for the pipeline roles' policies and the needs table (values may be Terraform tokens). */
 export interface AccountContext {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
 }
+
+/** EC2 resource types the stacks create (the ARN's `{type}/{id}` part). */
+export type Ec2ResourceType = "vpc" | "subnet" | "route-table" | "internet-gateway" | "elastic-ip" | "natgateway" | "security-group" | "security-group-rule";
 
 export const arns = {
   s3Bucket: (c: AccountContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`,
@@ -11,12 +14,25 @@ export const arns = {
   dynamoTable: (c: AccountContext, table: string) => `arn:${c.partition}:dynamodb:${c.region}:${c.account}:table/${table}`,
   ecsService: (c: AccountContext, cluster: string, service: string) => `arn:${c.partition}:ecs:${c.region}:${c.account}:service/${cluster}/${service}`,
   ecsCluster: (c: AccountContext, cluster: string) => `arn:${c.partition}:ecs:${c.region}:${c.account}:cluster/${cluster}`,
-  ecsTaskDefinition: (c: AccountContext, family: string) => `arn:${c.partition}:ecs:${c.region}:${c.account}:task-definition/${family}:*`,
+  /** Every revision of a family (`revision` `*`), or one revision. */
+  ecsTaskDefinition: (c: AccountContext, family: string, revision: string | number = "*") =>
+    `arn:${c.partition}:ecs:${c.region}:${c.account}:task-definition/${family}:${revision}`,
   elb: (c: AccountContext, resource: string) => `arn:${c.partition}:elasticloadbalancing:${c.region}:${c.account}:${resource}`,
   iamRole: (c: AccountContext, name: string) => `arn:${c.partition}:iam::${c.account}:role/${name}`,
+  iamPolicy: (c: AccountContext, name: string) => `arn:${c.partition}:iam::${c.account}:policy/${name}`,
+  /** An AWS managed policy, e.g. `service-role/AmazonECSTaskExecutionRolePolicy`. */
+  awsManagedPolicy: (c: Pick<AccountContext, "partition">, path: string) => `arn:${c.partition}:iam::aws:policy/${path}`,
   ecrRepository: (c: AccountContext, name: string) => `arn:${c.partition}:ecr:${c.region}:${c.account}:repository/${name}`,
   logGroup: (c: AccountContext, name: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${name}`,
   alarm: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${name}`,
   snsTopic: (c: AccountContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.account}:${name}`,
+  sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,
+  ec2: (c: AccountContext, type: Ec2ResourceType, id: string) => `arn:${c.partition}:ec2:${c.region}:${c.account}:${type}/${id}`,
+  /** Cloud Map namespaces and services are named by id (`ns-…`, `srv-…`), never by name. */
+  cloudMapNamespace: (c: AccountContext, id: string) => `arn:${c.partition}:servicediscovery:${c.region}:${c.account}:namespace/${id}`,
+  cloudMapService: (c: AccountContext, id: string) => `arn:${c.partition}:servicediscovery:${c.region}:${c.account}:service/${id}`,
+  hostedZone: (c: Pick<AccountContext, "partition">, id: string) => `arn:${c.partition}:route53:::hostedzone/${id}`,
+  /** Application Auto Scaling names scalable targets by an opaque id, not by the ECS service. */
+  scalableTarget: (c: AccountContext, id: string) => `arn:${c.partition}:application-autoscaling:${c.region}:${c.account}:scalable-target/${id}`,
 } as const;

