@@ -72,7 +72,7 @@ describe("app-user-api-dev-gray", () => {
 
   test("task definition: family, Fargate size, roles from boot", () => {
     expect(s.only("aws_ecs_task_definition")).toMatchObject({
-      family: "user-api-gray-dev-task",
+      family: "user-api-dev-gray-task",
       requires_compatibilities: ["FARGATE"],
       network_mode: "awsvpc",
       cpu: "256",

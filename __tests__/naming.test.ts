@@ -5,6 +5,11 @@ import {
   assertEnv,
   assertLane,
   assertService,
+  edgeNames,
+  infraNames,
+  laneNameProblem,
+  serviceNameProblem,
+  taskRoleBoundaryName,
   fitName,
   laneNames,
   serviceNames,
@@ -36,7 +41,7 @@ describe("resource names (seed 001 §2.2.2)", () => {
     const n = laneNames("user-api", "dev", "gray");
     expect(n.targetGroup.name).toBe("user-api-dev-gray-tg");
     expect(n.listenerRule).toBe("user-api-dev-gray-rule");
-    expect(n.taskFamily).toBe("user-api-gray-dev-task");
+    expect(n.taskFamily).toBe("user-api-dev-gray-task");
     expect(n.ecsService).toBe("user-api-dev-gray");
     expect(n.logStreamPrefix).toBe("gray");
   });
@@ -117,5 +122,61 @@ describe("name validation", () => {
     expect(() => assertService("User_Api")).toThrow(/SERVICE='User_Api' is not a valid service/);
     expect(() => assertEnv("dev-1")).toThrow(/ENV='dev-1' is not a valid env.*no hyphen/);
     expect(assertEnv("prod")).toBe("prod");
+  });
+});
+
+describe("names joined from service and lane are unambiguous", () => {
+  /** Every lane-scoped physical name of a (service, lane) pair in env dev. */
+  const allNames = (service: string, lane: string): string[] => {
+    const n = laneNames(service, "dev", lane);
+    return [n.taskFamily, n.ecsService, n.targetGroup.name, n.listenerRule, ...Object.values(n.alarms), `${serviceNames(service, "dev").logGroup}/${n.logStreamPrefix}`];
+  };
+
+  test("user + api-gray and user-api + gray share no name (family, ECS service, target group, rule, alarms, log streams)", () => {
+    const a = allNames("user", "api-gray");
+    const b = allNames("user-api", "gray");
+    expect(a.filter((name) => b.includes(name))).toEqual([]);
+    expect(laneNames("user", "dev", "api-gray").taskFamily).toBe("user-dev-api-gray-task");
+    expect(laneNames("user-api", "dev", "gray").taskFamily).toBe("user-api-dev-gray-task");
+  });
+
+  test("a + dev-b and a-dev + b would join alike in env dev: the service a-dev is refused there, with the reason", () => {
+    expect(laneNames("a", "dev", "dev-b").ecsService).toBe("a-dev-dev-b");
+    expect(() => assertService("a-dev", "SERVICE", "dev")).toThrow(
+      "SERVICE='a-dev' is not a valid service in env 'dev': it contains the env 'dev' as a word, which would make its resource names ({service}-{env}-{lane}) ambiguous with another service's.",
+    );
+    expect(() => assertService("a-dev-x", "SERVICE", "dev")).toThrow(/contains the env 'dev' as a word/);
+    // The same names are fine where they are not ambiguous: another env, or the env as part of a word.
+    expect(assertService("a-dev", "SERVICE", "prod")).toBe("a-dev");
+    expect(assertService("devtools", "SERVICE", "dev")).toBe("devtools");
+    expect(assertService("a-devx", "SERVICE", "dev")).toBe("a-devx");
+  });
+
+  test("a service's name prefix reaches no other allowed service's lane names", () => {
+    // `user-dev-*` (service user) against services allowed in dev that start with "user".
+    const pattern = /^user-dev-/;
+    for (const other of ["user-api", "userdev", "users"]) {
+      expect([other, pattern.test(laneNames(other, "dev", "gray").ecsService)]).toEqual([other, false]);
+    }
+  });
+
+  test("lane names that tag shared resources and service names of the platform's own are reserved", () => {
+    expect(laneNameProblem("shared")).toBe("'shared' is reserved: it tags the resources lanes share");
+    expect(laneNameProblem("pipeline")).toBe("'pipeline' is reserved: it tags the resources lanes share");
+    expect(serviceNameProblem("lanes-edge")).toBe("names starting with 'lanes-' are reserved for the platform's own resources");
+  });
+
+  test("network, edge and boundary names come from the naming module", () => {
+    const infra = infraNames("dev");
+    expect([infra.vpc, infra.internetGateway, infra.publicRouteTable, infra.publicSubnet("ap-southeast-2a"), infra.privateSubnet("ap-southeast-2b"), infra.natGateway(0)]).toEqual([
+      "dev-vpc",
+      "dev-igw",
+      "dev-public",
+      "dev-public-ap-southeast-2a",
+      "dev-private-ap-southeast-2b",
+      "dev-nat-0",
+    ]);
+    expect(edgeNames("dev").syncLogGroup).toBe("/aws/lambda/lanes-edge-dev-sync");
+    expect(taskRoleBoundaryName("dev")).toBe("lanes-task-boundary-dev");
   });
 });

@@ -8,10 +8,14 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import type { infraNames } from "../lib/naming";
 import type { NetworkConfig } from "../lib/params/config";
 
+/** The network's names (lib/naming.ts infraNames). */
+export type NetworkNames = Pick<ReturnType<typeof infraNames>, "vpc" | "internetGateway" | "publicRouteTable" | "publicSubnet" | "privateSubnet" | "privateRouteTable" | "natGateway">;
+
 export interface NetworkProps {
-  readonly env: string;
+  readonly names: NetworkNames;
   readonly network: NetworkConfig;
   /** Zones for create mode, one public and one private subnet each. */
   readonly availabilityZones: readonly string[];
@@ -35,7 +39,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { network, env } = props;
+    const { network, names } = props;
     if (network.mode === "wrap") {
       this.vpcId = network.vpcId;
       this.publicSubnetIds = [...network.publicSubnetIds];
@@ -47,13 +51,13 @@ export class Network extends Construct {
       cidrBlock: network.cidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
-      tags: { Name: `${env}-vpc` },
+      tags: { Name: names.vpc },
       lifecycle,
     });
     this.vpc = vpc;
-    const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: `${env}-igw` } });
+    const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: names.internetGateway } });
 
-    const publicRt = new RouteTable(this, "public-rt", { vpcId: vpc.id, tags: { Name: `${env}-public` } });
+    const publicRt = new RouteTable(this, "public-rt", { vpcId: vpc.id, tags: { Name: names.publicRouteTable } });
     new Route(this, "public-default", { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
 
     const publicSubnets = props.availabilityZones.map(
@@ -63,7 +67,7 @@ export class Network extends Construct {
           availabilityZone: az,
           cidrBlock: Fn.cidrsubnet(network.cidr, 4, i),
           mapPublicIpOnLaunch: false,
-          tags: { Name: `${env}-public-${az}`, tier: "public" },
+          tags: { Name: names.publicSubnet(az), tier: "public" },
           lifecycle,
         }),
     );
@@ -71,12 +75,12 @@ export class Network extends Construct {
 
     const natCount = network.nat === "none" ? 0 : network.nat === "single" ? 1 : publicSubnets.length;
     for (let i = 0; i < natCount; i++) {
-      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${env}-nat-${i}` } });
+      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: names.natGateway(i) } });
       this.natGateways.push(
         new NatGateway(this, `nat-${i}`, {
           allocationId: eip.id,
           subnetId: publicSubnets[i]!.id,
-          tags: { Name: `${env}-nat-${i}` },
+          tags: { Name: names.natGateway(i) },
           dependsOn: [igw],
         }),
       );
@@ -88,10 +92,10 @@ export class Network extends Construct {
         availabilityZone: az,
         cidrBlock: Fn.cidrsubnet(network.cidr, 4, 8 + i),
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${env}-private-${az}`, tier: "private" },
+        tags: { Name: names.privateSubnet(az), tier: "private" },
         lifecycle,
       });
-      const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: vpc.id, tags: { Name: `${env}-private-${az}` } });
+      const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: vpc.id, tags: { Name: names.privateRouteTable(az) } });
       const nat = this.natGateways[natCount === 1 ? 0 : i];
       if (nat) new Route(this, `private-default-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
       new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: subnet.id, routeTableId: rt.id });

@@ -50,7 +50,7 @@ export class RulesSync extends Construct {
     });
     this.topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic }).topic;
 
-    const logs = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.syncFunction}`, retentionInDays: 30 });
+    const logs = new CloudwatchLogGroup(this, "logs", { name: names.syncLogGroup, retentionInDays: 30 });
     const role = new IamRole(this, "role", {
       name: names.syncRole.name,
       assumeRolePolicy: JSON.stringify({

@@ -1,6 +1,13 @@
 /**
- * The one place every physical name, stack name and AWS length limit comes from
- * (seed 001 §2.2.2). Nothing else in the project builds a name by hand.
+ * The one place every physical name, stack name and AWS length limit comes from. Nothing else
+ * in the project builds a name by hand: constructs take their names from here, and IAM policies
+ * derive their resource patterns by calling the same functions with ANY (`*`) for a part, so a
+ * pattern cannot drift from the names it covers.
+ *
+ * Every lane-scoped name orders its parts `{service}-{env}-{lane}`. A service name may not
+ * contain its env as a word (`-{env}-` inside, or `-{env}` at the end): then the first `-{env}-`
+ * in a name always ends the service, `{service}-{env}-` is a prefix no other service's names
+ * share, and no two (service, lane) pairs of an env join into the same name.
  *
  * Shortening rule (ALB, target group, IAM role): when a name is longer than the
  * AWS limit, keep its first `limit - 7` characters (trailing hyphens trimmed),
@@ -64,6 +71,7 @@ export class NamingError extends Error {
 /** Returns a reason when `lane` is not a valid lane name, else undefined. */
 export function laneNameProblem(lane: string): string | undefined {
   if (lane.length === 0) return "lane name is empty";
+  if ((RESERVED_LANE_NAMES as readonly string[]).includes(lane)) return `'${lane}' is reserved: it tags the resources lanes share`;
   if (lane.length > MAX_LANE_LENGTH) return `lane name is ${lane.length} characters long`;
   if (!LANE_PATTERN.test(lane)) return "lane name has characters outside [a-z0-9-] or starts/ends with a hyphen";
   return undefined;
@@ -71,11 +79,31 @@ export function laneNameProblem(lane: string): string | undefined {
 
 /** Service names that would collide with the env-level stacks and pipelines. */
 export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline", "edge"] as const;
+/** The platform's own env-level resources (the edge's `lanes-edge-{env}-*`) start with this; services may not. */
+export const RESERVED_SERVICE_PREFIX = "lanes-";
+/** Values of the `lane` tag on shared resources (lib/policies conditions rely on them), so never lane names. */
+export const RESERVED_LANE_NAMES = ["shared", "pipeline"] as const;
+
+/** Stands for any value of a part: name functions called with it give the IAM pattern of the name. */
+export const ANY = "*";
 
 export function serviceNameProblem(service: string): string | undefined {
   if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(service)) return `'${service}' is reserved for the platform's own stacks and pipelines`;
+  if (service.startsWith(RESERVED_SERVICE_PREFIX)) return `names starting with '${RESERVED_SERVICE_PREFIX}' are reserved for the platform's own resources`;
   if (service.length > MAX_SERVICE_LENGTH) return `service name is ${service.length} characters long`;
   if (!SERVICE_PATTERN.test(service)) return "service name has characters outside [a-z0-9-], starts with a digit or hyphen, or ends with a hyphen";
+  return undefined;
+}
+
+/**
+ * A service name that contains its env as a word would make `{service}-{env}-{lane}` names
+ * ambiguous (`a` + lane `dev-b` and `a-dev` + lane `b` are both `a-dev-dev-b` in dev) and let
+ * `{service}-{env}-*` patterns reach another service's resources.
+ */
+export function serviceInEnvProblem(service: string, env: string): string | undefined {
+  if (service.includes(`-${env}-`) || service.endsWith(`-${env}`)) {
+    return `it contains the env '${env}' as a word, which would make its resource names ({service}-{env}-{lane}) ambiguous with another service's`;
+  }
   return undefined;
 }
 
@@ -90,9 +118,9 @@ export function assertLane(lane: string, where = "LANE"): string {
   return lane;
 }
 
-export function assertService(service: string, where = "SERVICE"): string {
-  const problem = serviceNameProblem(service);
-  if (problem) throw new NamingError(`${where}='${service}' is not a valid service: ${problem}. Allowed: ${SERVICE_RULE_TEXT}.`);
+export function assertService(service: string, where = "SERVICE", env?: string): string {
+  const problem = serviceNameProblem(service) ?? (env ? serviceInEnvProblem(service, env) : undefined);
+  if (problem) throw new NamingError(`${where}='${service}' is not a valid service${env ? ` in env '${env}'` : ""}: ${problem}. Allowed: ${SERVICE_RULE_TEXT}${env ? `, not containing '-${env}-' or ending with '-${env}'` : ""}.`);
   return service;
 }
 
@@ -142,11 +170,18 @@ function fitted(fullName: string, limit: number): FittedName {
   return { name, fullName, shortened: name !== fullName };
 }
 
-/** Names of the env-level (infra) resources. */
+/** Names of the env-level (infra) resources; network names are `Name` tags. */
 export function infraNames(env: string) {
   return {
     stack: stackNames.infra(env),
     vpc: `${env}-vpc`,
+    internetGateway: `${env}-igw`,
+    publicRouteTable: `${env}-public`,
+    publicSubnet: (zone: string) => `${env}-public-${zone}`,
+    privateSubnet: (zone: string) => `${env}-private-${zone}`,
+    privateRouteTable: (zone: string) => `${env}-private-${zone}`,
+    /** The NAT gateway of zone index `i` and its Elastic IP. */
+    natGateway: (i: number) => `${env}-nat-${i}`,
     cluster: `${env}-cluster`,
     namespace: `${env}.local`,
   };
@@ -179,10 +214,12 @@ export function serviceNames(service: string, env: string) {
 export function laneNames(service: string, env: string, lane: string) {
   const prefix = `${service}-${env}-${lane}`;
   return {
+    /** Every lane-scoped name below starts with it. */
+    prefix,
     stack: stackNames.app(service, env, lane),
     targetGroup: fitted(`${prefix}-tg`, Limits.targetGroupName),
     listenerRule: `${prefix}-rule`,
-    taskFamily: `${service}-${lane}-${env}-task`,
+    taskFamily: `${prefix}-task`,
     ecsService: prefix,
     /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
     logStreamPrefix: lane,
@@ -236,12 +273,22 @@ export function edgeNames(env: string) {
     viewerResponseFunction: `${prefix}-viewer-response`,
     rulesTable: `${prefix}-rules`,
     syncFunction: `${prefix}-sync`,
+    /** Lambda's own log group of the sync function. */
+    syncLogGroup: `/aws/lambda/${prefix}-sync`,
     syncRole: fitted(`${prefix}-sync`, Limits.iamRoleName),
     syncSchedule: `${prefix}-sync`,
     alarmTopic: `${prefix}-alarms`,
     invalidRulesAlarm: `${prefix}-invalid-rules`,
     syncErrorsAlarm: `${prefix}-sync-errors`,
   };
+}
+
+/**
+ * The managed policy every role the bootstrap pipeline creates carries as its permissions
+ * boundary (one per env; lib/policies/roles.ts taskRoleBoundaryPolicy is its document).
+ */
+export function taskRoleBoundaryName(env: string): string {
+  return `lanes-task-boundary-${env}`;
 }
 
 /** Env-level state backend resources created by the `state-{env}` stack. */

@@ -21,7 +21,7 @@ export class InfraStack extends LanesStack {
     useS3State(this, infra.state, { layer: "infra", env: infra.env });
 
     this.network = new Network(this, "network", {
-      env: infra.env,
+      names,
       network: infra.network,
       availabilityZones: infra.availabilityZones,
       protect: infra.protectSharedResources,

@@ -93,12 +93,12 @@ describe("app pipeline role (user-api-dev)", () => {
   test("ECS: its service's lanes only; its family's task definitions; PassRole only for its task roles to ECS tasks", async () => {
     const family = (f: string) => ecs(`task-definition/${f}:3`);
     await check(policy(), [
-      ["ecs:CreateService", ecs("service/dev-cluster/user-api-dev-gray"), "Allowed", { ...sends(lane("user-api", "gray")), "ecs:task-definition": family("user-api-gray-dev-task") }],
-      ["ecs:CreateService", ecs("service/dev-cluster/user-api-dev-gray"), "ImplicitlyDenied", { ...sends(lane("user-api", "gray")), "ecs:task-definition": family("billing-gray-dev-task") }],
+      ["ecs:CreateService", ecs("service/dev-cluster/user-api-dev-gray"), "Allowed", { ...sends(lane("user-api", "gray")), "ecs:task-definition": family("user-api-dev-gray-task") }],
+      ["ecs:CreateService", ecs("service/dev-cluster/user-api-dev-gray"), "ImplicitlyDenied", { ...sends(lane("user-api", "gray")), "ecs:task-definition": family("billing-dev-gray-task") }],
       ["ecs:UpdateService", ecs("service/dev-cluster/user-api-dev-blue"), "Allowed", carries(lane("user-api", "blue"))],
       ["ecs:DeleteService", ecs("service/dev-cluster/billing-dev-gray"), "ImplicitlyDenied", carries(lane("billing", "gray"))],
-      ["ecs:RegisterTaskDefinition", family("user-api-gray-dev-task"), "Allowed", sends(lane("user-api", "gray"))],
-      ["ecs:RegisterTaskDefinition", family("billing-gray-dev-task"), "ImplicitlyDenied", sends(lane("billing", "gray"))],
+      ["ecs:RegisterTaskDefinition", family("user-api-dev-gray-task"), "Allowed", sends(lane("user-api", "gray"))],
+      ["ecs:RegisterTaskDefinition", family("billing-dev-gray-task"), "ImplicitlyDenied", sends(lane("billing", "gray"))],
       ["ecs:DeregisterTaskDefinition", "*", "Allowed"],
       ["iam:PassRole", role("user-api-dev-task"), "Allowed", { "iam:PassedToService": "ecs-tasks.amazonaws.com" }],
       ["iam:PassRole", role("user-api-dev-task-exec"), "Allowed", { "iam:PassedToService": "ecs-tasks.amazonaws.com" }],

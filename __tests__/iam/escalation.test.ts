@@ -134,11 +134,11 @@ describe("app: passes only its service's task roles; no IAM, no other service's 
     const service = `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:service/dev-cluster/user-api-dev-gray`;
     const td = (family: string) => `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task-definition/${family}:1`;
     const app = pipelineRole("app");
-    expect(await app.decision({ action: "ecs:CreateService", resource: service, context: { ...lanes, "ecs:task-definition": td("billing-gray-dev-task") } })).toBe("ImplicitlyDenied");
+    expect(await app.decision({ action: "ecs:CreateService", resource: service, context: { ...lanes, "ecs:task-definition": td("billing-dev-gray-task") } })).toBe("ImplicitlyDenied");
     expect(
-      await app.decision({ action: "ecs:UpdateService", resource: service, context: { ...resourceTagContext(stackTags("app", c)), "ecs:task-definition": td("billing-gray-dev-task") } }),
+      await app.decision({ action: "ecs:UpdateService", resource: service, context: { ...resourceTagContext(stackTags("app", c)), "ecs:task-definition": td("billing-dev-gray-task") } }),
     ).toBe("ImplicitlyDenied");
-    expect(await app.decision({ action: "ecs:CreateService", resource: service, context: { ...lanes, "ecs:task-definition": td("user-api-gray-dev-task") } })).toBe("Allowed");
+    expect(await app.decision({ action: "ecs:CreateService", resource: service, context: { ...lanes, "ecs:task-definition": td("user-api-dev-gray-task") } })).toBe("Allowed");
   });
 
   test("the grant the old policy had for application-autoscaling:TagResource never matched (its condition key is never sent)", async () => {

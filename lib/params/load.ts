@@ -180,7 +180,7 @@ export class ParamsRepository {
    * own file. The files relate one way: boot reads the service file, never the other way round.
    */
   boot(service: string, env: string): BootConfig {
-    assertService(service);
+    assertService(service, "SERVICE", env);
     const infra = this.infra(env);
     const file = this.bootFile(env);
     const s: BootSettings = { ...file.defaults, ...definedOnly(file.services[service]) };
@@ -217,7 +217,7 @@ export class ParamsRepository {
   }
 
   service(service: string, env: string): ServiceConfig {
-    assertService(service);
+    assertService(service, "SERVICE", env);
     const key = `${service}/${env}`;
     const cached = this.serviceCache.get(key);
     if (cached) return cached;

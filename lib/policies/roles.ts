@@ -21,7 +21,7 @@
  *   creates for it, with the caller's permissions). Deny on boot/app state and lanes.
  */
 import type { PolicyDocument, Statement } from "../iam-eval";
-import { infraNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
+import { ANY, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { statePrefixes, stateKey } from "../state";
 import { arns, type AccountContext, type Ec2ResourceType } from "./arns";
@@ -55,16 +55,17 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
   const svc = serviceNames(service, env);
   const cluster = infraNames(env).cluster;
   const albName = svc.alb.name;
-  const lanePrefix = `${service}-${env}-`;
-  const family = arns.ecsTaskDefinition(c, `${service}-*-${env}-task`);
+  // Every lane of the service: the name functions with ANY for the lane give the patterns.
+  const anyLane = laneNames(service, env, ANY);
+  const family = arns.ecsTaskDefinition(c, anyLane.taskFamily);
   // The lane resources: by name, and (below) by the lane stacks' tags.
   const laneResources = [
-    arns.ecsService(c, cluster, `${lanePrefix}*`),
+    arns.ecsService(c, cluster, anyLane.ecsService),
     family,
     arns.elb(c, `targetgroup/${laneTargetGroupPrefix(service, env)}*/*`),
     arns.elb(c, `listener-rule/app/${albName}/*/*/*`),
     arns.scalableTarget(c, "*"),
-    arns.alarm(c, `${lanePrefix}*`),
+    arns.alarm(c, `${anyLane.prefix}*`),
   ];
   const ownTags = { service, env };
   // ECS services may only run their own service's task definitions.
@@ -148,7 +149,7 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
       Sid: "TargetTrackingAlarms",
       Effect: "Allow",
       Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-      Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${lanePrefix}*`)],
+      Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${anyLane.ecsService}`)],
     },
     {
       // A worker lane's error-line metric filter lives on the service's log group.
@@ -223,26 +224,26 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
  * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
  */
 export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
-  const env = c.env;
+  const anyService = serviceNames(ANY, c.env);
   return doc([
     { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
     {
       Sid: "PullEnvImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-      Resource: [arns.ecrRepository(c, `${env}/*`)],
+      Resource: [arns.ecrRepository(c, anyService.ecrRepository)],
     },
     {
       Sid: "WriteEnvServiceLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [arns.logGroup(c, `/ecs/${env}/*`)],
+      Resource: [arns.logGroup(c, anyService.logGroup)],
     },
     {
       Sid: "ConsumeEnvQueues",
       Effect: "Allow",
       Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-      Resource: [arns.sqsQueue(c, `*-${env}-queue`)],
+      Resource: [arns.sqsQueue(c, anyService.queue)],
     },
   ]);
 }
@@ -250,19 +251,20 @@ export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: strin
 export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
   const env = c.env;
   const bootTags = { env, lane: SHARED, "managed-by": MANAGED_BY };
-  const bootStack = stackNames.boot("*", env);
+  const bootStack = stackNames.boot(ANY, env);
+  const anyService = serviceNames(ANY, env);
   const infraTags = { env, stack: stackNames.infra(env), "managed-by": MANAGED_BY };
   const elb = ["loadbalancer/app/*", "listener/app/*", "targetgroup/*"].map((r) => arns.elb(c, r));
   const securityGroups = [arns.ec2(c, "security-group", "*"), arns.ec2(c, "security-group-rule", "*")];
   // Resources named by the service: the env's service log groups, repositories, topics, queues.
   const named = [
-    arns.logGroup(c, `/ecs/${env}/*`),
-    arns.ecrRepository(c, `${env}/*`),
-    arns.snsTopic(c, `*-${env}-alarms`),
-    arns.sqsQueue(c, `*-${env}-queue`),
-    arns.sqsQueue(c, `*-${env}-dlq`),
+    arns.logGroup(c, anyService.logGroup),
+    arns.ecrRepository(c, anyService.ecrRepository),
+    arns.snsTopic(c, anyService.alarmTopic),
+    arns.sqsQueue(c, anyService.queue),
+    arns.sqsQueue(c, anyService.deadLetterQueue),
   ];
-  const taskRoles = [arns.iamRole(c, `*-${env}-task`), arns.iamRole(c, `*-${env}-task-exec`)];
+  const taskRoles = [arns.iamRole(c, anyService.taskRole.name), arns.iamRole(c, anyService.taskExecutionRole.name)];
   const boundary = taskRoleBoundaryArn(c, env);
   const requestedByBoot: Conditions = {
     StringEquals: tagConditions("aws:RequestTag", bootTags),

@@ -3,7 +3,7 @@
  * and the needs table: the default tags every stack puts on every resource (the provider's
  * `default_tags`, stacks/lanes-stack.ts), and the task roles' permissions boundary.
  */
-import { stackNames } from "../../naming";
+import { stackNames, taskRoleBoundaryName } from "../../naming";
 import type { AccountContext } from "../arns";
 import { arns } from "../arns";
 import type { Layer, NeedContext } from "./types";
@@ -36,9 +36,7 @@ export function stackTags(layer: Layer, c: Pick<NeedContext, "env" | "service" |
  * policy itself is to be created by the bootstrap pipeline stack and set on the task roles by
  * constructs/service-identity.ts (__tests__/iam/pending-constructs.test.ts).
  */
-export function taskRoleBoundaryName(env: string): string {
-  return `lanes-task-boundary-${env}`;
-}
+export { taskRoleBoundaryName };
 
 export function taskRoleBoundaryArn(c: AccountContext, env: string): string {
   return arns.iamPolicy(c, taskRoleBoundaryName(env));
