@@ -34,3 +34,30 @@ describe("rooms", () => {
     expect(after.filter((f) => f.startsWith("stacks/") && f !== "stacks/infra-stack.ts" && f !== "stacks/lanes-stack.ts")).toEqual([]);
   });
 });
+
+describe("the lane-context package is its own room", () => {
+  test("its source, tests and benchmark import nothing from the repository outside the package", () => {
+    const { readdirSync, readFileSync, statSync } = require("node:fs") as typeof import("node:fs");
+    const { join, resolve } = require("node:path") as typeof import("node:path");
+    const pkg = join(ROOT, "packages", "lane-context");
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        if (entry === "node_modules") continue;
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.ts$/.test(entry)) files.push(path);
+      }
+    };
+    walk(pkg);
+    expect(files.length).toBeGreaterThan(5);
+    const outside: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|require\(\s*|import\(\s*)["'](\.[^"']+)["']/g)) {
+        const target = resolve(join(file, ".."), m[1]!);
+        if (!target.startsWith(`${pkg}/`)) outside.push(`${file.slice(ROOT.length + 1)} -> ${m[1]}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+});

@@ -3,9 +3,7 @@ import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function"
 import { CloudfrontKeyValueStore } from "@cdktf/provider-aws/lib/cloudfront-key-value-store";
 import { CloudfrontkeyvaluestoreKey } from "@cdktf/provider-aws/lib/cloudfrontkeyvaluestore-key";
 import { Construct } from "constructs";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { EDGE_DIR } from "../lib/edge/bundle";
+import { edgeFunctionCode } from "../lib/edge/function-code";
 import type { edgeNames } from "../lib/naming";
 
 /** AWS managed policies: no caching (lanes differ per user), and every viewer header to the origin (tracestate, traceparent, cookies). */
@@ -58,7 +56,7 @@ export class EdgeDistribution extends Construct {
       name: names.viewerRequestFunction,
       runtime: "cloudfront-js-2.0",
       comment: "assign the lane: tracestate ctx=lane:{lane}",
-      code: readFileSync(join(EDGE_DIR, "viewer-request.js"), "utf8"),
+      code: edgeFunctionCode("viewer-request"),
       publish: true,
       keyValueStoreAssociations: [this.keyValueStore.arn],
     });
@@ -66,7 +64,7 @@ export class EdgeDistribution extends Construct {
       name: names.viewerResponseFunction,
       runtime: "cloudfront-js-2.0",
       comment: "sticky lane cookie",
-      code: readFileSync(join(EDGE_DIR, "viewer-response.js"), "utf8"),
+      code: edgeFunctionCode("viewer-response"),
       publish: true,
     });
 

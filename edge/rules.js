@@ -22,25 +22,21 @@
  * CommonJS with no dependencies: it runs in the Lambda as is.
  */
 
-/** The KeyValueStore key holding the rules. */
-const RULES_KEY = "rules";
+// The lane protocol (lane names, the rules' keys, defaults and bounds): one module for the whole
+// platform; the sync Lambda's bundle includes it.
+const protocol = require("../packages/lane-context/src/protocol");
 
-/**
- * A KeyValueStore value is at most 1 KB (CloudFront quotas; the S3 import format says 1024
- * characters). Counting UTF-8 bytes is the stricter reading, so that is what is checked.
- */
-const MAX_VALUE_BYTES = 1024;
-
-const LANE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const MAX_LANE_NAME = 115;
-const DEFAULT_LANE = "default";
-/** RFC 9110 token, lower case only: CloudFront Functions see header names in lower case. */
-const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
-/** RFC 6265 cookie-name = token. */
-const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const USER_ID = /^[^,;\s]+$/;
-const MAX_USER_ID = 128;
-const MAX_COOKIE_AGE = 31536000;
+const RULES_KEY = protocol.RULES_KEY;
+const MAX_VALUE_BYTES = protocol.RULES_MAX_VALUE_BYTES;
+const LANE_NAME = protocol.LANE_PATTERN;
+const MAX_LANE_NAME = protocol.MAX_LANE_LENGTH;
+const DEFAULT_LANE = protocol.DEFAULT_LANE;
+const HEADER_NAME = protocol.HEADER_NAME_PATTERN;
+const COOKIE_NAME = protocol.COOKIE_NAME_PATTERN;
+const USER_ID = protocol.USER_ID_PATTERN;
+const MAX_USER_ID = protocol.MAX_USER_ID_LENGTH;
+const MIN_COOKIE_AGE = protocol.RULES_MIN_COOKIE_MAX_AGE;
+const MAX_COOKIE_AGE = protocol.RULES_MAX_COOKIE_MAX_AGE;
 
 const TOP_FIELDS = ["version", "lanes", "userId", "testerHeader", "users", "percentages", "cookie"];
 const USER_ID_FIELDS = ["header", "cookie"];
@@ -227,9 +223,9 @@ function validateRules(value) {
       if (!("name" in cookie)) problem("$.cookie.name", "is required");
       else checkCookieName("$.cookie.name", cookie.name, problem);
       const age = cookie.maxAgeSeconds;
-      if (!("maxAgeSeconds" in cookie)) problem("$.cookie.maxAgeSeconds", `is required (1 to ${MAX_COOKIE_AGE} seconds)`);
-      else if (!Number.isSafeInteger(age) || age < 1 || age > MAX_COOKIE_AGE) {
-        problem("$.cookie.maxAgeSeconds", `must be a whole number of seconds from 1 to ${MAX_COOKIE_AGE} (one year), got ${show(age)}`);
+      if (!("maxAgeSeconds" in cookie)) problem("$.cookie.maxAgeSeconds", `is required (${MIN_COOKIE_AGE} to ${MAX_COOKIE_AGE} seconds)`);
+      else if (!Number.isSafeInteger(age) || age < MIN_COOKIE_AGE || age > MAX_COOKIE_AGE) {
+        problem("$.cookie.maxAgeSeconds", `must be a whole number of seconds from ${MIN_COOKIE_AGE} to ${MAX_COOKIE_AGE} (one year), got ${show(age)}`);
       }
     }
   }

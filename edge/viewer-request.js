@@ -1,29 +1,24 @@
 import cf from 'cloudfront';
 import crypto from 'crypto';
 
-// Lanes edge, viewer request (runtime cloudfront-js-2.0, KeyValueStore key "rules").
+// Lanes edge, viewer request (runtime cloudfront-js-2.0, KeyValueStore key RULES_KEY).
 // Picks the request's lane and carries it to the ALB as the tracestate member
-// ctx=lane:{lane} (lib/routing.ts); tells viewer-response.js whether to set the sticky
-// cookie through the request headers x-lanes-*. Never throws: any failure means the
-// default lane. Kept to what the runtime documents: const/let, arrow functions, plain
-// for loops, indexOf, no optional chaining, destructuring or spread; crypto.createHash.
+// ctx=lane:{lane}; tells viewer-response.js whether to set the sticky cookie through
+// the request headers x-lanes-*. Never throws: any failure means the default lane.
+// Kept to what the runtime documents: const/let, arrow functions, plain for loops,
+// indexOf, no optional chaining, destructuring or spread; crypto.createHash.
 // Function code (comments included) must stay under 10 KB.
 
-const DEFAULT_LANE = 'default';
-const LANE_KEY = 'ctx';
-// lib/naming.ts LANE_PATTERN, at most 115 characters (ALB value '*,ctx=lane:{lane},*' <= 128).
-const LANE_RE = /^[a-z0-9](?:[a-z0-9-]{0,113}[a-z0-9])?$/;
+// @protocol DEFAULT_LANE TRACESTATE_KEY LANE_VALUE_PREFIX LANE_PATTERN MAX_LANE_LENGTH TRACESTATE_MAX_MEMBERS TRACESTATE_MAX_LENGTH TRACESTATE_LARGE_MEMBER RULES_KEY RULES_DEFAULT_COOKIE_NAME RULES_DEFAULT_COOKIE_MAX_AGE RULES_MIN_COOKIE_MAX_AGE RULES_MAX_COOKIE_MAX_AGE COOKIE_NAME_PATTERN
 // W3C Trace Context: list member key and value.
 const KEY_RE = /^(?:[a-z0-9][_0-9a-z*\/-]{0,255}|[a-z0-9][_0-9a-z*\/-]{0,240}@[a-z][_0-9a-z*\/-]{0,13})$/;
 const VALUE_RE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 const TRACEPARENT_RE = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 const ZEROS_RE = /^0+$/;
-const COOKIE_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const MAX_MEMBERS = 32;
-// OpenTelemetry drops a tracestate header longer than this.
-const MAX_TRACESTATE = 512;
-// W3C: when truncating, drop members longer than this first.
-const LARGE_MEMBER = 128;
+
+function isLane(v) {
+  return typeof v === 'string' && v.length <= MAX_LANE_LENGTH && LANE_PATTERN.test(v);
+}
 
 function isObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -56,7 +51,7 @@ function parseRules(r) {
   const lanes = [DEFAULT_LANE];
   for (let i = 0; i < r.lanes.length; i++) {
     const lane = r.lanes[i];
-    if (typeof lane !== 'string' || !LANE_RE.test(lane)) return null;
+    if (!isLane(lane)) return null;
     if (lanes.indexOf(lane) < 0) lanes.push(lane);
   }
   const userId = r.userId === undefined ? {} : r.userId;
@@ -74,10 +69,10 @@ function parseRules(r) {
     if (!isObject(p) || typeof p.lane !== 'string' || typeof p.percent !== 'number') return null;
     if (!(p.percent >= 0 && p.percent <= 100)) return null;
   }
-  const cookieName = ck.name === undefined ? 'lane' : ck.name;
-  const maxAge = ck.maxAgeSeconds === undefined ? 86400 : ck.maxAgeSeconds;
-  if (typeof cookieName !== 'string' || !COOKIE_NAME_RE.test(cookieName)) return null;
-  if (typeof maxAge !== 'number' || !(maxAge >= 0 && maxAge <= 2147483647) || Math.floor(maxAge) !== maxAge) return null;
+  const cookieName = ck.name === undefined ? RULES_DEFAULT_COOKIE_NAME : ck.name;
+  const maxAge = ck.maxAgeSeconds === undefined ? RULES_DEFAULT_COOKIE_MAX_AGE : ck.maxAgeSeconds;
+  if (typeof cookieName !== 'string' || !COOKIE_NAME_PATTERN.test(cookieName)) return null;
+  if (typeof maxAge !== 'number' || !(maxAge >= RULES_MIN_COOKIE_MAX_AGE && maxAge <= RULES_MAX_COOKIE_MAX_AGE) || Math.floor(maxAge) !== maxAge) return null;
   return {
     lanes: lanes,
     tester: (r.testerHeader || '').toLowerCase(),
@@ -133,7 +128,7 @@ function randomHex(length) {
 // Valid members other than ctx, first of each key, optional spaces and tabs removed.
 function members(raw) {
   const out = [];
-  const keys = [LANE_KEY];
+  const keys = [TRACESTATE_KEY];
   const parts = raw.split(',');
   for (let i = 0; i < parts.length; i++) {
     const member = parts[i].replace(/^[ \t]+|[ \t]+$/g, '');
@@ -149,12 +144,12 @@ function members(raw) {
 
 // ctx first (a changed key moves to the front), at most 32 members and 512 characters.
 function serialise(list, lane) {
-  if (lane !== DEFAULT_LANE) list.unshift(LANE_KEY + '=lane:' + lane);
-  if (list.length > MAX_MEMBERS) list.length = MAX_MEMBERS;
-  while (list.join(',').length > MAX_TRACESTATE) {
+  if (lane !== DEFAULT_LANE) list.unshift(TRACESTATE_KEY + '=' + LANE_VALUE_PREFIX + lane);
+  if (list.length > TRACESTATE_MAX_MEMBERS) list.length = TRACESTATE_MAX_MEMBERS;
+  while (list.join(',').length > TRACESTATE_MAX_LENGTH) {
     let drop = list.length - 1;
     for (let i = list.length - 1; i > 0; i--) {
-      if (list[i].length > LARGE_MEMBER) {
+      if (list[i].length > TRACESTATE_LARGE_MEMBER) {
         drop = i;
         break;
       }
@@ -170,7 +165,7 @@ async function handler(event) {
   let rules = null;
   let decision = { lane: DEFAULT_LANE, sticky: false };
   try {
-    rules = parseRules(await cf.kvs().get('rules', { format: 'json' }));
+    rules = parseRules(await cf.kvs().get(RULES_KEY, { format: 'json' }));
     if (rules) decision = decide(rules, request);
   } catch (e) {
     rules = null;

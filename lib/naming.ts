@@ -16,6 +16,16 @@
  * the full name is kept in the `Name`/`lanes:full-name` tags.
  */
 import { createHash } from "node:crypto";
+import {
+  ALB_HEADER_VALUE_LIMIT,
+  DEFAULT_LANE,
+  LANE_PATTERN,
+  MAX_LANE_LENGTH,
+  laneNameProblem as protocolLaneProblem,
+} from "../packages/lane-context/src/protocol";
+
+/** The lane name rule and the default lane are the lane protocol's (shared with service code and the edge). */
+export { DEFAULT_LANE, LANE_PATTERN, MAX_LANE_LENGTH };
 
 /** AWS and W3C limits that bite; each is cited where it is enforced. */
 export const Limits = {
@@ -27,7 +37,7 @@ export const Limits = {
   /** ECS service and task family: 255 letters, digits, hyphens, underscores. */
   ecsName: 255,
   /** ALB http-header condition value. */
-  headerValue: 128,
+  headerValue: ALB_HEADER_VALUE_LIMIT,
   /** W3C tracestate list-member value. */
   tracestateValue: 256,
   /** Cloud Map service names are DNS labels. */
@@ -44,18 +54,12 @@ export const Limits = {
 export const ENV_PATTERN = /^[a-z][a-z0-9]{0,9}$/;
 /** Service: DNS-label style, starts with a letter. */
 export const SERVICE_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
-/** Lane: DNS-label style; no `*`/`?` (ALB wildcards), no `,`/`=` (tracestate separators). */
-export const LANE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
-export const DEFAULT_LANE = "default";
 /** The low-capacity lane a worker release bakes in before it reaches `default` (seed 002). */
 export const CANARY_LANE = "canary";
 export const MAX_SERVICE_LENGTH = 40;
 export const MAX_ENV_LENGTH = 10;
 
-/** The lane rule's longest header value is `*,ctx=lane:{lane},*`; it must fit the ALB's 128-char limit. */
-const LANE_HEADER_OVERHEAD = "*,ctx=lane:,*".length;
-export const MAX_LANE_LENGTH = Limits.headerValue - LANE_HEADER_OVERHEAD;
 
 export const LANE_RULE_TEXT = `lower-case letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_LANE_LENGTH} characters (the ALB header condition value '*,ctx=lane:{lane},*' is limited to ${Limits.headerValue})`;
 export const SERVICE_RULE_TEXT = `lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most ${MAX_SERVICE_LENGTH} characters`;
@@ -70,11 +74,8 @@ export class NamingError extends Error {
 
 /** Returns a reason when `lane` is not a valid lane name, else undefined. */
 export function laneNameProblem(lane: string): string | undefined {
-  if (lane.length === 0) return "lane name is empty";
   if ((RESERVED_LANE_NAMES as readonly string[]).includes(lane)) return `'${lane}' is reserved: it tags the resources lanes share`;
-  if (lane.length > MAX_LANE_LENGTH) return `lane name is ${lane.length} characters long`;
-  if (!LANE_PATTERN.test(lane)) return "lane name has characters outside [a-z0-9-] or starts/ends with a hyphen";
-  return undefined;
+  return protocolLaneProblem(lane);
 }
 
 /** Service names that would collide with the env-level stacks and pipelines. */

@@ -17,24 +17,15 @@
  * lane fails synth; a collision between two ad-hoc lanes is refused by the ALB
  * (`PriorityInUse`) at deploy time and never routes silently.
  */
-export const TRACESTATE_HEADER = "tracestate";
-export const LANE_MEMBER_KEY = "ctx";
+import { TRACESTATE_HEADER, laneHeaderValues, laneMember } from "../packages/lane-context/src/protocol";
+
+/** The member, its header and its ALB match values are the lane protocol's (packages/lane-context/src/protocol.ts). */
+export { TRACESTATE_HEADER, laneHeaderValues, laneMember };
 
 export const PRIORITY_EXPLICIT_MIN = 1;
 export const PRIORITY_EXPLICIT_MAX = 9999;
 export const PRIORITY_DERIVED_MIN = 10000;
 export const PRIORITY_DERIVED_SPAN = 40000;
-
-/** The `tracestate` list member that carries a lane. */
-export function laneMember(lane: string): string {
-  return `${LANE_MEMBER_KEY}=lane:${lane}`;
-}
-
-/** ALB http-header condition values matching the member as a whole list member anywhere in the list. */
-export function laneHeaderValues(lane: string): string[] {
-  const member = laneMember(lane);
-  return [member, `${member},*`, `*,${member}`, `*,${member},*`];
-}
 
 /** 32-bit FNV-1a; small, stable across Node versions and platforms. */
 export function fnv1a32(text: string): number {

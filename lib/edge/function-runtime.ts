@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { createHash, createHmac } from "node:crypto";
 import vm from "node:vm";
+import { withProtocolConstants } from "./function-code";
 
 /** `{ value }` as CloudFront passes headers, query parameters and cookies (names lower-case). */
 export interface CfValue {
@@ -167,7 +168,8 @@ export function rewriteImports(code: string, available: readonly string[]): stri
  * `handler`. The result type `T` is what the handler returns (request or response).
  */
 export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>): LoadedFunction<T> {
-  const code = readFileSync(path, "utf8");
+  // As deployed: with the lane protocol's constants written in (lib/edge/function-code.ts).
+  const code = withProtocolConstants(readFileSync(path, "utf8"));
   const context = vm.createContext({ __cloudfrontModules: modules, console });
   // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
   vm.runInContext(`"use strict";${rewriteImports(code, Object.keys(modules))}`, context, { filename: path });

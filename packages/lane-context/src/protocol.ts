@@ -97,3 +97,29 @@ export function laneHeaderValues(lane: string): string[] {
   const member = laneMember(lane);
   return [member, `${member},*`, `*,${member}`, `*,${member},*`];
 }
+
+// ---------------------------------------------------------------- the edge's lane rules
+
+/**
+ * The rules that assign requests to lanes at the edge (CloudFront Functions reading a
+ * KeyValueStore; master copy in DynamoDB, validated by the sync Lambda and the lanes CLI): the
+ * format's keys, defaults and bounds. The CloudFront functions get these as constants generated
+ * at synth (lib/edge/function-code.ts); edge/rules.js validates with them.
+ */
+/** The KeyValueStore key holding the rules (JSON). */
+export const RULES_KEY = "rules";
+/** AWS: a CloudFront KeyValueStore value is at most 1 KB; counted in UTF-8 bytes (the stricter reading). */
+export const RULES_MAX_VALUE_BYTES = 1024;
+/** The sticky lane cookie when the rules name none. */
+export const RULES_DEFAULT_COOKIE_NAME = "lane";
+export const RULES_DEFAULT_COOKIE_MAX_AGE = 86400;
+/** The sticky cookie's Max-Age: 1 second to one year. */
+export const RULES_MIN_COOKIE_MAX_AGE = 1;
+export const RULES_MAX_COOKIE_MAX_AGE = 31536000;
+/** RFC 9110 token, lower case only: CloudFront Functions see header names in lower case. */
+export const HEADER_NAME_PATTERN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+/** RFC 6265 cookie-name = token. */
+export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** A user id in the rules or a request: no list or cookie separators, no whitespace. */
+export const USER_ID_PATTERN = /^[^,;\s]+$/;
+export const MAX_USER_ID_LENGTH = 128;
