@@ -227,7 +227,7 @@ describe("state endpoints override (local harness, S3-compatible stores)", () =>
   });
 });
 
-describe("lane alarms (seed 000 §六)", () => {
+describe("lane alarms", () => {
   const s = synthLane("gray");
   const alarms = Object.fromEntries(s.resources("aws_cloudwatch_metric_alarm").map(([, c]) => [c.alarm_name as string, c]));
   const remote = remoteStates(s);

@@ -20,7 +20,7 @@ import {
 const ALB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 
 describe("stack names", () => {
-  test("follow the seed's layer names", () => {
+  test("follow the layer names: state, infra, boot, app, pipeline, edge", () => {
     expect(stackNames.state("dev")).toBe("state-dev");
     expect(stackNames.infra("dev")).toBe("infra-dev");
     expect(stackNames.boot("user-api", "dev")).toBe("boot-user-api-dev");
@@ -28,7 +28,7 @@ describe("stack names", () => {
   });
 });
 
-describe("resource names (seed 001 §2.2.2)", () => {
+describe("resource names", () => {
   test("service-level names", () => {
     const n = serviceNames("user-api", "dev");
     expect(n.alb.name).toBe("user-api-dev-alb");

@@ -56,7 +56,7 @@ function servicePrincipalRole(scope: Construct, id: string, name: { name: string
 }
 
 /**
- * One deploy pipeline (seed 000 §二, 001 §2.1): V2 CodePipeline with the dual source
+ * One deploy pipeline: V2 CodePipeline with the dual source
  * (`InfraSource` → `InfraOut`, this repo; `AppSource` → `AppOut`, the app repo) feeding one
  * CodeBuild action whose primary input is `InfraOut` (the shared `ci/buildspec.yml`); the
  * encrypted artifact bucket; and least-privilege roles for CodePipeline and CodeBuild.

@@ -31,7 +31,7 @@ export interface EdgeDistributionProps {
 }
 
 /**
- * CloudFront in front of the services' ALBs (seed 003): the viewer-request function assigns the
+ * CloudFront in front of the services' ALBs: the viewer-request function assigns the
  * lane from the rules in the KeyValueStore and writes `tracestate: ctx=lane:{lane}` (the ALB rules
  * route on it); the viewer-response function makes the assignment sticky with a cookie.
  */

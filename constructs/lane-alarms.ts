@@ -13,7 +13,7 @@ export interface LaneAlarmsProps {
   readonly ecsServiceName: string;
   /** ALB metrics; none for a service without a load balancer. */
   readonly loadBalancer?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
-  /** A worker's queue metrics and error log lines (seed 002). */
+  /** A worker's queue metrics and error log lines. */
   readonly worker?: {
     readonly queueName: string;
     readonly deadLetterQueueName: string;
@@ -34,7 +34,7 @@ export function errorLinePattern(lane: string): string {
 }
 
 /**
- * A lane's alarms (seed 000 §六, seed 001 §7.2.2), notifying the service's topic:
+ * A lane's alarms, notifying the service's topic:
  * - target 5xx rate: 100 × HTTPCode_Target_5XX_Count / RequestCount over the window, above the threshold;
  * - fewer running than desired tasks (Container Insights) for N consecutive minutes;
  * - healthy targets below the minimum.

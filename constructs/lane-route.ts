@@ -17,7 +17,7 @@ export interface LaneRouteProps {
 }
 
 /**
- * A lane's own way in (seed 001 §6.3.2): its target group, and a rule on the boot layer's
+ * A lane's own way in: its target group, and a rule on the boot layer's
  * listener forwarding requests whose `tracestate` carries the member `ctx=lane:{lane}`.
  * Both live and die with the lane stack; the shared listener is only referenced.
  */

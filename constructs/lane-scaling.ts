@@ -4,7 +4,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { ScalingConfig } from "../lib/params/config";
 
-/** A worker scales on its queue's backlog per running task instead of CPU (seed 002). */
+/** A worker scales on its queue's backlog per running task instead of CPU. */
 export interface BacklogTarget {
   readonly queueName: string;
   readonly messagesPerTask: number;

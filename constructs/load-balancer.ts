@@ -52,7 +52,7 @@ export interface LoadBalancerProps {
 }
 
 /**
- * The service's ALB (seed 001 §4.2.2): security group open only on the listener ports, an HTTP
+ * The service's ALB: security group open only on the listener ports, an HTTP
  * listener (redirecting to HTTPS when a certificate is given), and the default target group
  * that serves the `default` lane and any request without a lane match.
  */

@@ -25,7 +25,7 @@ export interface NetworkProps {
 
 /**
  * The env's network. `create`: a VPC with a public and a private subnet per zone, an internet
- * gateway, and NAT per params (tasks never get public IPs). `wrap` (seed 000 CreateNetwork=false):
+ * gateway, and NAT per params (tasks never get public IPs). `wrap` (an existing VPC, no network created):
  * existing ids are passed through, nothing is created.
  *
  * Subnet CIDRs: public i = cidrsubnet(cidr, 4, i), private i = cidrsubnet(cidr, 4, 8 + i).

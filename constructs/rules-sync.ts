@@ -24,7 +24,7 @@ export interface RulesSyncProps {
 }
 
 /**
- * The lane rules master and its sync (seed 003 "配置同步"): a DynamoDB table holding the rules
+ * The lane rules master and its sync: a DynamoDB table holding the rules
  * (item `id = "active"`), and a Lambda run on a schedule (and on demand) that validates them and
  * writes them to the KeyValueStore only when valid; invalid rules keep the last good ones at the
  * edge and notify the alarm topic (SNS message, `lanes/edge InvalidRules` alarm).

@@ -10,7 +10,7 @@ export interface WorkQueueProps {
 }
 
 /**
- * A worker service's queue and its dead-letter queue (seed 002): messages received
+ * A worker service's queue and its dead-letter queue: messages received
  * `maxReceiveCount` times without being deleted move to the DLQ for investigation and retry.
  * Both are encrypted with SQS-managed keys. Every lane of the service consumes the same queue.
  */

@@ -55,7 +55,7 @@ export const ENV_PATTERN = /^[a-z][a-z0-9]{0,9}$/;
 /** Service: DNS-label style, starts with a letter. */
 export const SERVICE_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
-/** The low-capacity lane a worker release bakes in before it reaches `default` (seed 002). */
+/** The low-capacity lane a worker release bakes in before it reaches `default`. */
 export const CANARY_LANE = "canary";
 export const MAX_SERVICE_LENGTH = 40;
 export const MAX_ENV_LENGTH = 10;
@@ -246,7 +246,7 @@ export function laneTargetGroupPrefix(service: string, env: string): string {
 
 export type PipelineKind = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "app"; readonly service: string };
 
-/** Pipeline names (seed 000 §七): `infra-{env}`, `bootstrap-{env}`, `{service}-{env}`, and their parts. */
+/** Pipeline names: `infra-{env}`, `bootstrap-{env}`, `{service}-{env}`, and their parts. */
 export function pipelineNames(env: string, kind: PipelineKind) {
   const pipeline = kind.kind === "app" ? `${kind.service}-${env}` : `${kind.kind}-${env}`;
   const project = `${pipeline}-deploy`;
@@ -262,7 +262,7 @@ export function pipelineNames(env: string, kind: PipelineKind) {
   };
 }
 
-/** The env's edge (seed 003): CloudFront, its functions and KeyValueStore, the rules sync. */
+/** The env's edge: CloudFront, its functions and KeyValueStore, the rules sync. */
 export function edgeNames(env: string) {
   const prefix = `lanes-edge-${env}`;
   return {

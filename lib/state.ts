@@ -8,7 +8,7 @@
  *   boot/{env}/{service}/terraform.tfstate
  *   app/{env}/{service}/{lane}/terraform.tfstate
  *   pipeline/{env}/{pipeline}/terraform.tfstate   (the CodePipeline stacks, deployed by an admin)
- *   edge/{env}/terraform.tfstate                  (CloudFront lane assignment, seed 003)
+ *   edge/{env}/terraform.tfstate                  (CloudFront lane assignment)
  *
  * Locking per params: `lockfile` (S3 `<key>.tflock`, via `use_lockfile`), `dynamodb` (one item
  * per key in the lock table, `LockID = <bucket>/<key>`), or `both`.

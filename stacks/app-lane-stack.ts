@@ -12,7 +12,7 @@ import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
 /**
- * `app-{service}-{env}-{lane}` (lane level, seed 001 §4.3): task definition, ECS service and,
+ * `app-{service}-{env}-{lane}` (lane level): task definition, ECS service and,
  * for every lane but `default`, the lane's target group and `tracestate` listener rule; the
  * lane's alarms and autoscaling; and outputs recording its image history (rollback). It only
  * reads infra and boot (remote state) and owns nothing they own, so lanes deploy in parallel,

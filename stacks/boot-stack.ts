@@ -15,9 +15,9 @@ import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
 /**
- * `boot-{service}-{env}` (service level, seed 001 §4.2): the access layer every lane of the
+ * `boot-{service}-{env}` (service level): the access layer every lane of the
  * service shares: ALB + listener(s) + default target group (http) or the SQS queue and its
- * dead-letter queue (worker, seed 002), log group, Cloud Map service, ECR repository, task roles,
+ * dead-letter queue (worker), log group, Cloud Map service, ECR repository, task roles,
  * task security group and the alarm topic. Reads infra from its state; lanes read this.
  */
 export class BootStack extends LanesStack {

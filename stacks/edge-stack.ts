@@ -10,7 +10,7 @@ import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
 /**
- * `edge-{env}` (seed 003): CloudFront in front of the env's http services, assigning each
+ * `edge-{env}`: CloudFront in front of the env's http services, assigning each
  * request a lane at the edge (the ALB rules then forward by `tracestate`), with the rules kept in
  * DynamoDB and synced to the function's KeyValueStore on a schedule. Reads each origin's ALB from
  * its boot state.

@@ -8,7 +8,7 @@ import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
 /**
- * `infra-{env}` (environment level, seed 001 §4.1): network (create or wrap), ECS cluster,
+ * `infra-{env}` (environment level): network (create or wrap), ECS cluster,
  * Cloud Map namespace `{env}.local`. Read by boot and app stacks through its outputs.
  */
 export class InfraStack extends LanesStack {

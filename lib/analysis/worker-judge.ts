@@ -1,5 +1,5 @@
 /**
- * Worker lanes (seed 002): the `canary` lane consumes the same SQS queue as `default`, so the
+ * Worker lanes: the `canary` lane consumes the same SQS queue as `default`, so the
  * relative judgement available is errors per message processed — the canary's ERROR log lines
  * per message against default's — with the same proportion test and tolerances as an http lane's
  * 5xx rate (AnalysisConfig: minRequests is the minimum of messages each side processed).

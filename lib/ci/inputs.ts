@@ -192,7 +192,7 @@ export function imageExports(inputs: CiInputs, account: string, commit: string):
   return exportLines({ ECR_REGISTRY: registry, ECR_REPOSITORY_URI: `${registry}/${inputs.ecrRepository}`, IMAGE_TAG: tag });
 }
 
-/** The deploy parameters file (artifact of the build action; seed 001 §5.3.2). */
+/** The deploy parameters file: the build action's artifact, saying what the run deployed. */
 export interface DeployParams {
   readonly service: string | null;
   readonly env: string;

@@ -1,5 +1,5 @@
 /**
- * The worker canary release (seed 002): deploy the `canary` lane with the new image, bake for
+ * The worker canary release: deploy the `canary` lane with the new image, bake for
  * the configured time while polling the canary's alarms, then either roll back (destroy the
  * canary, fail naming the alarm) or promote (deploy `default` with the image, wait until it is
  * stable, remove the canary). A CloudWatch read that fails is retried and is never taken as

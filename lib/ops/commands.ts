@@ -1,5 +1,5 @@
 /**
- * Lane operations (seed 000 §五–§六): status, deploy (keeping the lane's image when no new one
+ * Lane operations: status, deploy (keeping the lane's image when no new one
  * is given), promote a lane to `default`, roll a lane back to its previous image, destroy a lane.
  * Everything that touches AWS is injected: state clients, the cluster view and the steps.
  */
@@ -94,7 +94,7 @@ export async function deployLane(ctx: OpsContext, env: string, service: string, 
   return chosen;
 }
 
-/** Promotes a lane (seed 000 §五 steps 4–5): default takes its image, becomes healthy, then the lane goes. */
+/** Promotes a lane: default takes its image, becomes healthy, then the lane goes. */
 export async function promote(ctx: OpsContext, env: string, service: string, lane: string): Promise<{ image: string }> {
   if (lane === DEFAULT_LANE) throw new OpsError("promote takes the lane to promote into default, not default itself.", "refused");
   ctx.params.lane(service, env, lane);
@@ -129,7 +129,7 @@ export async function promote(ctx: OpsContext, env: string, service: string, lan
   return { image: record.image };
 }
 
-/** Re-deploys the lane's previous image (seed 000 §六 "一键重发上个镜像标签"). */
+/** Re-deploys the lane's previous image. */
 export async function rollback(ctx: OpsContext, env: string, service: string, lane: string): Promise<{ from: string; to: string }> {
   ctx.params.lane(service, env, lane);
   const record = await laneRecord(ctx, env, service, lane);
@@ -158,7 +158,7 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
 }
 
 /**
- * The worker canary release (seed 002), run by `lanes canary` and the app pipeline's
+ * The worker canary release, run by `lanes canary` and the app pipeline's
  * ACTION=canary: see lib/ops/canary.ts for the program and its timeline.
  */
 export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock): Promise<{ polls: number }> {

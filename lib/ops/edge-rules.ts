@@ -1,5 +1,5 @@
 /**
- * The edge's lane rules master (seed 003): read and write the DynamoDB item the rules sync copies
+ * The edge's lane rules master: read and write the DynamoDB item the rules sync copies
  * to the CloudFront KeyValueStore. Rules are validated here with the same code the sync runs
  * (edge/rules.js), so nothing invalid is ever stored.
  */

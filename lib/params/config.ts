@@ -115,7 +115,7 @@ export interface LaneStackConfig {
   readonly release: LaneRelease;
 }
 
-/** The edge of an env (seed 003): CloudFront in front of the services' ALBs, assigning lanes. */
+/** The edge of an env: CloudFront in front of the services' ALBs, assigning lanes. */
 export interface EdgeConfig {
   readonly env: string;
   readonly origins: readonly { readonly service: string; readonly pathPatterns: readonly string[]; readonly boot: BootConfig }[];

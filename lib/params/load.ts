@@ -44,7 +44,7 @@ const AZ_LETTERS = "abcdef";
 /** A lane's settings: its entry in `lanes` (when declared) over `laneDefaults` and the service's. */
 function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: LaneSettingsParams | undefined): LaneConfig {
   const image = settings?.image ?? p.image;
-  // A worker's canary lane runs a small fixed capacity (seed 002) unless the lane itself says otherwise.
+  // A worker's canary lane runs a small fixed capacity unless the lane itself says otherwise.
   const canary = p.kind === "worker" && lane === CANARY_LANE ? workerOf(p).canary : undefined;
   const scaling = canary ? settings?.scaling : (settings?.scaling ?? p.laneDefaults.scaling);
   return {
@@ -292,7 +292,7 @@ export class ParamsRepository {
 
   /**
    * A lane of a service: the declared one, or an ad-hoc lane with the service's lane defaults
-   * (seed 001 §1.1: lanes are chosen at run time). An ad-hoc lane whose derived rule priority is
+   * (lanes are chosen at release time, not declared in advance). An ad-hoc lane whose derived rule priority is
    * held by a declared lane is refused.
    */
   lane(service: string, env: string, lane: string): LaneConfig {

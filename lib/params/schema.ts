@@ -315,7 +315,7 @@ const LaneSettings = strict({
   alarms: Alarms.optional(),
 });
 
-/** A queue worker's queue, canary and alarms (seed 002). */
+/** A queue worker's queue, canary and alarms. */
 export const WorkerSettings = strict({
   queue: strict({
     visibilityTimeoutSeconds: z.int().min(0).max(43200).default(60),

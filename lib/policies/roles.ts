@@ -1,6 +1,5 @@
 /**
- * The pipelines' CodeBuild role policies (seed 001 §7.3, from CloudFormation stack ARNs to state
- * keys and resources). Each is a plain policy document built from the naming module and the
+ * The pipelines' CodeBuild role policies. Each is a plain policy document built from the naming module and the
  * state layout, rendered into the stack as JSON, and checked by the IAM simulator against the
  * needs table (lib/policies/needs: every call the provider makes for the layer's stacks) and the
  * contract (__tests__/iam).
