@@ -7,7 +7,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Construct } from "constructs";
-import type { PolicyDocument } from "../lib/iam-eval";
+import type { PolicyDocument } from "../lib/policies/document";
 import type { pipelineNames } from "../lib/naming";
 import type { PipelineConfig } from "../lib/params/config";
 import type { BuildContext } from "../lib/policies/build-common";

@@ -34,6 +34,9 @@ export class InfraState extends Construct {
   get namespaceId(): string {
     return this.remote.getString(InfraOutputs.namespaceId.name);
   }
+  get accountId(): string {
+    return this.remote.getString(InfraOutputs.accountId.name);
+  }
 }
 
 export class BootState extends Construct {

@@ -5,12 +5,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
+import { arns } from "../lib/policies/arns";
 
 export interface ServiceIdentityProps {
   readonly executionRoleName: FittedName;
   readonly taskRoleName: FittedName;
   /** A worker's queue: the task role may consume this queue and nothing else. */
   readonly consumesQueueArn?: string;
+  /** The env's boundary policy (constructs/task-role-boundary.ts) in the env's account, set on both roles. */
+  readonly boundary: { readonly account: string; readonly policyName: string };
 }
 
 /**
@@ -24,6 +27,7 @@ export class ServiceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, "partition");
+    const permissionsBoundary = arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName);
     const assume = new DataAwsIamPolicyDocument(this, "assume", {
       statement: [
         {
@@ -36,6 +40,7 @@ export class ServiceIdentity extends Construct {
     this.executionRole = new IamRole(this, "execution", {
       name: props.executionRoleName.name,
       assumeRolePolicy: assume.json,
+      permissionsBoundary,
       tags: { Name: props.executionRoleName.fullName },
     });
     new IamRolePolicyAttachment(this, "execution-policy", {
@@ -45,6 +50,7 @@ export class ServiceIdentity extends Construct {
     this.taskRole = new IamRole(this, "task", {
       name: props.taskRoleName.name,
       assumeRolePolicy: assume.json,
+      permissionsBoundary,
       tags: { Name: props.taskRoleName.fullName },
     });
     if (props.consumesQueueArn) {

@@ -10,6 +10,7 @@ export type OutputContract = Readonly<Record<string, OutputSpec>>;
 export const StateOutputs = {
   bucket: { name: "bucket", description: "State bucket of the env" },
   lockTable: { name: "lock_table", description: "DynamoDB lock table ('' with lock files only)" },
+  taskRoleBoundaryArn: { name: "task_role_boundary_arn", description: "Permissions boundary every role the bootstrap pipeline creates must carry" },
 } as const;
 
 export const InfraOutputs = {
@@ -20,6 +21,7 @@ export const InfraOutputs = {
   clusterArn: { name: "cluster_arn", description: "ECS cluster ARN" },
   namespaceId: { name: "namespace_id", description: "Cloud Map private DNS namespace id ('' when disabled)" },
   namespaceName: { name: "namespace_name", description: "Cloud Map private DNS namespace name" },
+  accountId: { name: "account_id", description: "AWS account of the env (the boot layer builds the task roles' permissions boundary ARN with it)" },
 } as const;
 
 export const BootOutputs = {

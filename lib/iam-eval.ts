@@ -15,28 +15,9 @@
  * throws rather than answering, so a test can never pass on an Allow it did not understand.
  */
 
-export type StringOrList = string | string[];
-export type ConditionValue = string | string[] | boolean;
-/** `{ operator: { conditionKey: value(s) } }`, e.g. `{ StringLike: { "s3:prefix": ["app/*"] } }`. */
-export type ConditionBlock = Record<string, Record<string, ConditionValue>>;
+import type { ConditionBlock, ConditionValue, PolicyDocument, Statement, StringOrList } from "./policies/document";
 
-export interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Action?: StringOrList;
-  NotAction?: StringOrList;
-  Resource?: StringOrList;
-  NotResource?: StringOrList;
-  Condition?: ConditionBlock;
-}
-
-export interface PolicyDocument {
-  Version?: string;
-  Id?: string;
-  Statement: Statement | Statement[];
-}
+export type { ConditionBlock, ConditionValue, PolicyDocument, Statement, StringOrList };
 
 export interface IamRequest {
   action: string;

@@ -9,7 +9,7 @@ import { ServiceRegistry } from "../constructs/service-registry";
 import { TaskSecurityGroup } from "../constructs/task-security-group";
 import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
-import { serviceNames } from "../lib/naming";
+import { serviceNames, taskRoleBoundaryName } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
@@ -74,6 +74,7 @@ export class BootStack extends LanesStack {
     this.identity = new ServiceIdentity(this, "identity", {
       executionRoleName: names.taskExecutionRole,
       taskRoleName: names.taskRole,
+      boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
       ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
     });
     this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {

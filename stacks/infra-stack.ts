@@ -1,3 +1,4 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Construct } from "constructs";
 import { Cluster } from "../constructs/cluster";
 import { Network } from "../constructs/network";
@@ -34,6 +35,7 @@ export class InfraStack extends LanesStack {
       protect: infra.protectSharedResources,
     });
 
+    const account = new DataAwsCallerIdentity(this, "account");
     this.declareOutputs(InfraOutputs, {
       vpcId: this.network.vpcId,
       privateSubnetIds: this.network.privateSubnetIds,
@@ -42,6 +44,7 @@ export class InfraStack extends LanesStack {
       clusterArn: this.cluster.cluster.arn,
       namespaceId: this.cluster.namespace?.id ?? "",
       namespaceName: infra.cloudMap.initCloudMap ? infra.cloudMap.namespace : "",
+      accountId: account.accountId,
     });
   }
 }

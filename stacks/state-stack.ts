@@ -2,7 +2,8 @@ import { LocalBackend } from "cdktf";
 import { StateOutputs } from "../lib/contract";
 import type { Construct } from "constructs";
 import { StateBackend } from "../constructs/state-backend";
-import { stateNames } from "../lib/naming";
+import { TaskRoleBoundary } from "../constructs/task-role-boundary";
+import { stateNames, taskRoleBoundaryName } from "../lib/naming";
 import type { InfraConfig } from "../lib/params/config";
 import { LanesStack } from "./lanes-stack";
 
@@ -13,12 +14,14 @@ import { LanesStack } from "./lanes-stack";
  */
 export class StateStack extends LanesStack {
   readonly backend: StateBackend;
+  readonly boundary: TaskRoleBoundary;
 
   constructor(scope: Construct, infra: InfraConfig) {
     const name = stateNames(infra.env).stack;
     super(scope, name, { infra, tags: { env: infra.env, service: "shared", lane: "shared" } });
     new LocalBackend(this, { path: `../../../state/${name}.tfstate` });
     this.backend = new StateBackend(this, "state", { state: infra.state });
-    this.declareOutputs(StateOutputs, { bucket: this.backend.bucket.bucket, lockTable: this.backend.lockTable?.name ?? "" });
+    this.boundary = new TaskRoleBoundary(this, "boundary", { env: infra.env, region: infra.region, name: taskRoleBoundaryName(infra.env) });
+    this.declareOutputs(StateOutputs, { bucket: this.backend.bucket.bucket, lockTable: this.backend.lockTable?.name ?? "", taskRoleBoundaryArn: this.boundary.policy.arn });
   }
 }

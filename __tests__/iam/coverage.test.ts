@@ -61,8 +61,8 @@ test("no needs row for a type no stack of its layer synthesizes (stale rows)", (
 test("a stack with a resource type the table does not know fails, naming the type", () => {
   const json: Json = JSON.parse(JSON.stringify(all.find((e) => e.layer === "app")!.synthesized.json)) as Json;
   (json.resource as Record<string, unknown>).aws_sqs_queue_policy = { lane_policy: {} };
-  (json.data as Record<string, unknown>).aws_caller_identity = { me: {} };
-  expect(missingNeeds("app", typesOf(json))).toEqual(["aws_sqs_queue_policy", "data.aws_caller_identity"]);
+  (json.data as Record<string, unknown>).aws_vpc = { main: {} };
+  expect(missingNeeds("app", typesOf(json))).toEqual(["aws_sqs_queue_policy", "data.aws_vpc"]);
   // The worker boot layer's queue is known to boot, not to app: rows are per layer.
   expect(missingNeeds("app", ["aws_sqs_queue"])).toEqual(["aws_sqs_queue"]);
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { README_BEGIN, README_END, renderRoleTable } from "../../lib/policies/needs/readme";
 import { ROOT } from "../helpers/project";
 
-test("README's 'What each role may do' table is the generated one (regenerate with renderRoleTable)", () => {
+test("README's 'What each role may do' table is the generated one (npm run docs regenerates it)", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const start = readme.indexOf(README_BEGIN);
   const end = readme.indexOf(README_END);

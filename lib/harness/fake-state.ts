@@ -44,6 +44,8 @@ function resourceConfig(stack: Json, type: string, id: string): Json {
 }
 
 function fakeReference(stack: Json, region: string, expr: string): string {
+  // The account the stack was deployed in.
+  if (/^\$\{data\.aws_caller_identity\.[A-Za-z0-9_-]+\.account_id\}$/.test(expr)) return FAKE_ACCOUNT;
   const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(expr);
   if (!m) throw new Error(`fake-state: cannot value the output expression ${expr}`);
   const [, type, id, attr] = m as unknown as [string, string, string, string];

@@ -3,7 +3,7 @@
  * who-am-I (the AWS provider and the S3 backend validate credentials with it). Reads of the
  * deployed resources are per role (roles.ts), scoped like its writes where the API allows.
  */
-import type { Statement } from "../iam-eval";
+import type { Statement } from "./document";
 import { arns, type AccountContext } from "./arns";
 
 export interface BuildContext extends AccountContext {

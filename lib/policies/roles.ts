@@ -19,7 +19,7 @@
  *   infra stack's tags; its cluster; its Cloud Map namespace (and the hosted zone Cloud Map
  *   creates for it, with the caller's permissions). Deny on boot/app state and lanes.
  */
-import type { PolicyDocument, Statement } from "../iam-eval";
+import type { PolicyDocument, Statement } from "./document";
 import { ANY, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { statePrefixes, stateKey } from "../state";

@@ -4,7 +4,7 @@
  * LockID starts with `<bucket>/<prefix>`), read the lower layers' state objects only, and an
  * explicit Deny on writing any other layer's prefix.
  */
-import type { Statement } from "../iam-eval";
+import type { Statement } from "./document";
 import type { StateConfig } from "../params/config";
 import { arns, type AccountContext } from "./arns";
 

@@ -17,10 +17,11 @@ export { MANAGED_BY, DEFAULT_TAG_KEYS, SHARED, stackTags, taskRoleBoundaryArn, t
 
 export const NEEDS: readonly Need[] = [...INFRA_NEEDS, ...BOOT_NEEDS, ...APP_NEEDS, ...BUILD_NEEDS];
 
-/** Types the stacks synthesize that make no AWS API call (rendered by the provider or Terraform alone). */
+/** Types the stacks synthesize that need no IAM permission: no AWS API call, or one IAM never denies. */
 export const LOCAL_TYPES: Readonly<Record<string, string>> = {
   "data.aws_iam_policy_document": "rendered locally by the provider",
   "data.aws_partition": "from the provider's region, no API call",
+  "data.aws_caller_identity": "sts:GetCallerIdentity, which needs no permission (IAM never denies it)",
 };
 
 export const LAYERS: readonly Layer[] = ["infra", "boot", "app"];
