@@ -16,6 +16,7 @@ import type { Clock } from "../analysis/clock";
 import type { AnalysisConfig } from "../analysis/config";
 import { MetricsReadError } from "../analysis/get-metric-data";
 import type { Verdict } from "../analysis/judge";
+import { TABLE_HEADER, alignTable, headline, rowCells } from "../analysis/report";
 import { analysisWindow, type LaneMetricsReader } from "../analysis/metrics";
 import { RampAborted, ramp, type RampResult } from "../analysis/ramp";
 import { assertRampInput } from "../analysis/ramp-input";
@@ -241,10 +242,17 @@ export async function rampLane(ctx: OpsContext, deps: EvidenceDeps, env: string,
         err instanceof OpsError ? err.exit : "failed",
       );
     }
+    if (err instanceof RampAborted && err.verdict) for (const line of verdictTable(err.verdict)) ctx.progress(line);
     const cleanup = await removeRampRule(ctx, env, service, lane, err instanceof RampAborted ? undefined : () => setWeight(0));
     if (err instanceof RampAborted) throw new OpsError(`${err.message}; ${cleanup}`, err.kind === "fail" ? "regression" : "undecided");
     throw new OpsError(`ramp of ${lane} stopped: ${(err as Error).message}; ${cleanup}`, err instanceof OpsError ? err.exit : "failed");
   }
+}
+
+/** The verdict's headline and table without the reasons (the timeline has them). */
+function verdictTable(v: Verdict): string[] {
+  const columns = TABLE_HEADER.length - 1;
+  return [headline(v), ...alignTable([TABLE_HEADER.slice(0, columns), ...v.rows.map((r) => rowCells(r).slice(0, columns))]).map((l) => `  ${l}`)];
 }
 
 function refusal(holder: RampRule, service: string, lane: string, laneTargetGroupArn: string): OpsError {
