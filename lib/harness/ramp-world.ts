@@ -63,6 +63,8 @@ export interface Scenario {
   readonly total?: number;
   /** The lane's traffic in a minute at `weight`; healthy (like default's) unless this returns something. */
   readonly lane?: (weight: number, minuteMs: number, requests: number) => Traffic | undefined;
+  /** The lane's traffic whatever the weights: requests that carry its lane (lanes analyze before any ramp). */
+  readonly laneOnly?: (minuteMs: number) => Traffic | undefined;
   /** Makes the n-th GetMetricData call (1-based) fail. */
   readonly failCall?: (call: number, nowMs: number) => Error | undefined;
   /** Called whenever the program sleeps, with the virtual time after the sleep. */
@@ -200,7 +202,9 @@ export class RampWorld {
       const weight = this.weightAt(laneName, minuteMs);
       const laneRequests = Math.round((total * weight) / 100);
       if (tg === tgSuffix(DEFAULT_TG_ARN)) return total - laneRequests > 0 ? steady(minuteMs, total - laneRequests, 500, 120, 3) : undefined;
-      if (tg !== tgSuffix(laneTargetGroupArn(laneName)) || laneRequests === 0) return undefined;
+      if (tg !== tgSuffix(laneTargetGroupArn(laneName))) return undefined;
+      if (this.scenario.laneOnly) return this.scenario.laneOnly(minuteMs);
+      if (laneRequests === 0) return undefined;
       const healthy = { ...steady(minuteMs, laneRequests, 500, 120, 7), requests: laneRequests };
       return this.scenario.lane?.(weight, minuteMs, laneRequests) ?? healthy;
     });
@@ -273,6 +277,11 @@ export class RampWorld {
       ...(options.deps ?? {}),
     });
     return { outcome, lines, weights: this.modifies, steps: steps.done };
+  }
+
+  /** GetMetricData calls of the last command. */
+  cloudWatchCalls(): number {
+    return this.cw.commandCalls(GetMetricDataCommand).length;
   }
 
   /** Calls the fake ALB received, by command name. */
