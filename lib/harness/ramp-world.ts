@@ -10,7 +10,7 @@
  * - ECS health: every service healthy;
  * - time: a virtual clock that moves only when the program sleeps.
  */
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
 import {
   DescribeRulesCommand,
   DescribeTagsCommand,
@@ -65,6 +65,8 @@ export interface Scenario {
   readonly lane?: (weight: number, minuteMs: number, requests: number) => Traffic | undefined;
   /** The lane's traffic whatever the weights: requests that carry its lane (lanes analyze before any ramp). */
   readonly laneOnly?: (minuteMs: number) => Traffic | undefined;
+  /** Answers GetMetricData itself (e.g. a worker's log metrics) instead of the ALB traffic model. */
+  readonly getMetricData?: (input: GetMetricDataCommandInput) => GetMetricDataCommandOutput;
   /** Makes the n-th GetMetricData call (1-based) fail. */
   readonly failCall?: (call: number, nowMs: number) => Error | undefined;
   /** Called whenever the program sleeps, with the virtual time after the sleep. */
@@ -195,6 +197,7 @@ export class RampWorld {
     this.calls++;
     const error = this.scenario.failCall?.(this.calls, this.now);
     if (error) throw error;
+    if (this.scenario.getMetricData) return this.scenario.getMetricData(input);
     const total = this.scenario.total ?? 2000;
     return answer(input, (tg, minuteMs) => {
       if (minuteMs >= this.now) return undefined; // the future has no datapoints
