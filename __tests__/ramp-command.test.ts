@@ -168,9 +168,9 @@ describe("lanes ramp", () => {
     });
   });
 
-  test("the README shows these two ramps of gray as this world runs them (npm run ramp:demo)", async () => {
+  test("the README shows the analysis and the two ramps of gray as this world runs them (npm run ramp:demo)", async () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    for (const name of ["promoted", "aborted"] as const) {
+    for (const name of ["analyzed", "promoted", "aborted"] as const) {
       const block = await demo(world, name);
       // The block itself on failure (not the whole README): paste it from npm run ramp:demo.
       expect(readme.includes(block) ? "in the README" : block).toBe("in the README");

@@ -317,8 +317,13 @@ export function transcript(argv: readonly string[], ran: Ran): string {
   return out.join("\n");
 }
 
-/** The README's two ramps (npm run ramp:demo prints them; a test keeps the README equal to them). */
+/** The README's analysis and two ramps (npm run ramp:demo prints them; a test keeps the README equal to them). */
 export const DEMOS = {
+  analyzed: {
+    argv: ["analyze", "gray", "--service", "user-api", "--env", "dev", "--window", "15m"],
+    // Header traffic to gray only (no ramp yet): 300 requests a minute, 5 % failing, p95 80 ms slower.
+    scenario: { laneOnly: (minuteMs: number) => regression(300, minuteMs) } as Scenario,
+  },
   promoted: { argv: ["ramp", "gray", "--service", "user-api", "--env", "dev", "--steps", "5,25,50", "--interval", "10m"], scenario: {} as Scenario },
   aborted: {
     argv: ["ramp", "gray", "--service", "user-api", "--env", "dev", "--steps", "5,25,50", "--interval", "10m"],
