@@ -232,6 +232,7 @@ describe("ACTION: lane operations from the app pipeline", () => {
     ["promote", "lanes promote gray --service user-api --env dev", [`would run: cdktf deploy app-user-api-dev-default`, "would run: cdktf destroy app-user-api-dev-gray"]],
     ["rollback", "lanes rollback gray --service user-api --env dev", [`app-user-api-dev-gray synthesized with ${PREVIOUS_IMAGE} and valid`]],
     ["destroy", "lanes destroy gray --service user-api --env dev", ["would run: cdktf destroy app-user-api-dev-gray"]],
+    ["ramp", "lanes ramp gray --service user-api --env dev", ["dry run: would ramp user-api dev lane gray 5% → 25% → 50% → 100%, analysed against default every 10 min (237 min at most)"]],
   ])("ACTION=%s builds nothing and runs the lanes command against the lane's state", async (action, command, done) => {
     const result = await ws.run(spec, { ...APP_VARS, ...HARNESS, ACTION: action, LANES_DRY_RUN: "1" });
     expect({ succeeded: result.succeeded, output: result.succeeded ? "" : result.output }).toEqual({ succeeded: true, output: "" });
@@ -256,7 +257,8 @@ describe("ACTION: lane operations from the app pipeline", () => {
   it.each([
     ["destroy", "ACTION=destroy LANE=default is refused in the pipeline"],
     ["promote", "ACTION=promote LANE=default is refused in the pipeline"],
-    ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy, canary"],
+    ["ramp", "ACTION=ramp LANE=default is refused in the pipeline: ramp moves requests from default to another lane"],
+    ["ship", "ACTION='ship' is not an action. Allowed: deploy, promote, rollback, destroy, ramp, canary"],
     ["canary", "ACTION=canary is for worker services (workers: build, bake LANE=canary, then default); user-api is not one"],
   ])("ACTION=%s on the wrong lane or service stops in pre_build", async (action, message) => {
     const lane = action === "ship" || action === "canary" ? "gray" : "default";

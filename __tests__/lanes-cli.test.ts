@@ -3,7 +3,9 @@
  * locks). ECS/ELB health is the cloud edge: a stub view stands in for it. Terraform steps are
  * either recorded (order, stack, image) or run as a dry run (synth + validate).
  */
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
 import { DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
 import { run, type Dependencies } from "../lib/cli/lanes";
 import { LaneOutputs } from "../lib/contract";
 import { fakeOutputs, publishState } from "../lib/harness/fake-state";
@@ -239,7 +241,19 @@ describe("lanes CLI", () => {
     test("a quiet bake releases: canary, then default with the image, then the canary is removed", async () => {
       const steps = new RecordingSteps();
       const clock = virtual();
-      const out = await lanes(argv, { steps, cluster: view(healthy), alarms: alarmsAt(clock), clock });
+      // The comparison with default at the end of the bake reads CloudWatch: 100 messages a minute, no error lines.
+      const cloudwatch = new CloudWatchClient({ region: "ap-southeast-2" });
+      mockClient(cloudwatch)
+        .on(GetMetricDataCommand)
+        .callsFake((input: GetMetricDataCommandInput) => {
+          const minutes = Array.from({ length: 10 }, (_, i) => new Date(input.StartTime!.getTime() + i * 60_000));
+          const results = input.MetricDataQueries!.map((q) => {
+            const ts = q.MetricStat!.Metric!.MetricName!.endsWith("-processed") ? minutes : [];
+            return { Id: q.Id, Timestamps: ts, Values: ts.map(() => 100), StatusCode: "Complete" };
+          });
+          return { MetricDataResults: results, $metadata: {} };
+        });
+      const out = await lanes(argv, { steps, cluster: view(healthy), alarms: alarmsAt(clock), clock, cloudwatch });
       expect([out.code, out.text]).toEqual([0, `canary release of ${WORKER_REPO}:sha-7777777 complete: default runs it`]);
       expect(steps.done.map((d) => `${d.action} ${d.stack} ${d.image ?? ""}`.trim())).toEqual([
         `deploy app-order-worker-dev-canary ${WORKER_REPO}:sha-7777777`,

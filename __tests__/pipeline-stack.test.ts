@@ -81,6 +81,8 @@ describe("app pipeline user-api-dev", () => {
       BRANCH: "#{variables.BRANCH}",
       ACTION: "#{variables.ACTION}",
       PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}",
+      // The build's timeout, raised to fit the longest ramp (__tests__/ramp-stack.test.ts).
+      LANES_BUILD_TIMEOUT_MINUTES: "237",
     });
   });
 

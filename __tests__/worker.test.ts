@@ -114,7 +114,7 @@ describe("app-order-worker-dev lanes", () => {
     expect(alarms["order-worker-dev-canary-dead-letters"]).toMatchObject({ metric_name: "ApproximateNumberOfMessagesVisible", threshold: 0, dimensions: { QueueName: boot(canary, "dead_letter_queue_name") } });
     expect(alarms["order-worker-dev-canary-oldest-message-age"]).toMatchObject({ metric_name: "ApproximateAgeOfOldestMessage", threshold: 600 });
     expect(alarms["order-worker-dev-canary-error-lines"]).toMatchObject({ namespace: "lanes/workers", threshold: 10, period: 300 });
-    const filter = canary.only("aws_cloudwatch_log_metric_filter");
+    const filter = canary.resources("aws_cloudwatch_log_metric_filter").find(([, f]) => f.name === "order-worker-dev-canary-error-lines")![1];
     expect(filter).toMatchObject({ log_group_name: "/ecs/dev/order-worker", pattern: errorLinePattern("canary") });
     expect(filter.pattern).toBe('{ ($.level = "ERROR" || $.level = "error") && $.lane = "canary" }');
   });

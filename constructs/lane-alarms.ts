@@ -1,7 +1,7 @@
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import type { laneNames } from "../lib/naming";
+import { WORKER_METRICS_NAMESPACE, type laneNames } from "../lib/naming";
 import type { AlarmThresholds } from "../lib/params/config";
 
 export interface LaneAlarmsProps {
@@ -21,6 +21,8 @@ export interface LaneAlarmsProps {
     readonly lane: string;
     readonly oldestMessageAgeSeconds: number;
     readonly errorLogLines: number;
+    /** Metric of the lane's processed messages (processedLinePattern), for the canary's relative judgement. */
+    readonly processedMetricName: string;
   };
 }
 
@@ -31,6 +33,15 @@ export interface LaneAlarmsProps {
  */
 export function errorLinePattern(lane: string): string {
   return `{ ($.level = "ERROR" || $.level = "error") && $.lane = "${lane}" }`;
+}
+
+/**
+ * Log lines counted as the lane's processed messages (one per message handled, whatever the
+ * outcome): JSON lines with `event` "processed" and `lane` the lane. With the error lines they
+ * give the errors per message processed that the worker canary compares with default's.
+ */
+export function processedLinePattern(lane: string): string {
+  return `{ $.event = "processed" && $.lane = "${lane}" }`;
 }
 
 /**
@@ -124,12 +135,18 @@ export class LaneAlarms extends Construct {
         name: metricName,
         logGroupName: w.logGroupName,
         pattern: errorLinePattern(w.lane),
-        metricTransformation: { name: metricName, namespace: "lanes/workers", value: "1", defaultValue: "0" },
+        metricTransformation: { name: metricName, namespace: WORKER_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
+      });
+      new CloudwatchLogMetricFilter(this, "processed-filter", {
+        name: w.processedMetricName,
+        logGroupName: w.logGroupName,
+        pattern: processedLinePattern(w.lane),
+        metricTransformation: { name: w.processedMetricName, namespace: WORKER_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
       });
       this.errorLines = new CloudwatchMetricAlarm(this, "error-lines", {
         alarmName: metricName,
         alarmDescription: `More than ${w.errorLogLines} ERROR lines from lane ${w.lane} in 5 minutes`,
-        namespace: "lanes/workers",
+        namespace: WORKER_METRICS_NAMESPACE,
         metricName,
         statistic: "Sum",
         period: 300,

@@ -55,6 +55,9 @@ export const ENV_PATTERN = /^[a-z][a-z0-9]{0,9}$/;
 /** Service: DNS-label style, starts with a letter. */
 export const SERVICE_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
+/** CloudWatch namespace of the metrics the worker lanes' log metric filters publish (error lines, processed messages). */
+export const WORKER_METRICS_NAMESPACE = "lanes/workers";
+
 /** The low-capacity lane a worker release bakes in before it reaches `default`. */
 export const CANARY_LANE = "canary";
 export const MAX_SERVICE_LENGTH = 40;
@@ -220,6 +223,8 @@ export function laneNames(service: string, env: string, lane: string) {
     stack: stackNames.app(service, env, lane),
     targetGroup: fitted(`${prefix}-tg`, Limits.targetGroupName),
     listenerRule: `${prefix}-rule`,
+    /** The weighted catch-all rule while the lane is ramped (`Name` tag). */
+    rampRule: `${prefix}-ramp`,
     taskFamily: `${prefix}-task`,
     ecsService: prefix,
     /** awslogs-stream-prefix: streams are `{lane}/{container}/{task-id}`. */
@@ -233,6 +238,8 @@ export function laneNames(service: string, env: string, lane: string) {
       oldestMessage: `${prefix}-oldest-message-age`,
       errorLines: `${prefix}-error-lines`,
     },
+    /** A worker lane's messages processed (log metric filter on its `processed` lines; namespace lanes/workers). */
+    processedMetric: `${prefix}-processed`,
   };
 }
 

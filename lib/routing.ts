@@ -16,6 +16,13 @@
  * for collisions when params load; an ad-hoc lane whose derived priority collides with a known
  * lane fails synth; a collision between two ad-hoc lanes is refused by the ALB
  * (`PriorityInUse`) at deploy time and never routes silently.
+ *
+ * The ramp. A lane being ramped (`lanes ramp`) adds one more rule: a catch-all at
+ * RAMP_RULE_PRIORITY, the ALB's last priority, forwarding the requests no lane rule took
+ * (those without a lane member) by weight to the lane's and the default target group. Every lane
+ * of every service uses the same number and no lane rule can have it, so one lane per listener
+ * ramps at a time: the ALB refuses a second such rule (`PriorityInUse`), and the lanes CLI names
+ * the lane holding it before trying. Lane rules come first, so header-routed traffic is unaffected.
  */
 import { TRACESTATE_HEADER, laneHeaderValues, laneMember } from "../packages/lane-context/src/protocol";
 
@@ -26,6 +33,10 @@ export const PRIORITY_EXPLICIT_MIN = 1;
 export const PRIORITY_EXPLICIT_MAX = 9999;
 export const PRIORITY_DERIVED_MIN = 10000;
 export const PRIORITY_DERIVED_SPAN = 40000;
+/** The ALB's highest rule priority. */
+export const PRIORITY_ALB_MAX = 50000;
+/** The weighted catch-all rule of the lane being ramped: after every lane rule (1..49999). */
+export const RAMP_RULE_PRIORITY = PRIORITY_ALB_MAX;
 
 /** 32-bit FNV-1a; small, stable across Node versions and platforms. */
 export function fnv1a32(text: string): number {

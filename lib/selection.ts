@@ -30,6 +30,8 @@ export interface Selection {
   readonly previousImages?: readonly string[];
   /** LANES_CHANGED_BY: pipeline execution id or user@host. */
   readonly changedBy?: string;
+  /** LANES_RAMP=1: the lane's weighted catch-all rule (a ramp). */
+  readonly ramp?: boolean;
 }
 
 const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "app"];
@@ -75,6 +77,8 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     previousImages = parsed;
   }
   const changedBy = nonEmpty(vars[RELEASE.changedBy]);
+  const ramp = nonEmpty(vars[RELEASE.ramp]);
+  if (ramp !== undefined && ramp !== "1") throw new SelectionError(`LANES_RAMP='${ramp}' is not a switch. Allowed: 1 (the lane's weighted ramp rule), or unset.`);
   return {
     ...(env ? { env: assertEnv(env) } : {}),
     ...(svc ? { service: assertService(svc) } : {}),
@@ -84,6 +88,7 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     ...(imageUri ? { imageUri } : {}),
     ...(previousImages ? { previousImages } : {}),
     ...(changedBy ? { changedBy } : {}),
+    ...(ramp ? { ramp: true } : {}),
   };
 }
 
@@ -147,9 +152,9 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
   return plans;
 }
 
-/** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY) describe one release: they may only apply to a single lane stack. */
+/** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY, and LANES_RAMP) describe one release: they may only apply to a single lane stack. */
 export function imageUriFor(sel: Selection, plans: readonly StackPlan[]): string | undefined {
-  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : ""].filter(Boolean);
+  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : "", sel.ramp ? "LANES_RAMP" : ""].filter(Boolean);
   if (given.length === 0) return undefined;
   const lanes = plans.filter((p) => p.layer === "app");
   if (lanes.length > 1) {

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { LaneAlarms } from "../constructs/lane-alarms";
+import { LaneRamp } from "../constructs/lane-ramp";
 import { LaneRoute } from "../constructs/lane-route";
 import { LaneScaling } from "../constructs/lane-scaling";
 import { LaneService } from "../constructs/lane-service";
@@ -13,13 +14,14 @@ import { LanesStack } from "./lanes-stack";
 
 /**
  * `app-{service}-{env}-{lane}` (lane level): task definition, ECS service and,
- * for every lane but `default`, the lane's target group and `tracestate` listener rule; the
- * lane's alarms and autoscaling; and outputs recording its image history (rollback). It only
+ * for every lane but `default`, the lane's target group and `tracestate` listener rule (and,
+ * while `lanes ramp` ramps it, the weighted catch-all rule); the lane's alarms and autoscaling; and outputs recording its image history (rollback). It only
  * reads infra and boot (remote state) and owns nothing they own, so lanes deploy in parallel,
  * each under its own state key and lock.
  */
 export class AppLaneStack extends LanesStack {
   readonly route?: LaneRoute;
+  readonly ramp?: LaneRamp;
   readonly laneService: LaneService;
   readonly scaling?: LaneScaling;
   readonly alarms: LaneAlarms;
@@ -44,6 +46,15 @@ export class AppLaneStack extends LanesStack {
         vpcId: infraState.vpcId,
         port: boot.containerPort,
         healthCheckPath: boot.healthCheckPath,
+      });
+    }
+    if (config.release.ramp) {
+      if (!this.route) throw new Error(`LANES_RAMP=1: lane '${lane.lane}' of ${lane.service} has no rule of its own to ramp (the default lane, or a service without an ALB).`);
+      this.ramp = new LaneRamp(this, "ramp", {
+        ruleName: names.rampRule,
+        listenerArn: bootState.listenerArn,
+        laneTargetGroup: this.route.targetGroup,
+        defaultTargetGroupArn: bootState.defaultTargetGroupArn,
       });
     }
     const targetGroupArn = boot.initAlb ? (this.route?.targetGroup.arn ?? bootState.defaultTargetGroupArn) : undefined;
@@ -99,6 +110,7 @@ export class AppLaneStack extends LanesStack {
               lane: lane.lane,
               oldestMessageAgeSeconds: worker.alarms.oldestMessageAgeSeconds,
               errorLogLines: worker.alarms.errorLogLines,
+              processedMetricName: names.processedMetric,
             },
           }
         : {}),

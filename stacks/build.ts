@@ -16,6 +16,7 @@ export function buildStacks(app: Construct, params: ParamsRepository, selection:
     ...(imageUri ? { imageUri } : {}),
     previousImages: selection.previousImages ?? [],
     ...(selection.changedBy ? { changedBy: selection.changedBy } : {}),
+    ...(selection.ramp ? { ramp: true } : {}),
   };
   return plans.map((plan) => buildStack(app, plan, { params, release, bundleRoot }));
 }

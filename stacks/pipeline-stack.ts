@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { rampWorstCaseMinutes } from "../lib/analysis/ramp-settings";
 import { DEFAULT_ACTION, actionVariableDescription } from "../lib/ci/actions";
 import { PipelineOutputs } from "../lib/contract";
 import { DeliveryPipeline, type DeliveryPipelineProps, type ExecutionMode, type PipelineVariable } from "../constructs/delivery-pipeline";
@@ -39,6 +40,7 @@ export class PipelineStack extends LanesStack {
     let variables: PipelineVariable[];
     let environment: Record<string, string>;
     let rest: Pick<DeliveryPipelineProps, "buildPolicy" | "appSource" | "buildsImages">;
+    let config = pipelines;
     const common = { ENV: env, PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}" };
     switch (spec.kind) {
       case "infra":
@@ -53,6 +55,10 @@ export class PipelineStack extends LanesStack {
         break;
       case "app": {
         const svc = spec.service;
+        // ACTION=ramp runs a whole ramp in one build, and CodeBuild kills a build at its timeout
+        // without running anything after: the timeout must cover the longest ramp (params check
+        // that it fits CodePipeline's 8 hours), and the build is told so (lanes ramp refuses more).
+        config = { ...pipelines, buildTimeoutMinutes: Math.max(pipelines.buildTimeoutMinutes, rampWorstCaseMinutes(svc.ramp)) };
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
@@ -66,6 +72,7 @@ export class PipelineStack extends LanesStack {
           LANE: "#{variables.LANE}",
           BRANCH: "#{variables.BRANCH}",
           ACTION: "#{variables.ACTION}",
+          LANES_BUILD_TIMEOUT_MINUTES: String(config.buildTimeoutMinutes),
         };
         rest = {
           buildPolicy: (c) => appRolePolicy({ ...c, ...roleContext }, svc.service),
@@ -78,7 +85,7 @@ export class PipelineStack extends LanesStack {
 
     this.delivery = new DeliveryPipeline(this, "delivery", {
       names,
-      config: pipelines,
+      config,
       region: infra.region,
       executionMode: EXECUTION_MODES[spec.kind],
       variables,

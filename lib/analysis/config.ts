@@ -3,6 +3,9 @@
  * Each default is written once, here; `analysisConfig` fills a partial config and checks it.
  */
 
+/** Seconds per datapoint of the metrics the analysis reads (CloudWatch's finest for ALB metrics). */
+export const METRIC_PERIOD_SECONDS = 60;
+
 export interface AnalysisConfig {
   /** Minutes of metrics `lanes analyze` reads when no window is given. */
   readonly windowMinutes: number;

@@ -10,9 +10,11 @@
  */
 import { CloudWatchClient, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { realClock, type Clock } from "./clock";
+import { METRIC_PERIOD_SECONDS } from "./config";
 import { METRICS_RETRY, getMetricData, type RetryOptions } from "./get-metric-data";
 
-export const METRIC_PERIOD_SECONDS = 60;
+export { METRIC_PERIOD_SECONDS };
+
 const MINUTE_MS = 60_000;
 
 export interface TargetGroupRef {

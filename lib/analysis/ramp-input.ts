@@ -2,7 +2,7 @@
  * `lanes ramp` input: the weights, the analysis interval, the metric period. Each problem is a
  * sentence a person can act on; the CLI turns any of them into exit 2.
  */
-import { METRIC_PERIOD_SECONDS } from "./metrics";
+import { METRIC_PERIOD_SECONDS } from "./config";
 
 export interface RampInput {
   /** Percent of the weighted traffic the lane gets at each step, e.g. [5, 25, 50]. */

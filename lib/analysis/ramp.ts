@@ -14,6 +14,9 @@
 import { stamp, type Clock } from "./clock";
 import type { Verdict } from "./judge";
 import { assertRampInput } from "./ramp-input";
+import { RAMP_DEFAULTS } from "./ramp-settings";
+
+export { RAMP_DEFAULTS };
 
 export interface AnalysisWindow {
   readonly start: Date;
@@ -42,8 +45,6 @@ export interface RampDeps {
   readonly clock: Clock;
   readonly progress: (line: string) => void;
 }
-
-export const RAMP_DEFAULTS = Object.freeze({ steps: [5, 25, 50] as readonly number[], intervalSeconds: 600, maxInconclusiveWaits: 3, maxUnreadable: 3 });
 
 /** Exit codes of an aborted ramp (after the CLI's 0-8). */
 export const RAMP_EXIT = { regression: 9, undecided: 10 } as const;

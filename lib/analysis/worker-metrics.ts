@@ -2,14 +2,14 @@
  * A worker lane's counts over a window, for judgeWorker: the sums of its error-line metric (the
  * log metric filter of constructs/lane-alarms.ts, namespace `lanes/workers`) and of a
  * messages-processed metric, for the canary and for default, with the same paging and retries as
- * the http reader. No per-lane "processed" metric exists yet: the caller names one (e.g. a log
- * metric filter on the worker's "processed" line, or an EMF metric).
+ * the http reader. The platform's lanes publish both (processedMetric: a log metric filter on the
+ * worker's `{"event":"processed","lane":…}` lines); a caller may name others (e.g. EMF metrics).
  */
 import { CloudWatchClient, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { getMetricData, type RetryOptions } from "./get-metric-data";
 import { retryOptions, type CloudWatchLaneMetricsOptions } from "./metrics";
 import type { WorkerWindow } from "./worker-judge";
-import { laneNames } from "../naming";
+import { WORKER_METRICS_NAMESPACE, laneNames } from "../naming";
 
 export interface CountMetric {
   readonly namespace: string;
@@ -32,7 +32,12 @@ export interface WorkerQuery {
 
 /** The error-line metric the platform's log metric filter publishes for a worker lane. */
 export function errorLinesMetric(service: string, env: string, lane: string): CountMetric {
-  return { namespace: "lanes/workers", metricName: laneNames(service, env, lane).alarms.errorLines };
+  return { namespace: WORKER_METRICS_NAMESPACE, metricName: laneNames(service, env, lane).alarms.errorLines };
+}
+
+/** The processed-messages metric the platform's log metric filter publishes for a worker lane. */
+export function processedMetric(service: string, env: string, lane: string): CountMetric {
+  return { namespace: WORKER_METRICS_NAMESPACE, metricName: laneNames(service, env, lane).processedMetric };
 }
 
 const MINUTE_MS = 60_000;

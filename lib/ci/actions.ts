@@ -38,6 +38,14 @@ export const PIPELINE_ACTIONS = {
     refusesDefault: "the default lane serves every request without a lane (an operator can force it with lanes destroy default --force)",
     verifies: "none",
   },
+  ramp: {
+    summary: "http: LANE's share of the requests without a lane raised step by step (laneDefaults.ramp), each step judged against default, then promoted",
+    buildsImage: false,
+    lane: "variable",
+    refusesDefault: "ramp moves requests from default to another lane",
+    kind: "http",
+    verifies: "default",
+  },
   canary: { summary: `workers: build, bake LANE=${CANARY_LANE}, then default`, buildsImage: true, lane: { fixed: CANARY_LANE }, kind: "worker", verifies: "default" },
 } as const satisfies Record<string, PipelineAction>;
 

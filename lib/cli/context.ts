@@ -3,13 +3,19 @@
  * use, closed when the command ends) the AWS-facing parts. Tests pass their own through
  * `Dependencies`; everything not given is the real thing.
  */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { S3Client } from "@aws-sdk/client-s3";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
+import { CloudWatchLaneMetrics } from "../analysis/metrics";
+import { CloudWatchWorkerCounts } from "../analysis/worker-metrics";
 import type { OpsContext } from "../ops/commands";
+import type { EvidenceDeps, WorkerCountsReader } from "../ops/evidence";
+import { ElbTrafficControl } from "../ops/traffic";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
@@ -24,6 +30,10 @@ export interface Dependencies {
   readonly clock?: Clock;
   /** DynamoDB holding the edge rules table. */
   readonly edgeTable?: DynamoDBClient;
+  /** CloudWatch (GetMetricData) for the analyses; tests mock it at the SDK edge. */
+  readonly cloudwatch?: CloudWatchClient;
+  /** ELBv2 for the ramp rule's weights; tests mock it at the SDK edge. */
+  readonly elb?: ElasticLoadBalancingV2Client;
   readonly progress?: (line: string) => void;
 }
 
@@ -101,6 +111,37 @@ export class CommandContext {
 
   clock(): Clock {
     return this.deps.clock ?? realClock;
+  }
+
+  private readonly clients = new Map<string, unknown>();
+
+  /** One client per kind and region for the whole command, closed when it ends. */
+  private client<T extends { destroy(): void }>(kind: string, region: string, make: () => T): T {
+    const key = `${kind}/${region}`;
+    const made = this.clients.get(key) as T | undefined;
+    if (made) return made;
+    const client = this.owns(make(), (c) => c.destroy());
+    this.clients.set(key, client);
+    return client;
+  }
+
+  /** The lane-vs-default analyses' metrics, the ramp rule on the ALB, and time. */
+  evidence(region: string): EvidenceDeps {
+    const clock = this.clock();
+    // Retries are the metrics reader's (on the command's clock, reported), not the SDK's.
+    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));
+    const elb = this.deps.elb ?? this.client("elb", region, () => new ElasticLoadBalancingV2Client({ region, maxAttempts: 3 }));
+    return {
+      clock,
+      metrics: new CloudWatchLaneMetrics({ client: cloudwatch, clock, onRetry: this.progress }),
+      traffic: new ElbTrafficControl(elb),
+    };
+  }
+
+  /** A worker lane's and default's error lines and processed messages. */
+  workerCounts(region: string): WorkerCountsReader {
+    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));
+    return new CloudWatchWorkerCounts({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
   }
 
   edgeTable(region: string): DynamoDBClient {

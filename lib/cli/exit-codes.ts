@@ -1,3 +1,5 @@
+import { RAMP_EXIT } from "../analysis/ramp";
+
 /** Every exit code of the lanes CLI, once. Each command lists the ones it may return (see its file). */
 export const EXIT = {
   ok: { code: 0, meaning: "done" },
@@ -8,7 +10,9 @@ export const EXIT = {
   unhealthy: { code: 5, meaning: "promotion stopped: default did not become healthy" },
   refused: { code: 6, meaning: "refused (e.g. destroy default without --force, promote default)" },
   unknownLane: { code: 7, meaning: "unknown lane (no state), or nothing to act on" },
-  canaryRolledBack: { code: 8, meaning: "canary rolled back: an alarm fired during the bake" },
+  canaryRolledBack: { code: 8, meaning: "canary rolled back: an alarm fired during the bake, or it did worse than default" },
+  regression: { code: RAMP_EXIT.regression, meaning: "the lane does worse than default: analysis fail (a ramp set the lane's weight back to 0)" },
+  undecided: { code: RAMP_EXIT.undecided, meaning: "not enough evidence: analysis inconclusive (a ramp that stayed so, or could not read its metrics, set the weight back to 0)" },
 } as const;
 
 export type ExitName = keyof typeof EXIT;

@@ -2,6 +2,7 @@
 import type { OpsContext } from "../ops/commands";
 import type { ArgumentSpec, CommandInput, OptionSpec } from "./command";
 import type { CommandContext } from "./context";
+import { parseDuration } from "../analysis/ramp-input";
 import { UsageError } from "./exit-codes";
 
 export const ENV: OptionSpec = { flags: "--env <env>", description: "env with params/infra-{env}.json, e.g. dev", required: true };
@@ -13,6 +14,8 @@ export const DRY_RUN: OptionSpec = { flags: "--dry-run", description: "synthesiz
 export const OUTPUT: OptionSpec = { flags: "--output <dir>", description: "synthesize into DIR and keep it (default: a directory of its own per run, removed afterwards)" };
 export const IMAGE: OptionSpec = { flags: "--image <uri>", description: "image to deploy (registry/repository:tag or @digest)" };
 export const LAYER: OptionSpec = { flags: "--layer <layer>", description: "a shared layer instead of a lane", choices: ["infra", "boot"] };
+
+export const WINDOW: OptionSpec = { flags: "--window <duration>", description: "minutes of metrics to judge, ending now, e.g. 15m (default: laneDefaults.analysis.windowMinutes)" };
 
 export const LANE_ARGUMENT: ArgumentSpec = { name: "lane", description: "the lane, e.g. gray", required: false };
 
@@ -42,4 +45,20 @@ export function laneOf(input: CommandInput): string | undefined {
 export function opsOf(ctx: CommandContext, input: CommandInput): OpsContext {
   const output = option(input, "output");
   return ctx.ops(required(input, "env", "--env dev"), { dryRun: flag(input, "dryRun"), ...(output ? { output } : {}) });
+}
+
+/** A duration option in seconds ("10m", "90s", "1h", plain seconds), or undefined; a malformed one is exit 2. */
+export function durationOption(input: CommandInput, name: string): number | undefined {
+  const text = option(input, name);
+  return text === undefined ? undefined : parseDuration(text, `--${name}`);
+}
+
+/** --window in whole minutes, or undefined. */
+export function windowMinutes(input: CommandInput): number | undefined {
+  const seconds = durationOption(input, "window");
+  if (seconds === undefined) return undefined;
+  if (seconds < 60 || seconds % 60 !== 0) {
+    throw new UsageError(`--window ${option(input, "window")}: the analysis reads whole minutes of metrics (the metric period is 60 s); give 1m or more, e.g. --window 15m.`);
+  }
+  return seconds / 60;
 }

@@ -29,6 +29,7 @@ export const appLayer: LayerKind<"app"> = {
         image: resolveImage(ctx.release?.imageUri, lane.image).image,
         previousImages: ctx.release?.previousImages ?? [],
         ...(ctx.release?.changedBy ? { changedBy: ctx.release.changedBy } : {}),
+        ...(ctx.release?.ramp ? { ramp: true } : {}),
       },
     });
   },

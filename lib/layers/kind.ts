@@ -19,6 +19,8 @@ export interface SelectedRelease {
   readonly imageUri?: string;
   readonly previousImages: readonly string[];
   readonly changedBy?: string;
+  /** LANES_RAMP=1: the lane's weighted catch-all rule. */
+  readonly ramp?: boolean;
 }
 
 /**

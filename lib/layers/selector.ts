@@ -23,6 +23,8 @@ export const RELEASE = {
   image: "IMAGE_URI",
   imageHistory: "LANES_IMAGE_HISTORY",
   changedBy: "LANES_CHANGED_BY",
+  /** "1": the lane stack adds the weighted catch-all rule of a ramp (set by `lanes ramp` only). */
+  ramp: "LANES_RAMP",
 } as const;
 
 /** Every variable of the protocol. */
@@ -35,6 +37,7 @@ export function selectorVars(plan: StackPlan, release?: LaneRelease): Record<str
     vars[RELEASE.image] = release.image;
     vars[RELEASE.imageHistory] = JSON.stringify(release.previousImages);
     if (release.changedBy) vars[RELEASE.changedBy] = release.changedBy;
+    if (release.ramp) vars[RELEASE.ramp] = "1";
   }
   return vars;
 }

@@ -3,7 +3,11 @@
  * the configured time while polling the canary's alarms, then either roll back (destroy the
  * canary, fail naming the alarm) or promote (deploy `default` with the image, wait until it is
  * stable, remove the canary). A CloudWatch read that fails is retried and is never taken as
- * "healthy": unreadable polls extend nothing and, three in a row, abort the release.
+ * "healthy": unreadable polls extend nothing and, three in a row, abort the release. When a
+ * relative judge is given (the canary against default, e.g. error lines per message processed),
+ * it is asked once the bake is complete: `fail` rolls back like an alarm; `inconclusive` (too
+ * few messages to compare) leaves the decision to the alarms; a judgement that cannot be read
+ * is not taken as healthy either.
  *
  * Everything with side effects is injected, and time too, so the program is tested on a clock
  * that only moves when it sleeps. It prints a timeline: `[mm:ss] what happened`.
@@ -71,9 +75,19 @@ export class CanaryRolledBack extends Error {
   }
 }
 
+/** The canary against default over the bake window; throws when its metrics cannot be read. */
+export type RelativeJudge = (window: { readonly start: Date; readonly end: Date }) => Promise<{ readonly verdict: "pass" | "fail" | "inconclusive"; readonly reason: string }>;
+
 type Poll = { readonly ok: true; readonly firing: string[] } | { readonly ok: false; readonly error: string };
 
-export async function canaryRelease(plan: CanaryPlan, steps: CanarySteps, reader: AlarmReader, clock: Clock, log: (line: string) => void): Promise<{ polls: number }> {
+export async function canaryRelease(
+  plan: CanaryPlan,
+  steps: CanarySteps,
+  reader: AlarmReader,
+  clock: Clock,
+  log: (line: string) => void,
+  judge?: RelativeJudge,
+): Promise<{ polls: number }> {
   const start = clock.now();
   const stamp = () => {
     const s = Math.floor((clock.now() - start) / 1000);
@@ -129,6 +143,13 @@ export async function canaryRelease(plan: CanaryPlan, steps: CanarySteps, reader
       const baked = clock.now() - bakeStart >= plan.bakeMs;
       say(`${plan.alarms.length} alarms quiet${baked ? "; bake complete" : ""}`);
       // The bake ends only on a successful read after the full bake time.
+      if (baked && judge) {
+        const window = { start: new Date(bakeStart), end: new Date(clock.now()) };
+        const relative = await judge(window).catch((err: Error) => ({ verdict: "unreadable" as const, reason: err.message }));
+        if (relative.verdict === "unreadable") await rollBack(`the comparison with default could not be read (${relative.reason}); not counted as healthy`, []);
+        if (relative.verdict === "fail") await rollBack(`worse than default: ${relative.reason}`, []);
+        say(`against default: ${relative.verdict} — ${relative.reason}`);
+      }
       if (baked) break;
     }
     await clock.sleep(plan.pollMs);

@@ -10,7 +10,7 @@ import { checkLowerLayers, checkNotLocked, type StateClients } from "../prefligh
 import { resolveImage } from "../image";
 import { CliError, type ExitName } from "../cli/exit-codes";
 import type { StackPlan } from "../layers/plan";
-import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock } from "./canary";
+import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readLane, type LaneRecord } from "./lane-state";
 import type { Steps } from "./steps";
@@ -81,16 +81,17 @@ export async function preflight(ctx: Pick<OpsContext, "clients" | "state" | "par
 
 /**
  * Deploys a lane. Image: `image` when given (a new build), else the image the lane runs now
- * (a re-deploy keeps it), else params or the public default (a new lane).
+ * (a re-deploy keeps it), else params or the public default (a new lane). `ramp`: with the
+ * weighted catch-all rule of a ramp (only `lanes ramp` asks for it; any other deploy removes it).
  */
-export async function deployLane(ctx: OpsContext, env: string, service: string, lane: string, image?: string): Promise<string> {
+export async function deployLane(ctx: OpsContext, env: string, service: string, lane: string, image?: string, options: { readonly ramp?: boolean } = {}): Promise<string> {
   const plan = appPlan(env, service, lane);
   const config = ctx.params.lane(service, env, lane);
   await preflight(ctx, plan);
   const current = await readLane(ctx.clients.s3, ctx.state, env, service, lane);
   const chosen = image ?? current?.image ?? resolveImage(undefined, config.image).image;
   if (!image && current?.image) ctx.progress(`${lane}: no new image given, keeping ${current.image}`);
-  await ctx.steps.deploy(plan, { image: chosen, previousImages: current?.imageHistory ?? [], changedBy: ctx.changedBy });
+  await ctx.steps.deploy(plan, { image: chosen, previousImages: current?.imageHistory ?? [], changedBy: ctx.changedBy, ...(options.ramp ? { ramp: true } : {}) });
   return chosen;
 }
 
@@ -159,9 +160,10 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
 
 /**
  * The worker canary release, run by `lanes canary` and the app pipeline's
- * ACTION=canary: see lib/ops/canary.ts for the program and its timeline.
+ * ACTION=canary: see lib/ops/canary.ts for the program and its timeline. `judge`: the canary
+ * against default at the end of the bake (lib/ops/evidence.ts workerJudge).
  */
-export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock): Promise<{ polls: number }> {
+export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock, judge?: RelativeJudge): Promise<{ polls: number }> {
   ctx.params.service(service, env);
   const config = ctx.params.boot(service, env);
   if (config.kind !== "worker" || !config.worker) {
@@ -191,7 +193,7 @@ export async function canary(ctx: OpsContext, env: string, service: string, imag
     return { polls: 0 };
   }
   try {
-    return await canaryRelease(plan, steps, reader, clock, ctx.progress);
+    return await canaryRelease(plan, steps, reader, clock, ctx.progress, judge);
   } catch (err) {
     if (err instanceof CanaryRolledBack) throw new OpsError(err.message, "canaryRolledBack");
     throw err;

@@ -30,6 +30,20 @@ function isMissing(err: unknown): boolean {
   return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
 }
 
+/** The root outputs (name → value) of the state object at `key`, or undefined when there is none. */
+export async function readStateOutputs(s3: S3Client, state: StateConfig, key: string): Promise<Record<string, unknown> | undefined> {
+  let body: string | undefined;
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: key }));
+    body = await out.Body?.transformToString();
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  const outputs = ((body ? (JSON.parse(body) as { outputs?: StateOutputs }) : {}).outputs ?? {}) as StateOutputs;
+  return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o?.value]));
+}
+
 /** The lane's record from its state object, or undefined when the lane has no state. */
 export async function readLane(s3: S3Client, state: StateConfig, env: string, service: string, lane: string): Promise<LaneRecord | undefined> {
   const key = stateKey({ layer: "app", env, service, lane });

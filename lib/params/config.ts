@@ -2,7 +2,7 @@
  * The typed, resolved configuration the stacks are built from: the schema's output types
  * (defaults applied by the schema), plus what is computed from several files or the env.
  */
-import type { AlarmThresholds, BootSettings, HttpsListenerParams, InfraParamsFile, ScalingParams, WorkerParams } from "./schema";
+import type { AlarmThresholds, AnalysisParams, BootSettings, HttpsListenerParams, InfraParamsFile, RampParams, ScalingParams, WorkerParams } from "./schema";
 
 export type { AlarmThresholds } from "./schema";
 
@@ -95,6 +95,10 @@ export interface ServiceConfig {
   readonly memory: number;
   /** Lanes listed in params, in file order. */
   readonly lanes: readonly LaneConfig[];
+  /** How a lane is judged against default (laneDefaults.analysis). */
+  readonly analysis: AnalysisParams;
+  /** Defaults of a ramp (laneDefaults.ramp). */
+  readonly ramp: RampParams;
 }
 
 /** What a deploy of a lane releases: the image, the lane's image history, who changed it. */
@@ -104,6 +108,8 @@ export interface LaneRelease {
   readonly previousImages: readonly string[];
   /** Pipeline execution id or user@host; undefined when unknown. */
   readonly changedBy?: string;
+  /** A ramp is under way: the stack adds the weighted catch-all rule (only `lanes ramp` deploys with it). */
+  readonly ramp?: boolean;
 }
 
 /** Everything one app lane stack needs. */

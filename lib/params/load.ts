@@ -257,6 +257,8 @@ export class ParamsRepository {
       cpu: p.container.cpu,
       memory: p.container.memory,
       lanes,
+      analysis: p.laneDefaults.analysis,
+      ramp: p.laneDefaults.ramp,
     };
     this.serviceCache.set(key, config);
     return config;

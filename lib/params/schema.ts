@@ -3,6 +3,9 @@
  * produce the JSON Schemas published in `params/schema/` for editors.
  */
 import { z } from "zod";
+import { DEFAULT_ANALYSIS, METRIC_PERIOD_SECONDS, analysisConfigProblems } from "../analysis/config";
+import { validateRampInput } from "../analysis/ramp-input";
+import { MAX_STICKINESS_SECONDS, PIPELINE_BUILD_ACTION_MAX_MINUTES, RAMP_DEFAULTS, rampWorstCaseMinutes } from "../analysis/ramp-settings";
 import {
   LANE_PATTERN,
   LANE_RULE_TEXT,
@@ -301,6 +304,63 @@ export const ALARM_DEFAULTS = { errorRatePercent: 1, errorRateMinutes: 5, runnin
 const AlarmDefaults = strict(withDefaults(ALARM_FIELDS, ALARM_DEFAULTS));
 const Alarms = strict(allOptional(ALARM_FIELDS));
 
+/**
+ * The lane-vs-default judgement (`lanes analyze`, `promote --analyze`, `ramp`, the worker
+ * canary): lib/analysis/config.ts holds the defaults and the rules, checked here so that a bad
+ * value is reported with its file and field.
+ */
+const ANALYSIS_FIELDS = {
+  windowMinutes: z.int().min(1).max(1440).meta({ description: "Minutes of metrics `lanes analyze` and `lanes promote --analyze` read." }),
+  alpha: z.number().gt(0).lt(0.5).meta({ description: "Significance level of the one-sided tests 'the lane is worse than default'." }),
+  minRequests: z.int().min(1).max(1_000_000_000).meta({ description: "Requests (a worker: messages) the lane and default each need in the window before their error rates are compared." }),
+  minMinutes: z.int().min(2).max(1440).meta({ description: "Minutes with latency data the lane and default each need before latency is compared." }),
+  maxErrorRateIncreasePoints: z.number().min(0).max(100).meta({ description: "The lane's 5xx rate may exceed default's by this many percentage points…" }),
+  maxErrorRateIncreaseRatio: z.number().min(0).meta({ description: "…or by this fraction of default's rate (0.5 = 50 % more), whichever allows more." }),
+  maxLatencyIncreasePercent: z.number().min(0).meta({ description: "The median of the lane's per-minute p95/p99 may exceed default's by this percentage…" }),
+  maxLatencyIncreaseMs: z.number().min(0).meta({ description: "…or by this many milliseconds, whichever allows more." }),
+};
+
+// The bounds give editors the ranges; analysisConfigProblems stays the rule (a test keeps the two in step).
+const AnalysisDefaults = strict(withDefaults(ANALYSIS_FIELDS, DEFAULT_ANALYSIS)).superRefine((c, ctx) => {
+  if (ctx.issues.length > 0) return; // a field out of its bounds is reported once, by its bounds
+  for (const problem of analysisConfigProblems(c)) {
+    const key = /^\w+/.exec(problem)![0] as keyof typeof c;
+    ctx.addIssue({ code: "custom", path: [key], input: c[key], message: problem });
+  }
+});
+
+/** A ramp (`lanes ramp`, the app pipeline's ACTION=ramp): lib/analysis/ramp-settings.ts holds the defaults. */
+const RAMP_FIELDS = {
+  steps: z.array(z.number().min(1).max(100)).min(1).max(20).meta({
+    description: "Percent of the requests without a lane the lane gets, step by step (strictly rising, 1-100); each is analysed against default before the next; promotion follows the last.",
+  }),
+  intervalSeconds: z.int().min(METRIC_PERIOD_SECONDS).max(PIPELINE_BUILD_ACTION_MAX_MINUTES * 60).meta({ description: "Seconds each step runs before its analysis (at least the metric period)." }),
+  maxInconclusiveWaits: z.int().min(0).max(20).meta({ description: "Extra intervals a step may wait for enough data before the ramp aborts." }),
+  maxUnreadable: z.int().min(1).max(10).meta({ description: "Analyses in a row whose metrics cannot be read before the ramp aborts." }),
+  stickinessSeconds: z
+    .int()
+    .min(0)
+    .max(MAX_STICKINESS_SECONDS)
+    .meta({ description: `Group stickiness of the weighted rule in seconds (a client stays on the lane or on default); 0: off, at most ${MAX_STICKINESS_SECONDS}.` }),
+};
+
+const RampDefaults = strict(withDefaults(RAMP_FIELDS, { ...RAMP_DEFAULTS, steps: [...RAMP_DEFAULTS.steps] })).superRefine((r, ctx) => {
+  if (ctx.issues.length > 0) return;
+  for (const problem of validateRampInput({ steps: r.steps, intervalSeconds: r.intervalSeconds })) {
+    const key = problem.startsWith("interval") ? "intervalSeconds" : "steps";
+    ctx.addIssue({ code: "custom", path: [key], input: r[key], message: problem });
+  }
+  const worst = rampWorstCaseMinutes(r);
+  if (worst > PIPELINE_BUILD_ACTION_MAX_MINUTES) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      input: r,
+      message: `a ramp with these settings can run ${worst} minutes, more than the ${PIPELINE_BUILD_ACTION_MAX_MINUTES} CodePipeline gives the build running it: use fewer steps, a shorter intervalSeconds or fewer maxInconclusiveWaits`,
+    });
+  }
+});
+
 const LaneSettings = strict({
   desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
   rulePriority: z
@@ -353,6 +413,8 @@ export const ServiceParamsSchema = strict({
     desiredCount: z.int().min(0).max(1000).default(1),
     scaling: Scaling.optional().meta({ description: "Autoscaling of every lane; none when absent (fixed desiredCount)." }),
     alarms: AlarmDefaults.prefault({}),
+    analysis: AnalysisDefaults.prefault({}).meta({ description: "How a lane is judged against default: lanes analyze, promote --analyze, ramp, the worker canary." }),
+    ramp: RampDefaults.prefault({}).meta({ description: "Defaults of lanes ramp (and the app pipeline's ACTION=ramp)." }),
   }).prefault({}),
   lanes: z.record(LaneName, LaneSettings).default({ default: {} }),
 });
@@ -389,6 +451,8 @@ export type BootSettings = z.output<typeof BootDefaultsSchema>;
 export type ServiceParamsFile = z.output<typeof ServiceParamsSchema>;
 export type LaneSettingsParams = z.output<typeof LaneSettings>;
 export type AlarmThresholds = z.output<typeof AlarmDefaults>;
+export type AnalysisParams = z.output<typeof AnalysisDefaults>;
+export type RampParams = z.output<typeof RampDefaults>;
 export type ScalingParams = z.output<typeof Scaling>;
 export type HttpsListenerParams = z.output<typeof HttpsListener>;
 export type WorkerParams = z.output<typeof WorkerSettings>;

@@ -182,6 +182,7 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
         "elasticloadbalancing:Describe*",
         "application-autoscaling:DescribeScalableTargets",
         "application-autoscaling:DescribeScalingPolicies",
+        "cloudwatch:GetMetricData", // lanes ramp, the canary's comparison with default
       ],
       Resource: ["*"],
     },

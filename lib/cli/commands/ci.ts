@@ -41,7 +41,7 @@ export const command: CommandSpec = {
     { flags: "--file <path>", description: "deploy parameters file (deploy-params)" },
   ],
   examples: ['eval "$(lanes ci inputs)"', "lanes ci deploy"],
-  exitCodes: ["usage", "lowerLayerMissing", "locked", "unhealthy", "refused", "unknownLane", "canaryRolledBack"],
+  exitCodes: ["usage", "lowerLayerMissing", "locked", "unhealthy", "refused", "unknownLane", "canaryRolledBack", "regression", "undecided"],
   async run(input, ctx) {
     const phase = input.args[0] as (typeof PHASES)[number];
     const env = ctx.env;

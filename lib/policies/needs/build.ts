@@ -1,11 +1,13 @@
 /**
  * Calls a layer's deploy makes outside the Terraform resources: the AWS provider's own
  * configuration, and what the app pipeline's build does around `cdktf deploy` (ci/build.sh, the
- * lanes CLI): push the image, list the service's lanes, check health.
+ * lanes CLI): push the image, list the service's lanes, check health, read the lanes' metrics
+ * and move a ramp's weights.
  */
 import { pipelineNames, serviceNames, type PipelineKind } from "../../naming";
 import { statePrefixes } from "../../state";
 import { arns } from "../arns";
+import { laneArns } from "./ids";
 import type { Layer, Need, NeedContext } from "./types";
 
 const any = () => "*";
@@ -78,5 +80,42 @@ export const BUILD_NEEDS: readonly Need[] = [
     resource: any,
     scope: "account",
     note: "verify: a healthy target in the lane's target group",
+  },
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "cloudwatch:GetMetricData",
+    resource: any,
+    scope: "account",
+    note: "ramp (ACTION=ramp) and the canary's comparison with default read the lanes' ALB metrics and log metrics",
+  },
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "elasticloadbalancing:DescribeRules",
+    resource: any,
+    scope: "account",
+    note: "ramp: which lane holds the ramp rule (priority 50000) on the service's listener",
+  },
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "elasticloadbalancing:DescribeTags",
+    resource: any,
+    scope: "account",
+    note: "ramp: the holder's lane tag",
+  },
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "update",
+    action: "elasticloadbalancing:ModifyRule",
+    resource: laneArns.rampRule,
+    resourceTags: "app",
+    scope: "lane",
+    note: "ramp: the weights of the lane's ramp rule (Terraform ignores changes to its action)",
   },
 ];

@@ -55,6 +55,13 @@ export const laneArns = {
     const listener = fakeHex(`${c.env}/${c.service}/http`, 16);
     return arns.elb(c, `listener-rule/app/${alb}/${lb}/${listener}/${fakeHex(`${c.env}/${c.service}/${c.lane}/rule`, 16)}`);
   },
+  /** The weighted catch-all rule of the lane while it is ramped. */
+  rampRule: (c: NeedContext) => {
+    const alb = serviceNames(c.service, c.env).alb.name;
+    const lb = fakeHex(`${c.env}/${c.service}/alb`, 16);
+    const listener = fakeHex(`${c.env}/${c.service}/http`, 16);
+    return arns.elb(c, `listener-rule/app/${alb}/${lb}/${listener}/${fakeHex(`${c.env}/${c.service}/${c.lane}/ramp`, 16)}`);
+  },
   scalableTarget: (c: NeedContext) => arns.scalableTarget(c, fakeHex(`${c.env}/${c.service}/${c.lane}/scalable-target`, 32)),
 };
 
