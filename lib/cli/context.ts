@@ -7,6 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
+import { recordCalls } from "../ops/aws-calls";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
 import type { OpsContext } from "../ops/commands";
@@ -29,10 +30,10 @@ export interface Dependencies {
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
 export function stateClients(state: StateConfig): StateClients {
-  const s3 = new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) });
+  const s3 = recordCalls(new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) }));
   const withTable = state.lock === "dynamodb" || state.lock === "both";
   const dynamodb = withTable
-    ? new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) })
+    ? recordCalls(new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) }))
     : undefined;
   return { s3, ...(dynamodb ? { dynamodb } : {}) };
 }
@@ -104,6 +105,6 @@ export class CommandContext {
   }
 
   edgeTable(region: string): DynamoDBClient {
-    return this.deps.edgeTable ?? this.owns(new DynamoDBClient({ region }), (c) => c.destroy());
+    return this.deps.edgeTable ?? this.owns(recordCalls(new DynamoDBClient({ region })), (c) => c.destroy());
   }
 }

@@ -9,7 +9,14 @@ export const EXIT = {
   refused: { code: 6, meaning: "refused (e.g. destroy default without --force, promote default)" },
   unknownLane: { code: 7, meaning: "unknown lane (no state), or nothing to act on" },
   canaryRolledBack: { code: 8, meaning: "canary rolled back: an alarm fired during the bake" },
+  quota: { code: 9, meaning: "the deploy would exceed an AWS quota (rules or target groups per load balancer)" },
+  noCredentials: { code: 10, meaning: "no usable AWS credentials" },
+  unreachable: { code: 11, meaning: "an AWS endpoint could not be reached" },
+  accessDenied: { code: 12, meaning: "AWS denied a call (the message names the action and resource)" },
 } as const;
+
+/** Exit codes any command that calls AWS may return (help lists them for every command). */
+export const AWS_EXIT_NAMES = ["noCredentials", "unreachable", "accessDenied"] as const;
 
 export type ExitName = keyof typeof EXIT;
 

@@ -1,4 +1,5 @@
 /** Arguments and options several commands share, and reading them back typed. */
+import { checkImageReference } from "../image";
 import type { OpsContext } from "../ops/commands";
 import type { ArgumentSpec, CommandInput, OptionSpec } from "./command";
 import type { CommandContext } from "./context";
@@ -42,4 +43,10 @@ export function laneOf(input: CommandInput): string | undefined {
 export function opsOf(ctx: CommandContext, input: CommandInput): OpsContext {
   const output = option(input, "output");
   return ctx.ops(required(input, "env", "--env dev"), { dryRun: flag(input, "dryRun"), ...(output ? { output } : {}) });
+}
+
+/** --image, checked as an image reference (a bad one is exit 2 before anything runs). */
+export function imageOption(input: CommandInput): string | undefined {
+  const image = option(input, "image");
+  return image === undefined ? undefined : checkImageReference(image, "--image");
 }

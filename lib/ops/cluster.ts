@@ -4,6 +4,7 @@
  */
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { recordCalls } from "./aws-calls";
 
 export interface ServiceHealth {
   readonly desired: number;
@@ -24,8 +25,8 @@ export class AwsClusterView implements ClusterView {
   private readonly elb: ElasticLoadBalancingV2Client;
 
   constructor(region: string) {
-    this.ecs = new ECSClient({ region, maxAttempts: 2 });
-    this.elb = new ElasticLoadBalancingV2Client({ region, maxAttempts: 2 });
+    this.ecs = recordCalls(new ECSClient({ region, maxAttempts: 2 }));
+    this.elb = recordCalls(new ElasticLoadBalancingV2Client({ region, maxAttempts: 2 }));
   }
 
   async health(cluster: string, service: string, targetGroupArn?: string): Promise<ServiceHealth | undefined> {

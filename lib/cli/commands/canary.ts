@@ -2,6 +2,7 @@ import { PIPELINE_ACTIONS } from "../../ci/actions";
 import { canary } from "../../ops/commands";
 import { CANARY_LANE } from "../../naming";
 import type { CommandSpec } from "../command";
+import { checkImageReference } from "../../image";
 import { DRY_RUN, ENV, IMAGE, JSON_OUTPUT, OUTPUT, SERVICE_REQUIRED, opsOf, required } from "../options";
 
 export const command: CommandSpec = {
@@ -15,7 +16,7 @@ export const command: CommandSpec = {
   async run(input, ctx) {
     const env = required(input, "env", "--env dev");
     const service = required(input, "service", "--service order-worker");
-    const image = required(input, "image", "--image <uri> (the build to release)");
+    const image = checkImageReference(required(input, "image", "--image <uri> (the build to release)"), "--image");
     const ops = opsOf(ctx, input);
     const infra = ctx.params.infra(env);
     const { polls } = await canary(ops, env, service, image, ctx.alarms(infra.region), ctx.clock());

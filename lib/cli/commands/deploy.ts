@@ -3,7 +3,7 @@ import { stackNameOf } from "../../layers/registry";
 import { deployLane, preflight } from "../../ops/commands";
 import type { CommandSpec } from "../command";
 import { UsageError } from "../exit-codes";
-import { DRY_RUN, ENV, IMAGE, JSON_OUTPUT, LANE_ARGUMENT, LANE_OPTION, LAYER, OUTPUT, SERVICE, laneOf, opsOf, option, required } from "../options";
+import { DRY_RUN, ENV, IMAGE, JSON_OUTPUT, LANE_ARGUMENT, LANE_OPTION, LAYER, OUTPUT, SERVICE, imageOption, laneOf, opsOf, option, required } from "../options";
 import { targetOf } from "../target";
 
 export const command: CommandSpec = {
@@ -33,7 +33,7 @@ export const command: CommandSpec = {
     const service = required(input, "service", "--service user-api");
     const lane = laneOf(input);
     if (!lane) throw new UsageError(`deploy needs a lane: lanes deploy gray --service ${service} --env ${env}`);
-    const image = await deployLane(ops, env, service, lane, option(input, "image"));
+    const image = await deployLane(ops, env, service, lane, imageOption(input));
     return { code: 0, result: { lane, image, steps: done() }, text: `lane ${lane} of ${service} runs ${image}` };
   },
 };
