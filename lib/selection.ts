@@ -16,6 +16,7 @@
 import { LAYERS, isLayer, type Layer, type PipelineKindName, type StackPlan } from "./layers/plan";
 import { RELEASE, SELECTOR } from "./layers/selector";
 import { assertEnv, assertLane, assertService } from "./naming";
+import { TTL_RULE_TEXT, ttlProblem } from "./ttl";
 import type { ParamsRepository } from "./params/load";
 
 export interface Selection {
@@ -30,6 +31,10 @@ export interface Selection {
   readonly previousImages?: readonly string[];
   /** LANES_CHANGED_BY: pipeline execution id or user@host. */
   readonly changedBy?: string;
+  /** LANES_TTL: the lane's time to live (lib/ttl.ts). */
+  readonly ttl?: string;
+  /** LANES_EXPIRES_AT: when the lane expires (ISO 8601). */
+  readonly expiresAt?: string;
 }
 
 const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "app"];
@@ -75,6 +80,13 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     previousImages = parsed;
   }
   const changedBy = nonEmpty(vars[RELEASE.changedBy]);
+  const ttl = nonEmpty(vars[RELEASE.ttl]);
+  if (ttl) {
+    const problem = ttlProblem(ttl);
+    if (problem) throw new SelectionError(`LANES_TTL='${ttl}' is not a time to live (${problem}). Allowed: ${TTL_RULE_TEXT}.`);
+  }
+  const expiresAt = nonEmpty(vars[RELEASE.expiresAt]);
+  if (expiresAt && Number.isNaN(Date.parse(expiresAt))) throw new SelectionError(`LANES_EXPIRES_AT='${expiresAt}' is not an ISO 8601 time.`);
   return {
     ...(env ? { env: assertEnv(env) } : {}),
     ...(svc ? { service: assertService(svc) } : {}),
@@ -84,6 +96,8 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     ...(imageUri ? { imageUri } : {}),
     ...(previousImages ? { previousImages } : {}),
     ...(changedBy ? { changedBy } : {}),
+    ...(ttl ? { ttl } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
@@ -149,7 +163,7 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
 
 /** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY) describe one release: they may only apply to a single lane stack. */
 export function imageUriFor(sel: Selection, plans: readonly StackPlan[]): string | undefined {
-  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : ""].filter(Boolean);
+  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : "", sel.ttl ? "LANES_TTL" : "", sel.expiresAt ? "LANES_EXPIRES_AT" : ""].filter(Boolean);
   if (given.length === 0) return undefined;
   const lanes = plans.filter((p) => p.layer === "app");
   if (lanes.length > 1) {

@@ -16,6 +16,8 @@ export function buildStacks(app: Construct, params: ParamsRepository, selection:
     ...(imageUri ? { imageUri } : {}),
     previousImages: selection.previousImages ?? [],
     ...(selection.changedBy ? { changedBy: selection.changedBy } : {}),
+    ...(selection.ttl ? { ttl: selection.ttl } : {}),
+    ...(selection.expiresAt ? { expiresAt: selection.expiresAt } : {}),
   };
   return plans.map((plan) => buildStack(app, plan, { params, release, bundleRoot }));
 }

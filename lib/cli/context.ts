@@ -10,6 +10,10 @@ import { join } from "node:path";
 import { recordCalls } from "../ops/aws-calls";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
+import { AwsLoadBalancerQuotas, type LoadBalancerQuotas } from "../ops/quota";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { OpsContext } from "../ops/commands";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
@@ -26,6 +30,14 @@ export interface Dependencies {
   /** DynamoDB holding the edge rules table. */
   readonly edgeTable?: DynamoDBClient;
   readonly progress?: (line: string) => void;
+  /** Load balancer usage and quotas; default: ELBv2 and Service Quotas. */
+  readonly quotas?: LoadBalancerQuotas;
+  /** CloudWatch Logs for lanes logs. */
+  readonly logs?: CloudWatchLogsClient;
+  /** Where streamed results go (lanes logs --follow); default stdout. */
+  readonly output?: (line: string) => void;
+  /** Stops a following command (lanes logs --follow); default: none (Ctrl-C ends the process). */
+  readonly signal?: AbortSignal;
 }
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
@@ -82,6 +94,13 @@ export class CommandContext {
       c.dynamodb?.destroy();
     });
     const cluster = this.deps.cluster ?? this.owns(new AwsClusterView(infra.region), (c) => c.destroy());
+    const quotas =
+      this.deps.quotas ??
+      new AwsLoadBalancerQuotas(
+        this.owns(recordCalls(new ElasticLoadBalancingV2Client({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+        this.owns(recordCalls(new ServiceQuotasClient({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+        (line) => this.progress(line),
+      );
     const steps = this.deps.steps ?? (options.dryRun ? new DryRunSteps(this.env, this.progress, options.output) : new CdktfSteps(this.env, this.progress, options.output));
     return {
       params: this.params,
@@ -93,6 +112,8 @@ export class CommandContext {
       changedBy: changedBy(this.env),
       healthTimeoutMs: Number(this.env.LANES_HEALTH_TIMEOUT_SECONDS ?? 900) * 1000,
       healthIntervalMs: Number(this.env.LANES_HEALTH_INTERVAL_SECONDS ?? 15) * 1000,
+      now: () => this.clock().now(),
+      quotas,
     };
   }
 
@@ -102,6 +123,16 @@ export class CommandContext {
 
   clock(): Clock {
     return this.deps.clock ?? realClock;
+  }
+
+  logs(region: string): CloudWatchLogsClient {
+    return this.deps.logs ?? this.owns(recordCalls(new CloudWatchLogsClient({ region })), (c) => c.destroy());
+  }
+
+  /** Writes one line of a streamed result. */
+  output(line: string): void {
+    if (this.deps.output) this.deps.output(line);
+    else process.stdout.write(`${line}\n`);
   }
 
   edgeTable(region: string): DynamoDBClient {

@@ -14,7 +14,7 @@ import { PreflightError } from "../preflight";
 export type { Dependencies } from "./context";
 export type { Outcome } from "./command";
 
-const INPUT_ERRORS = ["ParamsError", "NamingError", "SelectionError", "CiInputError", "RampInputError", "AnalysisConfigError", "ImageReferenceError"];
+const INPUT_ERRORS = ["ParamsError", "NamingError", "SelectionError", "CiInputError", "RampInputError", "AnalysisConfigError", "ImageReferenceError", "TtlError"];
 
 /** The exit code of a known failure, or undefined for a bug. */
 export function exitCodeOf(err: unknown): number | undefined {
@@ -65,7 +65,7 @@ export function main(argv: readonly string[]): void {
   run(argv).then(
     (outcome) => {
       if (json && outcome.code === 0) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      else if (outcome.code === 0) process.stdout.write(`${outcome.text}\n`);
+      else if (outcome.code === 0) process.stdout.write(outcome.text ? `${outcome.text}\n` : "");
       else {
         if (json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
         process.stderr.write(`lanes: ${outcome.text}\n`);

@@ -13,6 +13,7 @@ export const JSON_OUTPUT: OptionSpec = { flags: "--json", description: "print th
 export const DRY_RUN: OptionSpec = { flags: "--dry-run", description: "synthesize and validate each stack instead of deploying it" };
 export const OUTPUT: OptionSpec = { flags: "--output <dir>", description: "synthesize into DIR and keep it (default: a directory of its own per run, removed afterwards)" };
 export const IMAGE: OptionSpec = { flags: "--image <uri>", description: "image to deploy (registry/repository:tag or @digest)" };
+export const TTL: OptionSpec = { flags: "--ttl <duration>", description: "time to live after this deploy, e.g. 72h or 7d ('none': never expires); default: the lane's, else params" };
 export const LAYER: OptionSpec = { flags: "--layer <layer>", description: "a shared layer instead of a lane", choices: ["infra", "boot"] };
 
 export const LANE_ARGUMENT: ArgumentSpec = { name: "lane", description: "the lane, e.g. gray", required: false };

@@ -19,6 +19,9 @@ export interface SelectedRelease {
   readonly imageUri?: string;
   readonly previousImages: readonly string[];
   readonly changedBy?: string;
+  /** LANES_TTL / LANES_EXPIRES_AT: the lane's time to live and when it expires. */
+  readonly ttl?: string;
+  readonly expiresAt?: string;
 }
 
 /**

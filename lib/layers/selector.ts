@@ -23,6 +23,8 @@ export const RELEASE = {
   image: "IMAGE_URI",
   imageHistory: "LANES_IMAGE_HISTORY",
   changedBy: "LANES_CHANGED_BY",
+  ttl: "LANES_TTL",
+  expiresAt: "LANES_EXPIRES_AT",
 } as const;
 
 /** Every variable of the protocol. */
@@ -35,6 +37,8 @@ export function selectorVars(plan: StackPlan, release?: LaneRelease): Record<str
     vars[RELEASE.image] = release.image;
     vars[RELEASE.imageHistory] = JSON.stringify(release.previousImages);
     if (release.changedBy) vars[RELEASE.changedBy] = release.changedBy;
+    if (release.ttl) vars[RELEASE.ttl] = release.ttl;
+    if (release.expiresAt) vars[RELEASE.expiresAt] = release.expiresAt;
   }
   return vars;
 }

@@ -18,6 +18,13 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   SNS: "sns",
 };
 
+/** SDK operations whose IAM action has another name. */
+const IAM_ACTION_OF: Readonly<Record<string, string>> = {
+  "s3:ListObjectsV2": "s3:ListBucket",
+  "s3:HeadObject": "s3:GetObject",
+  "s3:HeadBucket": "s3:ListBucket",
+};
+
 export interface FailedCall {
   /** The IAM action, e.g. `s3:GetObject`. */
   readonly action: string;
@@ -69,7 +76,8 @@ export function recordCalls<C>(client: C): C {
         const operation = (context.commandName ?? "").replace(/Command$/, "");
         if (err !== null && typeof err === "object" && operation) {
           const resource = resourceOf(prefix, args.input);
-          Object.defineProperty(err, FAILED_CALL, { value: { action: `${prefix}:${operation}`, ...(resource ? { resource } : {}) }, enumerable: false });
+          const action = IAM_ACTION_OF[`${prefix}:${operation}`] ?? `${prefix}:${operation}`;
+          Object.defineProperty(err, FAILED_CALL, { value: { action, ...(resource ? { resource } : {}) }, enumerable: false });
         }
         throw err;
       }
