@@ -77,11 +77,22 @@ export interface WaitOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Give up after this many checks even before the timeout (the pipeline's VERIFY_ATTEMPTS). */
   readonly maxChecks?: number;
+  /** The time (ms), for the elapsed time each progress line shows; default Date.now. */
+  readonly now?: () => number;
+}
+
+/** Elapsed time as `m:ss` (or `h:mm:ss`). */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${Math.floor(s / 60)}:${pad(s % 60)}`;
 }
 
 /** Polls until healthy; a FAILED rollout or the timeout raises HealthWaitError. */
 export async function waitHealthy(view: ClusterView, cluster: string, service: string, targetGroupArn: string | undefined, options: WaitOptions): Promise<ServiceHealth> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const started = now();
   const deadline = Date.now() + options.timeoutMs;
   let last: ServiceHealth | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -89,11 +100,11 @@ export async function waitHealthy(view: ClusterView, cluster: string, service: s
     const shown = last
       ? `${last.running}/${last.desired} running, rollout ${last.rolloutState ?? "unknown"}${last.healthyTargets !== undefined ? `, ${last.healthyTargets} healthy target(s)` : ""}`
       : "not readable";
-    options.onProgress?.(`  ${service}: ${shown} (check ${attempt})`);
+    options.onProgress?.(`  ${service}: ${shown} (check ${attempt}, ${elapsed(now() - started)} elapsed)`);
     if (isHealthy(last)) return last!;
     if (last?.rolloutState === "FAILED") throw new HealthWaitError(`${service}: the deployment failed (circuit breaker rolled it back)`);
     if (Date.now() + options.intervalMs > deadline || (options.maxChecks !== undefined && attempt >= options.maxChecks)) {
-      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown}; ${attempt} check(s))`);
+      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown}; ${attempt} check(s) in ${elapsed(now() - started)})`);
     }
     await sleep(options.intervalMs);
   }

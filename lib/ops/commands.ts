@@ -163,6 +163,7 @@ export async function promote(ctx: OpsContext, env: string, service: string, lan
         timeoutMs: ctx.healthTimeoutMs,
         intervalMs: ctx.healthIntervalMs,
         onProgress: ctx.progress,
+        now: ctx.now,
       });
     } catch (err) {
       throw new OpsError(
@@ -228,6 +229,7 @@ export async function canary(ctx: OpsContext, env: string, service: string, imag
         timeoutMs: ctx.healthTimeoutMs,
         intervalMs: ctx.healthIntervalMs,
         onProgress: ctx.progress,
+        now: ctx.now,
       });
     },
   };
