@@ -205,6 +205,8 @@ export function serviceNames(service: string, env: string) {
     /** Container name inside every lane's task definition. */
     container: service,
     alarmTopic: `${prefix}-alarms`,
+    /** The service's CloudWatch dashboard (names: 255 of [A-Za-z0-9_-]). */
+    dashboard: prefix,
     /** Worker queues (SQS names: 80 characters of [A-Za-z0-9_-]). */
     queue: `${prefix}-queue`,
     deadLetterQueue: `${prefix}-dlq`,

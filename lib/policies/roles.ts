@@ -386,6 +386,13 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Condition: { StringEquals: tagConditions("aws:ResourceTag", bootTags), StringLike: { "aws:ResourceTag/stack": bootStack } },
     },
     {
+      // The services' dashboards (untaggable): by name, `{service}-{env}`.
+      Sid: "Dashboards",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+      Resource: [arns.dashboard(c, anyService.dashboard)],
+    },
+    {
       // Task roles: only with the env's boundary, so what they can ever do is capped (see
       // taskRoleBoundaryPolicy); IAM reports the role's boundary as iam:PermissionsBoundary.
       Sid: "TaskRolesWithBoundary",
