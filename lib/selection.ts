@@ -8,7 +8,7 @@
  *   ENV=dev SERVICE=user-api              → boot-user-api-dev and the lanes listed in params
  *   ENV=dev [LAYER=state|infra|boot|app|edge|pipeline]  → that env's stacks (of that layer)
  *
- * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-{service}-{env}`)
+ * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-gc-{env}`, `pipeline-{service}-{env}`)
  * come last and only for envs whose infra params have a `pipelines` section.
  *
  * `SERVICE_NAME` (CodeBuild's name for it) is accepted for `SERVICE`.
@@ -37,7 +37,7 @@ export interface Selection {
   readonly expiresAt?: string;
 }
 
-const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "app"];
+const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "gc", "app"];
 
 export class SelectionError extends Error {
   constructor(message: string) {
@@ -149,6 +149,7 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
       if (!sel.service) {
         if (pipelines("infra")) plans.push({ layer: "pipeline", env, pipeline: "infra" });
         if (pipelines("bootstrap")) plans.push({ layer: "pipeline", env, pipeline: "bootstrap" });
+        if (pipelines("gc")) plans.push({ layer: "pipeline", env, pipeline: "gc" });
       }
       if (pipelines("app")) {
         for (const service of services) {

@@ -156,6 +156,11 @@ const PipelineSettings = strict({
   buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
   computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]).default("BUILD_GENERAL1_SMALL"),
   buildTimeoutMinutes: z.int().min(5).max(480).default(60),
+  gcSchedule: z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, { error: "an EventBridge schedule expression such as 'rate(1 hour)' or 'cron(0 3 * * ? *)'" })
+    .default("rate(1 hour)")
+    .meta({ description: "When the gc pipeline (gc-{env}) runs lanes gc: an EventBridge schedule expression." }),
 });
 
 export const InfraParamsSchema = strict({
