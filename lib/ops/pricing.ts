@@ -35,7 +35,7 @@ export function pricesFor(region: string, override?: { readonly fargateVcpuHour:
   if (override) return { vcpuHour: override.fargateVcpuHour, gbHour: override.fargateGbHour, source: "params pricing" };
   const listed = FARGATE_PRICES[region];
   if (listed) return { ...listed, source: `${region} list price` };
-  return { ...FARGATE_PRICES[FALLBACK_REGION]!, source: `${FALLBACK_REGION} list price (no ${region} price in lib/ops/pricing.ts; set pricing in params)` };
+  return { ...FARGATE_PRICES[FALLBACK_REGION]!, source: `${FALLBACK_REGION} list price: lib/ops/pricing.ts has none for ${region}, set pricing in params` };
 }
 
 /** Estimated USD per month of `tasks` tasks of `cpu` CPU units (1024 = 1 vCPU) and `memory` MiB. */
