@@ -16,7 +16,9 @@ const role = () => pipelineRole("gc");
 const app = needsFor("app");
 const destroyOps = new Set(["read", "delete"]);
 /** What `cdktf destroy` of a lane and `lanes gc` call: reads and deletes of lane resources, the whole state backend protocol, reading the lower layers, the provider. */
-const destroyNeeds = app.filter((n) => !n.notGranted && (destroyOps.has(n.operation) || n.resourceType.startsWith("backend.") || n.resourceType.startsWith("data.") || n.resourceType === "provider.aws"));
+const destroyNeeds = app.filter(
+  (n) => !n.notGranted && !n.resourceType.startsWith("build.") && (destroyOps.has(n.operation) || n.resourceType.startsWith("backend.") || n.resourceType.startsWith("data.") || n.resourceType === "provider.aws"),
+);
 const destroyActions = new Set(destroyNeeds.map((n) => n.action));
 /** Calls that build or change a lane: never the gc role's, unless a destroy makes the same call (UpdateService drains the service). */
 const buildNeeds = app.filter((n) => !destroyNeeds.includes(n) && !destroyActions.has(n.action) && !n.resourceType.startsWith("build."));

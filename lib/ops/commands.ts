@@ -53,7 +53,8 @@ export interface LaneStatus extends Omit<LaneRecord, "lastModified"> {
 
 export async function status(ctx: OpsContext, env: string, service: string): Promise<LaneStatus[]> {
   ctx.params.service(service, env);
-  const lanes = await listLanes(ctx.clients.s3, ctx.state, env, service);
+  // A destroyed lane's emptied state object stays behind: not a lane any more.
+  const lanes = (await listLanes(ctx.clients.s3, ctx.state, env, service)).filter((r) => !r.destroyed);
   return Promise.all(
     lanes.map(async (record) => {
       const health: ServiceHealth | undefined =

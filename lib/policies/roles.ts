@@ -182,6 +182,8 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
         "elasticloadbalancing:Describe*",
         "application-autoscaling:DescribeScalableTargets",
         "application-autoscaling:DescribeScalingPolicies",
+        // The deploy's quota check (lib/ops/quota.ts).
+        "servicequotas:ListServiceQuotas",
       ],
       Resource: ["*"],
     },
