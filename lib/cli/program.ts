@@ -19,7 +19,7 @@ export function commandFooter(spec: CommandSpec): string {
     ...spec.examples.map((e) => `  $ ${e}`),
     "",
     "Exit codes:",
-    ...codes.map((c) => `  ${c.code}  ${c.meaning}`),
+    ...codes.map((c) => `  ${String(c.code).padStart(2)}  ${c.meaning}`),
   ].join("\n");
 }
 
