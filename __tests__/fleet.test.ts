@@ -266,6 +266,7 @@ describe("lanes ls, expiry and gc", () => {
       });
       quotas.on(ListServiceQuotasCommand, { ServiceCode: "elasticloadbalancing", NextToken: "t2" }).resolves({
         Quotas: [
+          { QuotaName: "Target Groups per Action per Application Load Balancer", Value: 5 },
           { QuotaName: "Rules per Application Load Balancer", Value: 200 },
           { QuotaName: "Target Groups per Application Load Balancer", Value: 100 },
         ],

@@ -103,7 +103,8 @@ export class AwsLoadBalancerQuotas implements LoadBalancerQuotas {
         const page = await this.quotas.send(new ListServiceQuotasCommand({ ServiceCode: SERVICE_QUOTAS_CODE, NextToken: token }));
         for (const q of page.Quotas ?? []) {
           for (const kind of Object.keys(ALB_QUOTAS) as QuotaKind[]) {
-            if (q.QuotaName === ALB_QUOTAS[kind].name && typeof q.Value === "number") found[kind] = q.Value;
+            // The docs add "(excluding default rules)" to the rules quota's name: match the name's start.
+            if (q.QuotaName?.startsWith(ALB_QUOTAS[kind].name) && typeof q.Value === "number") found[kind] = q.Value;
           }
         }
         token = page.NextToken;
