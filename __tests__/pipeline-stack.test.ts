@@ -33,12 +33,14 @@ describe("app pipeline user-api-dev", () => {
     expect(pipeline(s)).toMatchObject({ name: "user-api-dev", pipeline_type: "V2", execution_mode: "PARALLEL" });
   });
 
-  test("variables: LANE required (no default), BRANCH defaulting to the params branch, ACTION defaulting to deploy", () => {
+  test("variables: LANE required (no default), BRANCH defaulting to the params branch, ACTION defaulting to deploy, TTL defaulting to keep", () => {
     const vars = pipeline(s).variable as Json[];
-    expect(vars.map((v) => v.name)).toEqual(["LANE", "BRANCH", "ACTION"]);
+    expect(vars.map((v) => v.name)).toEqual(["LANE", "BRANCH", "ACTION", "TTL"]);
     expect(vars[0]!.default_value).toBeUndefined();
     expect(vars[1]!.default_value).toBe("main");
     expect(vars[2]!.default_value).toBe("deploy");
+    // CodePipeline variable defaults must not be empty: `keep` stands for "the lane's own ttl".
+    expect(vars[3]!.default_value).toBe("keep");
   });
 
   test("dual source through the connection: InfraSource → InfraOut, AppSource → AppOut as a git clone", () => {
@@ -80,6 +82,7 @@ describe("app pipeline user-api-dev", () => {
       LANE: "#{variables.LANE}",
       BRANCH: "#{variables.BRANCH}",
       ACTION: "#{variables.ACTION}",
+      TTL: "#{variables.TTL}",
       PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}",
       // The build's timeout, raised to fit the longest ramp (__tests__/ramp-stack.test.ts).
       LANES_BUILD_TIMEOUT_MINUTES: "237",
@@ -127,5 +130,28 @@ describe("infra pipeline infra-dev", () => {
     expect(pipeline(s)).toMatchObject({ name: "infra-dev", pipeline_type: "V2", execution_mode: "QUEUED" });
     expect(pipeline(s).variable).toBeUndefined();
     expect(buildEnv(s)).toMatchObject({ LAYER: "infra", ENV: "dev" });
+  });
+});
+
+describe("gc pipeline gc-dev", () => {
+  const s = synthPipeline("gc");
+
+  test("V2, QUEUED (a scheduled run waits for the previous one), no variables, infra source only, runs the gc layer", () => {
+    expect(pipeline(s)).toMatchObject({ name: "gc-dev", pipeline_type: "V2", execution_mode: "QUEUED" });
+    expect(pipeline(s).variable).toBeUndefined();
+    expect(stages(s)[0]!.action.map((a) => a.name)).toEqual(["InfraSource"]);
+    expect(buildEnv(s)).toEqual({ ENV: "dev", LAYER: "gc", PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}" });
+    expect(s.only("aws_codebuild_project")).toMatchObject({ name: "gc-dev-deploy", environment: { privileged_mode: false } });
+  });
+
+  test("an EventBridge schedule (params pipelines.gcSchedule, default every hour) starts the pipeline with its own role", () => {
+    const [pipelineId] = s.resources("aws_codepipeline")[0]!;
+    const [ruleId, rule] = s.resources("aws_cloudwatch_event_rule")[0]!;
+    expect(rule).toMatchObject({ name: "gc-dev-schedule", schedule_expression: "rate(1 hour)" });
+    const target = s.only("aws_cloudwatch_event_target");
+    expect(target).toMatchObject({ rule: `\${aws_cloudwatch_event_rule.${ruleId}.name}`, arn: `\${aws_codepipeline.${pipelineId}.arn}` });
+    const role = s.resources("aws_iam_role").find(([, r]) => r.name === "gc-dev-schedule")!;
+    expect(target.role_arn).toBe(`\${aws_iam_role.${role[0]}.arn}`);
+    expect(JSON.parse(role[1].assume_role_policy as string)).toMatchObject({ Statement: [{ Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }] });
   });
 });

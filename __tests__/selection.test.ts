@@ -21,15 +21,17 @@ describe("stack selection", () => {
       "edge-dev",
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
+      "pipeline-gc-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
     ]);
   });
 
-  test("LAYER=pipeline: the env's three pipelines; with SERVICE, that service's pipeline", () => {
+  test("LAYER=pipeline: the env's pipelines (infra, bootstrap, gc, one per service); with SERVICE, that service's pipeline", () => {
     expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", LAYER: "pipeline" })))).toEqual([
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
+      "pipeline-gc-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
     ]);

@@ -29,6 +29,7 @@ describe("terraform validate", () => {
       "edge-dev",
       "infra-dev",
       "pipeline-bootstrap-dev",
+      "pipeline-gc-dev",
       "pipeline-infra-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",

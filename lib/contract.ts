@@ -58,6 +58,8 @@ export const LaneOutputs = {
   imageHistory: { name: "image_history", description: "Images the lane ran, newest first (the current one first); rollback deploys the second" },
   changedBy: { name: "changed_by", description: "Who or what made the last change (pipeline execution id, or user@host)" },
   taskDefinitionArn: { name: "task_definition_arn", description: "Task definition revision of the lane" },
+  ttl: { name: "ttl", description: "Time to live after the last deploy (e.g. 72h; 'none': never; '': none given); lanes gc removes expired lanes" },
+  expiresAt: { name: "expires_at", description: "When the lane expires (ISO 8601; '' when it does not, or when only ttl is known)" },
 } as const;
 
 export const EdgeOutputs = {

@@ -82,7 +82,7 @@ export function laneNameProblem(lane: string): string | undefined {
 }
 
 /** Service names that would collide with the env-level stacks and pipelines. */
-export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline", "edge"] as const;
+export const RESERVED_SERVICE_NAMES = ["infra", "bootstrap", "boot", "state", "app", "pipeline", "edge", "gc"] as const;
 /** The platform's own env-level resources (the edge's `lanes-edge-{env}-*`) start with this; services may not. */
 export const RESERVED_SERVICE_PREFIX = "lanes-";
 /** Values of the `lane` tag on shared resources (lib/policies conditions rely on them), so never lane names. */
@@ -208,6 +208,8 @@ export function serviceNames(service: string, env: string) {
     /** Container name inside every lane's task definition. */
     container: service,
     alarmTopic: `${prefix}-alarms`,
+    /** The service's CloudWatch dashboard (names: 255 of [A-Za-z0-9_-]). */
+    dashboard: prefix,
     /** Worker queues (SQS names: 80 characters of [A-Za-z0-9_-]). */
     queue: `${prefix}-queue`,
     deadLetterQueue: `${prefix}-dlq`,
@@ -251,9 +253,9 @@ export function laneTargetGroupPrefix(service: string, env: string): string {
   return `${service}-${env}-`.slice(0, Limits.targetGroupName - Limits.hashLength - 1);
 }
 
-export type PipelineKind = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "app"; readonly service: string };
+export type PipelineKind = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "gc" } | { readonly kind: "app"; readonly service: string };
 
-/** Pipeline names: `infra-{env}`, `bootstrap-{env}`, `{service}-{env}`, and their parts. */
+/** Pipeline names: `infra-{env}`, `bootstrap-{env}`, `gc-{env}`, `{service}-{env}`, and their parts. */
 export function pipelineNames(env: string, kind: PipelineKind) {
   const pipeline = kind.kind === "app" ? `${kind.service}-${env}` : `${kind.kind}-${env}`;
   const project = `${pipeline}-deploy`;
@@ -266,6 +268,9 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),
     buildLogGroup: `/aws/codebuild/${project}`,
+    /** The EventBridge rule that starts a scheduled pipeline (gc), and the role it starts it with. */
+    scheduleRule: `${pipeline}-schedule`,
+    scheduleRole: fitted(`${pipeline}-schedule`, Limits.iamRoleName),
   };
 }
 

@@ -8,7 +8,7 @@
  *   ENV=dev SERVICE=user-api              → boot-user-api-dev and the lanes listed in params
  *   ENV=dev [LAYER=state|infra|boot|app|edge|pipeline]  → that env's stacks (of that layer)
  *
- * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-{service}-{env}`)
+ * Pipeline stacks (`pipeline-infra-{env}`, `pipeline-bootstrap-{env}`, `pipeline-gc-{env}`, `pipeline-{service}-{env}`)
  * come last and only for envs whose infra params have a `pipelines` section.
  *
  * `SERVICE_NAME` (CodeBuild's name for it) is accepted for `SERVICE`.
@@ -16,6 +16,7 @@
 import { LAYERS, isLayer, type Layer, type PipelineKindName, type StackPlan } from "./layers/plan";
 import { RELEASE, SELECTOR } from "./layers/selector";
 import { assertEnv, assertLane, assertService } from "./naming";
+import { TTL_RULE_TEXT, ttlProblem } from "./ttl";
 import type { ParamsRepository } from "./params/load";
 
 export interface Selection {
@@ -32,9 +33,13 @@ export interface Selection {
   readonly changedBy?: string;
   /** LANES_RAMP=1: the lane's weighted catch-all rule (a ramp). */
   readonly ramp?: boolean;
+  /** LANES_TTL: the lane's time to live (lib/ttl.ts). */
+  readonly ttl?: string;
+  /** LANES_EXPIRES_AT: when the lane expires (ISO 8601). */
+  readonly expiresAt?: string;
 }
 
-const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "app"];
+const PIPELINES: readonly PipelineKindName[] = ["infra", "bootstrap", "gc", "app"];
 
 export class SelectionError extends Error {
   constructor(message: string) {
@@ -79,6 +84,13 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
   const changedBy = nonEmpty(vars[RELEASE.changedBy]);
   const ramp = nonEmpty(vars[RELEASE.ramp]);
   if (ramp !== undefined && ramp !== "1") throw new SelectionError(`LANES_RAMP='${ramp}' is not a switch. Allowed: 1 (the lane's weighted ramp rule), or unset.`);
+  const ttl = nonEmpty(vars[RELEASE.ttl]);
+  if (ttl) {
+    const problem = ttlProblem(ttl);
+    if (problem) throw new SelectionError(`LANES_TTL='${ttl}' is not a time to live (${problem}). Allowed: ${TTL_RULE_TEXT}.`);
+  }
+  const expiresAt = nonEmpty(vars[RELEASE.expiresAt]);
+  if (expiresAt && Number.isNaN(Date.parse(expiresAt))) throw new SelectionError(`LANES_EXPIRES_AT='${expiresAt}' is not an ISO 8601 time.`);
   return {
     ...(env ? { env: assertEnv(env) } : {}),
     ...(svc ? { service: assertService(svc) } : {}),
@@ -89,6 +101,8 @@ export function selectionFromEnv(vars: Readonly<Record<string, string | undefine
     ...(previousImages ? { previousImages } : {}),
     ...(changedBy ? { changedBy } : {}),
     ...(ramp ? { ramp: true } : {}),
+    ...(ttl ? { ttl } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
@@ -140,6 +154,7 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
       if (!sel.service) {
         if (pipelines("infra")) plans.push({ layer: "pipeline", env, pipeline: "infra" });
         if (pipelines("bootstrap")) plans.push({ layer: "pipeline", env, pipeline: "bootstrap" });
+        if (pipelines("gc")) plans.push({ layer: "pipeline", env, pipeline: "gc" });
       }
       if (pipelines("app")) {
         for (const service of services) {
@@ -152,9 +167,15 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
   return plans;
 }
 
-/** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY, and LANES_RAMP) describe one release: they may only apply to a single lane stack. */
+/** IMAGE_URI (and the lane's history, LANES_IMAGE_HISTORY, LANES_RAMP, LANES_TTL, LANES_EXPIRES_AT) describe one release: they may only apply to a single lane stack. */
 export function imageUriFor(sel: Selection, plans: readonly StackPlan[]): string | undefined {
-  const given = [sel.imageUri ? "IMAGE_URI" : "", sel.previousImages ? "LANES_IMAGE_HISTORY" : "", sel.ramp ? "LANES_RAMP" : ""].filter(Boolean);
+  const given = [
+    sel.imageUri ? "IMAGE_URI" : "",
+    sel.previousImages ? "LANES_IMAGE_HISTORY" : "",
+    sel.ramp ? "LANES_RAMP" : "",
+    sel.ttl ? "LANES_TTL" : "",
+    sel.expiresAt ? "LANES_EXPIRES_AT" : "",
+  ].filter(Boolean);
   if (given.length === 0) return undefined;
   const lanes = plans.filter((p) => p.layer === "app");
   if (lanes.length > 1) {

@@ -133,6 +133,8 @@ export class AppLaneStack extends LanesStack {
       imageHistory: imageHistory(config.release.image, config.release.previousImages),
       changedBy: config.release.changedBy ?? "",
       taskDefinitionArn: this.laneService.taskDefinition.arn,
+      ttl: config.release.ttl ?? "",
+      expiresAt: config.release.expiresAt ?? "",
     });
   }
 }

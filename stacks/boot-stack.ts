@@ -3,13 +3,14 @@ import { AlarmTopic } from "../constructs/alarm-topic";
 import { ImageRepository } from "../constructs/image-repository";
 import { InfraState } from "../constructs/layer-state";
 import { LoadBalancer } from "../constructs/load-balancer";
+import { ServiceDashboard } from "../constructs/service-dashboard";
 import { ServiceIdentity } from "../constructs/service-identity";
 import { ServiceLogs } from "../constructs/service-logs";
 import { ServiceRegistry } from "../constructs/service-registry";
 import { TaskSecurityGroup } from "../constructs/task-security-group";
 import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
-import { serviceNames, taskRoleBoundaryName } from "../lib/naming";
+import { infraNames, laneTargetGroupPrefix, serviceNames, taskRoleBoundaryName } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
@@ -29,6 +30,7 @@ export class BootStack extends LanesStack {
   readonly taskSecurityGroup: TaskSecurityGroup;
   readonly alarms: AlarmTopic;
   readonly queue?: WorkQueue;
+  readonly dashboard: ServiceDashboard;
 
   constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
     const names = serviceNames(boot.service, boot.env);
@@ -85,6 +87,15 @@ export class BootStack extends LanesStack {
     });
 
     this.alarms = new AlarmTopic(this, "alarms", { name: names.alarmTopic });
+
+    this.dashboard = new ServiceDashboard(this, "dashboard", {
+      name: names.dashboard,
+      region: infra.region,
+      clusterName: infraNames(boot.env).cluster,
+      ecsServicePrefix: `${boot.service}-${boot.env}`,
+      ...(this.loadBalancer ? { loadBalancer: { arnSuffix: this.loadBalancer.alb.arnSuffix, targetGroupPrefix: laneTargetGroupPrefix(boot.service, boot.env) } } : {}),
+      ...(this.queue ? { queueName: names.queue } : {}),
+    });
 
     const lb = this.loadBalancer;
     this.declareOutputs(BootOutputs, {

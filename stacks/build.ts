@@ -17,6 +17,8 @@ export function buildStacks(app: Construct, params: ParamsRepository, selection:
     previousImages: selection.previousImages ?? [],
     ...(selection.changedBy ? { changedBy: selection.changedBy } : {}),
     ...(selection.ramp ? { ramp: true } : {}),
+    ...(selection.ttl ? { ttl: selection.ttl } : {}),
+    ...(selection.expiresAt ? { expiresAt: selection.expiresAt } : {}),
   };
   return plans.map((plan) => buildStack(app, plan, { params, release, bundleRoot }));
 }

@@ -1,23 +1,26 @@
 import type { Construct } from "constructs";
 import { rampWorstCaseMinutes } from "../lib/analysis/ramp-settings";
 import { DEFAULT_ACTION, actionVariableDescription } from "../lib/ci/actions";
+import { TTL_KEEP, TTL_VARIABLE_DESCRIPTION } from "../lib/ci/inputs";
 import { PipelineOutputs } from "../lib/contract";
 import { DeliveryPipeline, type DeliveryPipelineProps, type ExecutionMode, type PipelineVariable } from "../constructs/delivery-pipeline";
 import { pipelineNames, type PipelineKind } from "../lib/naming";
 import type { InfraConfig, PipelineConfig, ServiceConfig } from "../lib/params/config";
-import { appRolePolicy, bootstrapRolePolicy, infraRolePolicy, pipelineServicePolicy } from "../lib/policies/roles";
+import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, pipelineServicePolicy } from "../lib/policies/roles";
+import { PipelineSchedule } from "../constructs/pipeline-schedule";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
-export type PipelineSpec = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "app"; readonly service: ServiceConfig };
+export type PipelineSpec = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "gc" } | { readonly kind: "app"; readonly service: ServiceConfig };
 
 /**
  * Execution modes. infra: QUEUED (one env change at a time, none dropped). bootstrap and app:
  * PARALLEL: the default SUPERSEDED would cancel a running `gray` deploy when a `blue` one
  * starts, defeating the lanes; each run locks only its own state key, so parallel runs of
- * different lanes (or services) never block each other.
+ * different lanes (or services) never block each other. gc: QUEUED (a scheduled run waits for
+ * the previous one; SUPERSEDED would stop a run in the middle of a destroy).
  */
-export const EXECUTION_MODES: Record<PipelineSpec["kind"], ExecutionMode> = { infra: "QUEUED", bootstrap: "PARALLEL", app: "PARALLEL" };
+export const EXECUTION_MODES: Record<PipelineSpec["kind"], ExecutionMode> = { infra: "QUEUED", bootstrap: "PARALLEL", gc: "QUEUED", app: "PARALLEL" };
 
 function pipelineKind(spec: PipelineSpec): PipelineKind {
   return spec.kind === "app" ? { kind: "app", service: spec.service.service } : spec;
@@ -26,6 +29,8 @@ function pipelineKind(spec: PipelineSpec): PipelineKind {
 /** `pipeline-{pipeline}`: one deploy pipeline, created once by an admin with `cdktf deploy`. */
 export class PipelineStack extends LanesStack {
   readonly delivery: DeliveryPipeline;
+  /** gc: the schedule that starts it. */
+  readonly schedule?: PipelineSchedule;
 
   constructor(scope: Construct, infra: InfraConfig, pipelines: PipelineConfig, spec: PipelineSpec) {
     const env = infra.env;
@@ -48,6 +53,13 @@ export class PipelineStack extends LanesStack {
         environment = { ...common, LAYER: "infra" };
         rest = { buildPolicy: (c) => infraRolePolicy({ ...c, ...roleContext }), buildsImages: false };
         break;
+      case "gc":
+        // Removes expired lanes of every service of the env (lanes gc), with a role that may
+        // destroy lanes and nothing else; started by its schedule.
+        variables = [];
+        environment = { ...common, LAYER: "gc" };
+        rest = { buildPolicy: (c) => gcRolePolicy({ ...c, ...roleContext }), buildsImages: false };
+        break;
       case "bootstrap":
         variables = [{ name: "SERVICE", description: "Service whose access layer (boot-{service}-{env}) to deploy" }];
         environment = { ...common, LAYER: "boot", SERVICE_NAME: "#{variables.SERVICE}" };
@@ -63,6 +75,7 @@ export class PipelineStack extends LanesStack {
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
           { name: "ACTION", description: actionVariableDescription(), defaultValue: DEFAULT_ACTION },
+          { name: "TTL", description: TTL_VARIABLE_DESCRIPTION, defaultValue: TTL_KEEP },
         ];
         environment = {
           ...common,
@@ -73,6 +86,7 @@ export class PipelineStack extends LanesStack {
           BRANCH: "#{variables.BRANCH}",
           ACTION: "#{variables.ACTION}",
           LANES_BUILD_TIMEOUT_MINUTES: String(config.buildTimeoutMinutes),
+          TTL: "#{variables.TTL}",
         };
         rest = {
           buildPolicy: (c) => appRolePolicy({ ...c, ...roleContext }, svc.service),
@@ -93,6 +107,15 @@ export class PipelineStack extends LanesStack {
       pipelinePolicy: pipelineServicePolicy,
       ...rest,
     });
+    if (spec.kind === "gc") {
+      this.schedule = new PipelineSchedule(this, "schedule", {
+        ruleName: names.scheduleRule,
+        role: names.scheduleRole,
+        scheduleExpression: pipelines.gcSchedule,
+        pipeline: this.delivery.pipeline,
+        description: `Starts ${names.pipeline}: lanes gc --env ${env} removes the expired lanes`,
+      });
+    }
     this.declareOutputs(PipelineOutputs, { pipelineName: this.delivery.pipeline.name, buildRoleArn: this.delivery.buildRole.arn });
   }
 }

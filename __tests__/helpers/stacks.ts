@@ -35,7 +35,7 @@ export function synthLane(
   );
 }
 
-export function synthPipeline(kind: "infra" | "bootstrap" | "app", opts: { service?: string; env?: string; params?: ParamsRepository } = {}): Synthesized {
+export function synthPipeline(kind: "infra" | "bootstrap" | "gc" | "app", opts: { service?: string; env?: string; params?: ParamsRepository } = {}): Synthesized {
   const { service = "user-api", env = "dev", params = exampleParams() } = opts;
   const infra = params.infra(env);
   if (!infra.pipelines) throw new Error(`no pipelines in infra-${env}.json`);

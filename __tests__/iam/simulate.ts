@@ -226,7 +226,7 @@ export function rolePolicies(s: Synthesized, roleName: string, resolve: Referenc
   return policies;
 }
 
-export type PipelineRoleKind = "infra" | "bootstrap" | "app";
+export type PipelineRoleKind = "infra" | "bootstrap" | "gc" | "app";
 
 export interface PipelineRoleOptions {
   readonly service?: string;

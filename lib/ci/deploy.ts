@@ -14,6 +14,7 @@ export interface DeployOptions {
 /** The lanes command line that carries out the run: `deploy --layer …` for infra and boot, the ACTION for lanes. */
 export function actionArgv(inputs: CiInputs, options: DeployOptions): string[] {
   const tail = ["--env", inputs.env, "--output", options.outdir, ...(options.dryRun ? ["--dry-run"] : [])];
+  if (inputs.layer === "gc" || inputs.action === "gc") return ["gc", ...tail];
   if (inputs.layer !== "app") {
     return ["deploy", "--layer", inputs.layer, ...(inputs.service ? ["--service", inputs.service] : []), ...tail];
   }
@@ -25,5 +26,6 @@ export function actionArgv(inputs: CiInputs, options: DeployOptions): string[] {
     if (!options.imageUri) throw new CiInputError(`IMAGE_URI is empty: the build phase did not push an image; refusing to run ACTION=${inputs.action} for ${inputs.stack}`);
     argv.push("--image", options.imageUri);
   }
+  if (inputs.ttl) argv.push("--ttl", inputs.ttl);
   return [...argv, ...tail];
 }

@@ -10,10 +10,11 @@ import { SELECTOR } from "../layers/selector";
 import { DEFAULT_LANE, imageTag, serviceNames } from "../naming";
 import type { ParamsRepository } from "../params/load";
 import { planStacks, selectionFromEnv } from "../selection";
+import { NO_TTL, TTL_RULE_TEXT, ttlProblem } from "../ttl";
 import { DEFAULT_ACTION, PIPELINE_ACTIONS, PIPELINE_ACTION_NAMES, isPipelineAction, type PipelineActionName } from "./actions";
 
-/** Layers a pipeline deploys: `infra` (infra pipeline), `boot` (bootstrap pipeline), `app` (app pipelines). */
-export const CI_LAYERS = ["app", "boot", "infra"] as const;
+/** Layers a pipeline deploys: `infra` (infra pipeline), `boot` (bootstrap pipeline), `app` (app pipelines); `gc` (the gc pipeline) removes expired lanes. */
+export const CI_LAYERS = ["app", "boot", "infra", "gc"] as const;
 export type CiLayer = (typeof CI_LAYERS)[number];
 
 export type Vars = Readonly<Record<string, string | undefined>>;
@@ -25,7 +26,12 @@ export class CiInputError extends Error {
   }
 }
 
-export type CiAction = PipelineActionName;
+/** What a run does: an app pipeline ACTION, or `gc` (the gc pipeline). */
+export type CiAction = PipelineActionName | "gc";
+
+/** The app pipeline's TTL variable: its default keeps the lane's time to live (a new lane: params). */
+export const TTL_KEEP = "keep";
+export const TTL_VARIABLE_DESCRIPTION = `Time to live of the lane after this deploy (ACTION=deploy): e.g. 72h or 7d, or ${NO_TTL} (never expires); ${TTL_KEEP} keeps the lane's (a new lane: params)`;
 
 /** The checked inputs of one pipeline run. */
 export interface CiInputs {
@@ -47,6 +53,8 @@ export interface CiInputs {
   readonly action: CiAction;
   /** Whether this run builds and pushes an image. */
   readonly buildsImage: boolean;
+  /** TTL (app, ACTION=deploy), checked; undefined keeps the lane's. */
+  readonly ttl?: string;
 }
 
 function value(vars: Vars, name: string): string | undefined {
@@ -58,6 +66,7 @@ const PIPELINE_OF: Record<CiLayer, string> = {
   app: "the app pipeline ({service}-{env})",
   boot: "the bootstrap pipeline (bootstrap-{env})",
   infra: "the infra pipeline (infra-{env})",
+  gc: "the gc pipeline (gc-{env})",
 };
 
 /** MODULE_PATH: a relative path inside the app repository, without `..`. */
@@ -92,6 +101,11 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
   const service = value(vars, "SERVICE_NAME") ?? value(vars, "SERVICE");
   const lane = value(vars, "LANE");
   if (!env) throw new CiInputError(`ENV is empty: ${where} sets it to an env with params/infra-{env}.json, e.g. ENV=dev.`);
+  if (layer === "gc") {
+    if (service || lane) throw new CiInputError(`LAYER=gc removes the expired lanes of every service of the env: leave SERVICE_NAME and LANE empty.`);
+    const infra = params.infra(env);
+    return { layer, env, region: infra.region, stack: `app-*-${env}-* (expired lanes)`, action: "gc", buildsImage: false };
+  }
   if (layer === "infra" && service) {
     throw new CiInputError(`SERVICE_NAME='${service}' is set, but LAYER=infra deploys the env-level stack only: leave SERVICE_NAME and LANE empty.`);
   }
@@ -120,6 +134,7 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
   }
   const plan = plans[0]!;
   const actionText = value(vars, "ACTION") ?? DEFAULT_ACTION;
+  const ttlText = value(vars, "TTL");
   if (!isPipelineAction(actionText)) {
     throw new CiInputError(`ACTION='${actionText}' is not an action. Allowed: ${PIPELINE_ACTION_NAMES.join(", ")}.`);
   }
@@ -137,8 +152,16 @@ export function resolveCiInputs(vars: Vars, params: ParamsRepository): CiInputs 
   if (layer === "app" && typeof spec.lane === "object" && lane !== spec.lane.fixed) {
     throw new CiInputError(`ACTION=${action} runs the ${spec.lane.fixed} lane: set LANE=${spec.lane.fixed} (got '${lane}').`);
   }
+  let ttl: string | undefined;
+  if (ttlText && ttlText !== TTL_KEEP) {
+    if (layer !== "app" || action !== DEFAULT_ACTION) throw new CiInputError(`TTL='${ttlText}' is set, but only ACTION=${DEFAULT_ACTION} of a lane takes a time to live: leave TTL=${TTL_KEEP}.`);
+    if (lane === DEFAULT_LANE) throw new CiInputError(`TTL='${ttlText}' is set for LANE=${DEFAULT_LANE}, which never expires: leave TTL=${TTL_KEEP}.`);
+    const problem = ttlProblem(ttlText);
+    if (problem) throw new CiInputError(`TTL='${ttlText}' is not a time to live (${problem}). Allowed: ${TTL_RULE_TEXT}, or ${TTL_KEEP}.`);
+    ttl = ttlText;
+  }
   const region = params.infra(env).region;
-  const base = { layer, env, region, stack: stackNameOf(plan), action, buildsImage: layer === "app" && spec.buildsImage };
+  const base = { layer, env, region, stack: stackNameOf(plan), action, buildsImage: layer === "app" && spec.buildsImage, ...(ttl ? { ttl } : {}) };
   if (plan.layer !== "boot" && plan.layer !== "app") return base;
   const ecrRepository = serviceNames(plan.service, env).ecrRepository;
   if (plan.layer === "boot") return { ...base, service: plan.service, ecrRepository };

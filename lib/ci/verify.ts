@@ -40,7 +40,7 @@ export function healthProbe(params: ParamsRepository, service: string, env: stri
 }
 
 export async function verifyRun(inputs: CiInputs, deps: VerifyDeps): Promise<string> {
-  if (inputs.layer !== "app" || !inputs.service || !inputs.lane) return `LAYER=${inputs.layer} has no lane to verify`;
+  if (inputs.layer !== "app" || inputs.action === "gc" || !inputs.service || !inputs.lane) return `LAYER=${inputs.layer} has no lane to verify`;
   const verifies = PIPELINE_ACTIONS[inputs.action].verifies;
   if (verifies === "none") return `ACTION=${inputs.action} leaves no lane to verify`;
   const lane = verifies === "default" ? DEFAULT_LANE : inputs.lane;

@@ -38,6 +38,8 @@ export interface Outcome {
   readonly result: Readonly<Record<string, unknown>>;
   /** What it prints without --json. */
   readonly text: string;
+  /** The error behind a failure (its stack is printed with --debug). */
+  readonly cause?: unknown;
 }
 
 export interface CommandSpec {

@@ -9,10 +9,14 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { S3Client } from "@aws-sdk/client-s3";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
+import { recordCalls } from "../ops/aws-calls";
 import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
 import { AwsClusterView, type ClusterView } from "../ops/cluster";
 import { CloudWatchLaneMetrics } from "../analysis/metrics";
 import { CloudWatchWorkerCounts } from "../analysis/worker-metrics";
+import { AwsLoadBalancerQuotas, type LoadBalancerQuotas } from "../ops/quota";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { OpsContext } from "../ops/commands";
 import type { EvidenceDeps, WorkerCountsReader } from "../ops/evidence";
 import { ElbTrafficControl } from "../ops/traffic";
@@ -35,14 +39,22 @@ export interface Dependencies {
   /** ELBv2 for the ramp rule's weights; tests mock it at the SDK edge. */
   readonly elb?: ElasticLoadBalancingV2Client;
   readonly progress?: (line: string) => void;
+  /** Load balancer usage and quotas; default: ELBv2 and Service Quotas. */
+  readonly quotas?: LoadBalancerQuotas;
+  /** CloudWatch Logs for lanes logs. */
+  readonly logs?: CloudWatchLogsClient;
+  /** Where streamed results go (lanes logs --follow); default stdout. */
+  readonly output?: (line: string) => void;
+  /** Stops a following command (lanes logs --follow); default: none (Ctrl-C ends the process). */
+  readonly signal?: AbortSignal;
 }
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
 export function stateClients(state: StateConfig): StateClients {
-  const s3 = new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) });
+  const s3 = recordCalls(new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) }));
   const withTable = state.lock === "dynamodb" || state.lock === "both";
   const dynamodb = withTable
-    ? new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) })
+    ? recordCalls(new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) }))
     : undefined;
   return { s3, ...(dynamodb ? { dynamodb } : {}) };
 }
@@ -91,6 +103,13 @@ export class CommandContext {
       c.dynamodb?.destroy();
     });
     const cluster = this.deps.cluster ?? this.owns(new AwsClusterView(infra.region), (c) => c.destroy());
+    const quotas =
+      this.deps.quotas ??
+      new AwsLoadBalancerQuotas(
+        this.owns(recordCalls(new ElasticLoadBalancingV2Client({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+        this.owns(recordCalls(new ServiceQuotasClient({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+        (line) => this.progress(line),
+      );
     const steps = this.deps.steps ?? (options.dryRun ? new DryRunSteps(this.env, this.progress, options.output) : new CdktfSteps(this.env, this.progress, options.output));
     return {
       params: this.params,
@@ -102,6 +121,8 @@ export class CommandContext {
       changedBy: changedBy(this.env),
       healthTimeoutMs: Number(this.env.LANES_HEALTH_TIMEOUT_SECONDS ?? 900) * 1000,
       healthIntervalMs: Number(this.env.LANES_HEALTH_INTERVAL_SECONDS ?? 15) * 1000,
+      now: () => this.clock().now(),
+      quotas,
     };
   }
 
@@ -144,7 +165,17 @@ export class CommandContext {
     return new CloudWatchWorkerCounts({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
   }
 
+  logs(region: string): CloudWatchLogsClient {
+    return this.deps.logs ?? this.owns(recordCalls(new CloudWatchLogsClient({ region })), (c) => c.destroy());
+  }
+
+  /** Writes one line of a streamed result. */
+  output(line: string): void {
+    if (this.deps.output) this.deps.output(line);
+    else process.stdout.write(`${line}\n`);
+  }
+
   edgeTable(region: string): DynamoDBClient {
-    return this.deps.edgeTable ?? this.owns(new DynamoDBClient({ region }), (c) => c.destroy());
+    return this.deps.edgeTable ?? this.owns(recordCalls(new DynamoDBClient({ region })), (c) => c.destroy());
   }
 }

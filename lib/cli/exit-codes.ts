@@ -13,7 +13,14 @@ export const EXIT = {
   canaryRolledBack: { code: 8, meaning: "canary rolled back: an alarm fired during the bake, or it did worse than default" },
   regression: { code: RAMP_EXIT.regression, meaning: "the lane does worse than default: analysis fail (a ramp set the lane's weight back to 0)" },
   undecided: { code: RAMP_EXIT.undecided, meaning: "not enough evidence: analysis inconclusive (a ramp that stayed so, or could not read its metrics, set the weight back to 0)" },
+  quota: { code: 11, meaning: "the deploy would exceed an AWS quota (rules or target groups per load balancer)" },
+  noCredentials: { code: 12, meaning: "no usable AWS credentials" },
+  unreachable: { code: 13, meaning: "an AWS endpoint could not be reached" },
+  accessDenied: { code: 14, meaning: "AWS denied a call (the message names the action and resource)" },
 } as const;
+
+/** Exit codes any command that calls AWS may return (help lists them for every command). */
+export const AWS_EXIT_NAMES = ["noCredentials", "unreachable", "accessDenied"] as const;
 
 export type ExitName = keyof typeof EXIT;
 

@@ -6,6 +6,7 @@
  */
 import type { CommandInput, CommandSpec, Outcome } from "./command";
 import { CommandContext, type Dependencies } from "./context";
+import { describeAwsError } from "./aws-errors";
 import { CliError, EXIT } from "./exit-codes";
 import { buildProgram, CommanderError } from "./program";
 import { PreflightError } from "../preflight";
@@ -13,7 +14,7 @@ import { PreflightError } from "../preflight";
 export type { Dependencies } from "./context";
 export type { Outcome } from "./command";
 
-const INPUT_ERRORS = ["ParamsError", "NamingError", "SelectionError", "CiInputError", "RampInputError", "AnalysisConfigError"];
+const INPUT_ERRORS = ["ParamsError", "NamingError", "SelectionError", "CiInputError", "RampInputError", "AnalysisConfigError", "ImageReferenceError", "TtlError"];
 
 /** The exit code of a known failure, or undefined for a bug. */
 export function exitCodeOf(err: unknown): number | undefined {
@@ -47,10 +48,11 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   try {
     return await chosen.spec.run(chosen.input, ctx);
   } catch (e) {
-    const code = exitCodeOf(e);
+    const aws = exitCodeOf(e) === undefined ? describeAwsError(e) : undefined;
+    const code = aws ? EXIT[aws.exit].code : exitCodeOf(e);
     if (code === undefined) throw e;
-    const message = (e as Error).message;
-    return { code, result: { error: message, exitCode: code }, text: message };
+    const message = aws?.message ?? (e as Error).message;
+    return { code, result: { error: message, exitCode: code }, text: message, cause: e };
   } finally {
     ctx.close();
   }
@@ -63,10 +65,11 @@ export function main(argv: readonly string[]): void {
   run(argv).then(
     (outcome) => {
       if (json && outcome.code === 0) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      else if (outcome.code === 0) process.stdout.write(`${outcome.text}\n`);
+      else if (outcome.code === 0) process.stdout.write(outcome.text ? `${outcome.text}\n` : "");
       else {
         if (json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
         process.stderr.write(`lanes: ${outcome.text}\n`);
+        if (debug && outcome.cause instanceof Error) process.stderr.write(`${outcome.cause.stack ?? ""}\n`);
       }
       process.exit(outcome.code);
     },

@@ -1,4 +1,5 @@
 /** Arguments and options several commands share, and reading them back typed. */
+import { checkImageReference } from "../image";
 import type { OpsContext } from "../ops/commands";
 import type { ArgumentSpec, CommandInput, OptionSpec } from "./command";
 import type { CommandContext } from "./context";
@@ -13,6 +14,7 @@ export const JSON_OUTPUT: OptionSpec = { flags: "--json", description: "print th
 export const DRY_RUN: OptionSpec = { flags: "--dry-run", description: "synthesize and validate each stack instead of deploying it" };
 export const OUTPUT: OptionSpec = { flags: "--output <dir>", description: "synthesize into DIR and keep it (default: a directory of its own per run, removed afterwards)" };
 export const IMAGE: OptionSpec = { flags: "--image <uri>", description: "image to deploy (registry/repository:tag or @digest)" };
+export const TTL: OptionSpec = { flags: "--ttl <duration>", description: "time to live after this deploy, e.g. 72h or 7d ('none': never expires); default: the lane's, else params" };
 export const LAYER: OptionSpec = { flags: "--layer <layer>", description: "a shared layer instead of a lane", choices: ["infra", "boot"] };
 
 export const WINDOW: OptionSpec = { flags: "--window <duration>", description: "minutes of metrics to judge, ending now, e.g. 15m (default: laneDefaults.analysis.windowMinutes)" };
@@ -61,4 +63,10 @@ export function windowMinutes(input: CommandInput): number | undefined {
     throw new UsageError(`--window ${option(input, "window")}: the analysis reads whole minutes of metrics (the metric period is 60 s); give 1m or more, e.g. --window 15m.`);
   }
   return seconds / 60;
+}
+
+/** --image, checked as an image reference (a bad one is exit 2 before anything runs). */
+export function imageOption(input: CommandInput): string | undefined {
+  const image = option(input, "image");
+  return image === undefined ? undefined : checkImageReference(image, "--image");
 }

@@ -5,21 +5,21 @@
  */
 import { Argument, Command, CommanderError, Option } from "commander";
 import type { CommandInput, CommandSpec } from "./command";
-import { EXIT } from "./exit-codes";
+import { AWS_EXIT_NAMES, EXIT } from "./exit-codes";
 import { commandTable } from "./table";
 
 export const PROGRAM = "lanes";
 
 /** The text after a command's options: examples and exit codes. */
 export function commandFooter(spec: CommandSpec): string {
-  const codes = [EXIT.ok, EXIT.failed, ...spec.exitCodes.map((name) => EXIT[name])];
+  const codes = [EXIT.ok, EXIT.failed, ...[...spec.exitCodes, ...AWS_EXIT_NAMES.filter((n) => !spec.exitCodes.includes(n))].map((name) => EXIT[name])];
   return [
     "",
     "Examples:",
     ...spec.examples.map((e) => `  $ ${e}`),
     "",
     "Exit codes:",
-    ...codes.map((c) => `  ${c.code}  ${c.meaning}`),
+    ...codes.map((c) => `  ${String(c.code).padStart(2)}  ${c.meaning}`),
   ].join("\n");
 }
 

@@ -1,7 +1,10 @@
 /**
- * A local stand-in for the two AWS APIs a deployed lane is checked with (test harness, not
+ * A local stand-in for the AWS APIs a deployed lane is checked with (test harness, not
  * operator code): ECS DescribeServices (JSON 1.1 protocol) and Elastic Load Balancing v2
- * DescribeTargetHealth (query protocol, XML), on 127.0.0.1. Processes reach it through the SDK's
+ * DescribeTargetHealth (query protocol, XML), on 127.0.0.1; with `alb` in the script, also
+ * DescribeListeners, DescribeRules and DescribeTargetGroups of any load balancer (one listener
+ * holding that many lane rules and its default rule, that many target groups). Service Quotas
+ * is pointed here too and refused, as when it is not reachable. Processes reach it through the SDK's
  * service endpoint variables (`env`), so the real SDK clients are exercised end to end.
  * Target health answers follow a script (the last state repeats); every call is recorded.
  */
@@ -21,6 +24,8 @@ export interface FakeAwsScript {
   targetHealth: string[];
   /** What DescribeServices says of every service. */
   service: { desired: number; running: number; rolloutState: string };
+  /** Rules (besides the default one) and target groups every load balancer has; unset: not served. */
+  alb?: { rules: number; targetGroups: number };
 }
 
 export interface FakeAws {
@@ -52,6 +57,12 @@ export async function startFakeAws(): Promise<FakeAws> {
     void body(req).then((text) => {
       const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
       const target = String(req.headers["x-amz-target"] ?? "");
+      if (target.startsWith("ServiceQuotasV20190624.")) {
+        res.statusCode = 400;
+        res.setHeader("content-type", "application/x-amz-json-1.1");
+        res.end(JSON.stringify({ __type: "ServiceException", message: "fake: Service Quotas is not served" }));
+        return;
+      }
       if (target.startsWith("AmazonEC2ContainerServiceV20141113.")) {
         const action = target.split(".")[1]!;
         const params = JSON.parse(text || "{}") as { services?: string[] };
@@ -79,6 +90,23 @@ export async function startFakeAws(): Promise<FakeAws> {
       const form = Object.fromEntries(new URLSearchParams(text));
       calls.push({ api: "elbv2", action: form.Action ?? "", region, params: form });
       res.setHeader("content-type", "text/xml");
+      const ns = `xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"`;
+      const alb = script.alb;
+      if (alb && form.Action === "DescribeListeners") {
+        const lb = form.LoadBalancerArn ?? "";
+        res.end(`<DescribeListenersResponse ${ns}><DescribeListenersResult><Listeners><member><ListenerArn>${xml(lb.replace(":loadbalancer/", ":listener/"))}/f2f7dc8efc522ab2</ListenerArn><LoadBalancerArn>${xml(lb)}</LoadBalancerArn><Port>80</Port><Protocol>HTTP</Protocol></member></Listeners></DescribeListenersResult></DescribeListenersResponse>`);
+        return;
+      }
+      if (alb && form.Action === "DescribeRules") {
+        const rules = [...Array.from({ length: alb.rules }, (_, i) => `<member><RuleArn>rule-${i}</RuleArn><Priority>${10000 + i}</Priority><IsDefault>false</IsDefault></member>`), `<member><RuleArn>default</RuleArn><Priority>default</Priority><IsDefault>true</IsDefault></member>`];
+        res.end(`<DescribeRulesResponse ${ns}><DescribeRulesResult><Rules>${rules.join("")}</Rules></DescribeRulesResult></DescribeRulesResponse>`);
+        return;
+      }
+      if (alb && form.Action === "DescribeTargetGroups") {
+        const groups = Array.from({ length: alb.targetGroups }, (_, i) => `<member><TargetGroupArn>arn:aws:elasticloadbalancing:${region}:123456789012:targetgroup/tg-${i}/0123456789abcdef</TargetGroupArn></member>`);
+        res.end(`<DescribeTargetGroupsResponse ${ns}><DescribeTargetGroupsResult><TargetGroups>${groups.join("")}</TargetGroups></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>`);
+        return;
+      }
       if (form.Action !== "DescribeTargetHealth") {
         res.statusCode = 400;
         res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake: ${xml(form.Action ?? "")} is not served</Message></Error></ErrorResponse>`);
@@ -97,7 +125,7 @@ export async function startFakeAws(): Promise<FakeAws> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     // Any credentials sign the requests (it checks none): the state harness's are used alongside.
-    env: { AWS_ENDPOINT_URL_ECS: url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: url },
+    env: { AWS_ENDPOINT_URL_ECS: url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: url, AWS_ENDPOINT_URL_SERVICE_QUOTAS: url },
     calls,
     script,
     reset(next = {}) {

@@ -30,6 +30,10 @@ export const appLayer: LayerKind<"app"> = {
         previousImages: ctx.release?.previousImages ?? [],
         ...(ctx.release?.changedBy ? { changedBy: ctx.release.changedBy } : {}),
         ...(ctx.release?.ramp ? { ramp: true } : {}),
+        // The deploying command's TTL, else the lane's in params (a plain `cdktf deploy`: then
+        // the expiry counts from the state's last change, see lib/ops/lane-state.ts).
+        ...(ctx.release?.ttl ?? lane.ttl ? { ttl: ctx.release?.ttl ?? lane.ttl } : {}),
+        ...(ctx.release?.expiresAt ? { expiresAt: ctx.release.expiresAt } : {}),
       },
     });
   },

@@ -21,6 +21,9 @@ export interface SelectedRelease {
   readonly changedBy?: string;
   /** LANES_RAMP=1: the lane's weighted catch-all rule. */
   readonly ramp?: boolean;
+  /** LANES_TTL / LANES_EXPIRES_AT: the lane's time to live and when it expires. */
+  readonly ttl?: string;
+  readonly expiresAt?: string;
 }
 
 /**

@@ -6,8 +6,8 @@
 export const LAYERS = ["state", "infra", "boot", "app", "edge", "pipeline"] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** The three deploy pipelines of an env. */
-export type PipelineKindName = "infra" | "bootstrap" | "app";
+/** The pipelines of an env: three that deploy, and gc, which removes expired lanes on a schedule. */
+export type PipelineKindName = "infra" | "bootstrap" | "gc" | "app";
 
 export type StackPlan =
   | { readonly layer: "state"; readonly env: string }
@@ -15,7 +15,7 @@ export type StackPlan =
   | { readonly layer: "boot"; readonly env: string; readonly service: string }
   | { readonly layer: "app"; readonly env: string; readonly service: string; readonly lane: string }
   | { readonly layer: "edge"; readonly env: string }
-  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" }
+  | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "infra" | "bootstrap" | "gc" }
   | { readonly layer: "pipeline"; readonly env: string; readonly pipeline: "app"; readonly service: string };
 
 export type PlanOf<L extends Layer> = Extract<StackPlan, { readonly layer: L }>;

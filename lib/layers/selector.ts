@@ -25,6 +25,8 @@ export const RELEASE = {
   changedBy: "LANES_CHANGED_BY",
   /** "1": the lane stack adds the weighted catch-all rule of a ramp (set by `lanes ramp` only). */
   ramp: "LANES_RAMP",
+  ttl: "LANES_TTL",
+  expiresAt: "LANES_EXPIRES_AT",
 } as const;
 
 /** Every variable of the protocol. */
@@ -38,6 +40,8 @@ export function selectorVars(plan: StackPlan, release?: LaneRelease): Record<str
     vars[RELEASE.imageHistory] = JSON.stringify(release.previousImages);
     if (release.changedBy) vars[RELEASE.changedBy] = release.changedBy;
     if (release.ramp) vars[RELEASE.ramp] = "1";
+    if (release.ttl) vars[RELEASE.ttl] = release.ttl;
+    if (release.expiresAt) vars[RELEASE.expiresAt] = release.expiresAt;
   }
   return vars;
 }

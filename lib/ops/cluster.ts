@@ -4,6 +4,7 @@
  */
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { recordCalls } from "./aws-calls";
 
 export interface ServiceHealth {
   readonly desired: number;
@@ -24,8 +25,8 @@ export class AwsClusterView implements ClusterView {
   private readonly elb: ElasticLoadBalancingV2Client;
 
   constructor(region: string) {
-    this.ecs = new ECSClient({ region, maxAttempts: 2 });
-    this.elb = new ElasticLoadBalancingV2Client({ region, maxAttempts: 2 });
+    this.ecs = recordCalls(new ECSClient({ region, maxAttempts: 2 }));
+    this.elb = recordCalls(new ElasticLoadBalancingV2Client({ region, maxAttempts: 2 }));
   }
 
   async health(cluster: string, service: string, targetGroupArn?: string): Promise<ServiceHealth | undefined> {
@@ -76,11 +77,22 @@ export interface WaitOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Give up after this many checks even before the timeout (the pipeline's VERIFY_ATTEMPTS). */
   readonly maxChecks?: number;
+  /** The time (ms), for the elapsed time each progress line shows; default Date.now. */
+  readonly now?: () => number;
+}
+
+/** Elapsed time as `m:ss` (or `h:mm:ss`). */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${Math.floor(s / 60)}:${pad(s % 60)}`;
 }
 
 /** Polls until healthy; a FAILED rollout or the timeout raises HealthWaitError. */
 export async function waitHealthy(view: ClusterView, cluster: string, service: string, targetGroupArn: string | undefined, options: WaitOptions): Promise<ServiceHealth> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const started = now();
   const deadline = Date.now() + options.timeoutMs;
   let last: ServiceHealth | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -88,11 +100,11 @@ export async function waitHealthy(view: ClusterView, cluster: string, service: s
     const shown = last
       ? `${last.running}/${last.desired} running, rollout ${last.rolloutState ?? "unknown"}${last.healthyTargets !== undefined ? `, ${last.healthyTargets} healthy target(s)` : ""}`
       : "not readable";
-    options.onProgress?.(`  ${service}: ${shown} (check ${attempt})`);
+    options.onProgress?.(`  ${service}: ${shown} (check ${attempt}, ${elapsed(now() - started)} elapsed)`);
     if (isHealthy(last)) return last!;
     if (last?.rolloutState === "FAILED") throw new HealthWaitError(`${service}: the deployment failed (circuit breaker rolled it back)`);
     if (Date.now() + options.intervalMs > deadline || (options.maxChecks !== undefined && attempt >= options.maxChecks)) {
-      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown}; ${attempt} check(s))`);
+      throw new HealthWaitError(`${service} did not become healthy within ${Math.round(options.timeoutMs / 1000)} s (last: ${shown}; ${attempt} check(s) in ${elapsed(now() - started)})`);
     }
     await sleep(options.intervalMs);
   }

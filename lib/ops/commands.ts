@@ -8,11 +8,13 @@ import type { StateConfig } from "../params/config";
 import type { ParamsRepository } from "../params/load";
 import { checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
 import { resolveImage } from "../image";
+import { expiryOf } from "../ttl";
 import { CliError, type ExitName } from "../cli/exit-codes";
 import type { StackPlan } from "../layers/plan";
 import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
-import { listLanes, readLane, type LaneRecord } from "./lane-state";
+import { listLanes, readBootOutputs, readLane, type LaneRecord } from "./lane-state";
+import { exceededByNewLane, headroomText, quotaFix, type LoadBalancerQuotas } from "./quota";
 import type { Steps } from "./steps";
 
 export interface OpsContext {
@@ -27,6 +29,10 @@ export interface OpsContext {
   readonly changedBy: string;
   readonly healthTimeoutMs: number;
   readonly healthIntervalMs: number;
+  /** The time (ms since the epoch): a lane's expiry counts from its deploy. */
+  readonly now: () => number;
+  /** Rules and target groups of the load balancers, and their quotas. */
+  readonly quotas: LoadBalancerQuotas;
 }
 
 /** Refusals and "nothing to do" cases, named by the exit code the CLI returns (lib/cli/exit-codes.ts). */
@@ -47,7 +53,8 @@ export interface LaneStatus extends Omit<LaneRecord, "lastModified"> {
 
 export async function status(ctx: OpsContext, env: string, service: string): Promise<LaneStatus[]> {
   ctx.params.service(service, env);
-  const lanes = await listLanes(ctx.clients.s3, ctx.state, env, service);
+  // A destroyed lane's emptied state object stays behind: not a lane any more.
+  const lanes = (await listLanes(ctx.clients.s3, ctx.state, env, service)).filter((r) => !r.destroyed);
   return Promise.all(
     lanes.map(async (record) => {
       const health: ServiceHealth | undefined =
@@ -79,20 +86,71 @@ export async function preflight(ctx: Pick<OpsContext, "clients" | "state" | "par
   await checkNotLocked(ctx.clients, ctx.state, plan);
 }
 
+export interface DeployedLane {
+  readonly image: string;
+  /** The lane's time to live, when it has one (lib/ttl.ts). */
+  readonly ttl?: string;
+  /** When it expires (ISO 8601); undefined: never. */
+  readonly expiresAt?: string;
+}
+
 /**
  * Deploys a lane. Image: `image` when given (a new build), else the image the lane runs now
- * (a re-deploy keeps it), else params or the public default (a new lane). `ramp`: with the
- * weighted catch-all rule of a ramp (only `lanes ramp` asks for it; any other deploy removes it).
+ * (a re-deploy keeps it), else params or the public default (a new lane). Time to live, the same
+ * way: `ttl` when given, else the lane's recorded one, else params; the expiry counts from now.
+ * `ramp`: with the weighted catch-all rule of a ramp (only `lanes ramp` asks for it; any other
+ * deploy removes it).
  */
-export async function deployLane(ctx: OpsContext, env: string, service: string, lane: string, image?: string, options: { readonly ramp?: boolean } = {}): Promise<string> {
+export async function deployLane(
+  ctx: OpsContext,
+  env: string,
+  service: string,
+  lane: string,
+  image?: string,
+  options: { readonly ttl?: string; readonly ramp?: boolean } = {},
+): Promise<DeployedLane> {
   const plan = appPlan(env, service, lane);
   const config = ctx.params.lane(service, env, lane);
+  if (options.ttl !== undefined && lane === DEFAULT_LANE) {
+    throw new OpsError(`the default lane never expires: deploy it without --ttl (lanes deploy default --service ${service} --env ${env}).`, "usage");
+  }
   await preflight(ctx, plan);
   const current = await readLane(ctx.clients.s3, ctx.state, env, service, lane);
+  // A new lane adds a rule and a target group to the service's ALB (default uses the ALB's own).
+  if (lane !== DEFAULT_LANE && !current?.targetGroupArn && ctx.params.boot(service, env).initAlb) await checkQuotaHeadroom(ctx, env, service, lane);
   const chosen = image ?? current?.image ?? resolveImage(undefined, config.image).image;
   if (!image && current?.image) ctx.progress(`${lane}: no new image given, keeping ${current.image}`);
-  await ctx.steps.deploy(plan, { image: chosen, previousImages: current?.imageHistory ?? [], changedBy: ctx.changedBy, ...(options.ramp ? { ramp: true } : {}) });
-  return chosen;
+  const ttl = lane === DEFAULT_LANE ? undefined : (options.ttl ?? current?.ttl ?? config.ttl);
+  const expiry = expiryOf(ttl, ctx.now());
+  if (expiry) ctx.progress(`${lane}: time to live ${ttl}, expires ${expiry.toISOString()} (then lanes gc removes it)`);
+  await ctx.steps.deploy(plan, {
+    image: chosen,
+    previousImages: current?.imageHistory ?? [],
+    changedBy: ctx.changedBy,
+    ...(ttl ? { ttl } : {}),
+    ...(expiry ? { expiresAt: expiry.toISOString() } : {}),
+    ...(options.ramp ? { ramp: true } : {}),
+  });
+  return { image: chosen, ...(ttl ? { ttl } : {}), ...(expiry ? { expiresAt: expiry.toISOString() } : {}) };
+}
+
+/** Stops a new lane whose rule or target group would exceed its load balancer's quota, before Terraform. */
+async function checkQuotaHeadroom(ctx: OpsContext, env: string, service: string, lane: string): Promise<void> {
+  const boot = await readBootOutputs(ctx.clients.s3, ctx.state, env, service);
+  if (!boot?.albArn) return;
+  const usage = await ctx.quotas.usage(boot.albArn);
+  if (!usage) {
+    ctx.progress(`quota check skipped: the load balancer's rules and target groups could not be read (the deploy fails at the ALB if a quota is full)`);
+    return;
+  }
+  const limits = await ctx.quotas.limits();
+  const over = exceededByNewLane(usage, limits);
+  if (over.length === 0) return;
+  const alb = /loadbalancer\/app\/([^/]+)\//.exec(boot.albArn)?.[1] ?? boot.albArn;
+  throw new OpsError(
+    `lane '${lane}' of ${service} would add a listener rule and a target group to ${alb}, which has ${over.map((h) => `${headroomText(h)}, one more is over the quota`).join(" and ")} (quotas from ${limits.source === "service-quotas" ? "Service Quotas" : "the defaults"}). Nothing was deployed. Fix: ${over.map((h) => quotaFix(h.kind)).join("; ")}.`,
+    "quota",
+  );
 }
 
 /** Promotes a lane: default takes its image, becomes healthy, then the lane goes. */
@@ -116,6 +174,7 @@ export async function promote(ctx: OpsContext, env: string, service: string, lan
         timeoutMs: ctx.healthTimeoutMs,
         intervalMs: ctx.healthIntervalMs,
         onProgress: ctx.progress,
+        now: ctx.now,
       });
     } catch (err) {
       throw new OpsError(
@@ -182,6 +241,7 @@ export async function canary(ctx: OpsContext, env: string, service: string, imag
         timeoutMs: ctx.healthTimeoutMs,
         intervalMs: ctx.healthIntervalMs,
         onProgress: ctx.progress,
+        now: ctx.now,
       });
     },
   };

@@ -13,6 +13,22 @@ import { selectorVars, synthEnvironment } from "../layers/selector";
 import type { LaneRelease } from "../params/config";
 import { PROJECT_ROOT, runAsync } from "../process";
 import { terraformEnv } from "../terraform";
+import { elapsed } from "./cluster";
+
+/** How often a long cdktf run says it is still running. */
+export const TICK_MS = 30_000;
+
+/** Runs `work`, saying every `tickMs` how long it has been running and, at the end, how long it took. */
+export async function withElapsed(what: string, log: (line: string) => void, work: () => Promise<void>, tickMs = TICK_MS): Promise<void> {
+  const started = Date.now();
+  const ticker = setInterval(() => log(`  still ${what} (${elapsed(Date.now() - started)} elapsed)`), tickMs);
+  try {
+    await work();
+    log(`${what}: done in ${elapsed(Date.now() - started)}`);
+  } finally {
+    clearInterval(ticker);
+  }
+}
 
 /** What a lane deploy releases (the image, the lane's history, who changed it). */
 export type Release = LaneRelease;
@@ -92,6 +108,10 @@ export class CdktfSteps implements Steps {
     }
   }
 
+  private timed(what: string, work: () => Promise<void>): Promise<void> {
+    return withElapsed(what, this.log, work);
+  }
+
   private async spawnCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const child = spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), args, {
       cwd: PROJECT_ROOT,
@@ -111,7 +131,7 @@ export class CdktfSteps implements Steps {
   async deploy(plan: StackPlan, release?: Release): Promise<void> {
     const stack = stackNameOf(plan);
     this.log(`deploying ${stack}${release ? ` with ${release.image}` : ""}`);
-    await this.cdktf(["deploy", stack, "--auto-approve"], selectorVars(plan, release));
+    await this.timed(`deploying ${stack}`, () => this.cdktf(["deploy", stack, "--auto-approve"], selectorVars(plan, release)));
     this.done.push({ action: "deploy", stack, ...(release ? { image: release.image } : {}), dryRun: false });
   }
 
@@ -123,7 +143,7 @@ export class CdktfSteps implements Steps {
   async destroy(plan: StackPlan): Promise<void> {
     const stack = stackNameOf(plan);
     this.log(`destroying ${stack}`);
-    await this.cdktf(["destroy", stack, "--auto-approve"], selectorVars(plan));
+    await this.timed(`destroying ${stack}`, () => this.cdktf(["destroy", stack, "--auto-approve"], selectorVars(plan)));
     this.done.push({ action: "destroy", stack, dryRun: false });
   }
 }

@@ -39,6 +39,8 @@ export interface InfraConfig {
   readonly protectSharedResources: boolean;
   /** Undefined when the env has no pipelines section. */
   readonly pipelines?: PipelineConfig;
+  /** Fargate prices for cost estimates; undefined: lib/ops/pricing.ts. */
+  readonly pricing?: InfraParamsFile["pricing"];
   /**
    * Configure the AWS provider to skip credential, account and region checks (offline plans with
    * fake credentials, S3-compatible test stacks). Off in production; set by LANES_SKIP_AWS_VALIDATION=1.
@@ -78,6 +80,8 @@ export interface LaneConfig {
   /** Autoscaling; undefined keeps desiredCount fixed. */
   readonly scaling?: ScalingConfig;
   readonly alarms: AlarmThresholds;
+  /** Time to live after each deploy (lib/ttl.ts): the lane's, else laneDefaults'; never for default. */
+  readonly ttl?: string;
 }
 
 /** A queue worker: its queue, backlog scaling target, canary and worker alarms. */
@@ -110,6 +114,10 @@ export interface LaneRelease {
   readonly changedBy?: string;
   /** A ramp is under way: the stack adds the weighted catch-all rule (only `lanes ramp` deploys with it). */
   readonly ramp?: boolean;
+  /** The lane's time to live (lib/ttl.ts); undefined: params decide. */
+  readonly ttl?: string;
+  /** When the lane expires (ISO 8601), computed by the deploying command from the TTL. */
+  readonly expiresAt?: string;
 }
 
 /** Everything one app lane stack needs. */

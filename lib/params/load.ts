@@ -47,6 +47,7 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
   // A worker's canary lane runs a small fixed capacity unless the lane itself says otherwise.
   const canary = p.kind === "worker" && lane === CANARY_LANE ? workerOf(p).canary : undefined;
   const scaling = canary ? settings?.scaling : (settings?.scaling ?? p.laneDefaults.scaling);
+  const ttl = lane === DEFAULT_LANE ? undefined : (settings?.ttl ?? p.laneDefaults.ttl);
   return {
     service: p.service,
     env,
@@ -58,6 +59,7 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     environment: { ...p.container.env, ...(settings?.env ?? {}) },
     ...(scaling ? { scaling } : {}),
     alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
+    ...(ttl ? { ttl } : {}),
   };
 }
 
@@ -159,6 +161,7 @@ export class ParamsRepository {
       containerInsights: p.cluster.containerInsights,
       protectSharedResources: p.protectSharedResources,
       ...(p.pipelines ? { pipelines: p.pipelines } : {}),
+      ...(p.pricing ? { pricing: p.pricing } : {}),
       skipAwsValidation: this.overrides.skipAwsValidation ?? false,
     };
     this.infraCache.set(env, config);

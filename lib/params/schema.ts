@@ -14,7 +14,9 @@ import {
   SERVICE_PATTERN,
   SERVICE_RULE_TEXT,
 } from "../naming";
+import { IMAGE_REFERENCE_FORM, imageReferenceProblem } from "../image";
 import { PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
+import { TTL_RULE_TEXT, ttlProblem } from "../ttl";
 
 /** A strict object whose "unknown field" error lists the fields that are allowed. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -85,6 +87,13 @@ const Port = z.int().min(1).max(65535);
 const HttpPath = pattern(/^\/[\x21-\x7e]{0,1023}$/, "an absolute URL path such as '/healthz'");
 const EnvVarName = pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
 const EnvVars = z.record(EnvVarName, z.string());
+const ImageRef = z
+  .string()
+  .refine((v) => imageReferenceProblem(v) === undefined, { error: `an image reference: ${IMAGE_REFERENCE_FORM}` });
+const Ttl = z
+  .string()
+  .refine((v) => ttlProblem(v) === undefined, { error: TTL_RULE_TEXT })
+  .meta({ description: `Time to live after each deploy, then \`lanes gc\` may remove the lane: ${TTL_RULE_TEXT}. The default lane never expires.` });
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
@@ -150,6 +159,11 @@ const PipelineSettings = strict({
   buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
   computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]).default("BUILD_GENERAL1_SMALL"),
   buildTimeoutMinutes: z.int().min(5).max(480).default(60),
+  gcSchedule: z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, { error: "an EventBridge schedule expression such as 'rate(1 hour)' or 'cron(0 3 * * ? *)'" })
+    .default("rate(1 hour)")
+    .meta({ description: "When the gc pipeline (gc-{env}) runs lanes gc: an EventBridge schedule expression." }),
 });
 
 export const InfraParamsSchema = strict({
@@ -176,6 +190,12 @@ export const InfraParamsSchema = strict({
   pipelines: PipelineSettings.optional().meta({
     description: "CodePipeline settings of the env; without them no pipeline stacks are built.",
   }),
+  pricing: strict({
+    fargateVcpuHour: z.number().positive().meta({ description: "USD per vCPU-hour (Linux/x86 On-Demand, or your rate)." }),
+    fargateGbHour: z.number().positive().meta({ description: "USD per GB-hour of memory." }),
+  })
+    .optional()
+    .meta({ description: "Fargate prices for the cost estimate of lanes ls; when unset: the table in lib/ops/pricing.ts." }),
 });
 
 // ---------------------------------------------------------------- boot-{env}.json
@@ -369,7 +389,8 @@ const LaneSettings = strict({
     .max(PRIORITY_EXPLICIT_MAX, { error: `an integer from ${PRIORITY_EXPLICIT_MIN} to ${PRIORITY_EXPLICIT_MAX}` })
     .optional()
     .meta({ description: "Explicit listener rule priority (1-9999). When unset: derived from the lane name (10000-49999)." }),
-  image: z.string().min(1).optional().meta({ description: "Image for this lane when IMAGE_URI is not set." }),
+  image: ImageRef.optional().meta({ description: "Image for this lane when IMAGE_URI is not set." }),
+  ttl: Ttl.optional().meta({ description: `Time to live of this lane after each deploy (${TTL_RULE_TEXT}); when unset: laneDefaults.ttl. Not allowed for the default lane.` }),
   env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
   scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; when unset: laneDefaults.scaling." }),
   alarms: Alarms.optional(),
@@ -407,7 +428,7 @@ export const ServiceParamsSchema = strict({
   repo: RepoId.meta({ description: "The app repository as 'owner/name' (read through the env's connection)." }),
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
-  image: z.string().min(1).optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),
+  image: ImageRef.optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),
   container: Container.prefault({}),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
@@ -415,8 +436,16 @@ export const ServiceParamsSchema = strict({
     alarms: AlarmDefaults.prefault({}),
     analysis: AnalysisDefaults.prefault({}).meta({ description: "How a lane is judged against default: lanes analyze, promote --analyze, ramp, the worker canary." }),
     ramp: RampDefaults.prefault({}).meta({ description: "Defaults of lanes ramp (and the app pipeline's ACTION=ramp)." }),
+    ttl: Ttl.optional().meta({ description: `Time to live of every lane but default after each deploy (${TTL_RULE_TEXT}); when unset: lanes never expire.` }),
   }).prefault({}),
-  lanes: z.record(LaneName, LaneSettings).default({ default: {} }),
+  lanes: z
+    .record(LaneName, LaneSettings)
+    .default({ default: {} })
+    .superRefine((lanes, ctx) => {
+      if (lanes.default?.ttl !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["default", "ttl"], input: lanes.default.ttl, message: "the default lane never expires; remove lanes.default.ttl" });
+      }
+    }),
 });
 
 // ---------------------------------------------------------------- edge-{env}.json

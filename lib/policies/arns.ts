@@ -25,6 +25,8 @@ export const arns = {
   ecrRepository: (c: AccountContext, name: string) => `arn:${c.partition}:ecr:${c.region}:${c.account}:repository/${name}`,
   logGroup: (c: AccountContext, name: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${name}`,
   alarm: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${name}`,
+  /** CloudWatch dashboards are global: no region in the ARN. */
+  dashboard: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch::${c.account}:dashboard/${name}`,
   snsTopic: (c: AccountContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.account}:${name}`,
   sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,

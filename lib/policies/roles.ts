@@ -20,7 +20,7 @@
  *   creates for it, with the caller's permissions). Deny on boot/app state and lanes.
  */
 import type { PolicyDocument, Statement } from "./document";
-import { ANY, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
+import { ANY, DEFAULT_LANE, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { statePrefixes, stateKey } from "../state";
 import { arns, type AccountContext, type Ec2ResourceType } from "./arns";
@@ -183,6 +183,8 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
         "application-autoscaling:DescribeScalableTargets",
         "application-autoscaling:DescribeScalingPolicies",
         "cloudwatch:GetMetricData", // lanes ramp, the canary's comparison with default
+        // The deploy's quota check (lib/ops/quota.ts).
+        "servicequotas:ListServiceQuotas",
       ],
       Resource: ["*"],
     },
@@ -214,6 +216,104 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
       Resource: [arns.elb(c, `targetgroup/${svc.defaultTargetGroup.name}/*`)],
     },
     { Sid: "DenyNetworkAndSecurityGroups", Effect: "Deny", Action: EC2_WRITES, Resource: ["*"] },
+  ]);
+}
+
+/**
+ * The gc pipeline's role (`gc-{env}`): destroy expired lanes of every service of the env, and
+ * nothing else. It may read and delete lane resources (what the lane stacks tagged: env, managed
+ * by lanes, lane neither `shared` nor `default`), drain an ECS service before deleting it, and
+ * write only lane state under `app/{env}/`; it may create, register, tag or change nothing
+ * (no Allow for any of it), and an explicit Deny keeps it off the default lanes' resources and
+ * state whatever else is granted.
+ */
+export function gcRolePolicy(c: RoleContext): PolicyDocument {
+  const env = c.env;
+  const cluster = infraNames(env).cluster;
+  const anyLane = laneNames(ANY, env, ANY);
+  const laneTags: Conditions = {
+    StringEquals: tagConditions("aws:ResourceTag", { env, "managed-by": MANAGED_BY }),
+    StringNotEquals: { "aws:ResourceTag/lane": [SHARED, DEFAULT_LANE] },
+  };
+  const defaultState = `app/${env}/*/${DEFAULT_LANE}/*`;
+  const statements = stateStatements(c, c.state, {
+    writablePrefix: statePrefixes.app(env),
+    readableKeys: [stateKey({ layer: "infra", env }), stateKey({ layer: "boot", env, service: ANY })],
+    deniedPrefixes: ["infra/", "boot/", "pipeline/", defaultState],
+  });
+  return doc([
+    ...buildCommonStatements(c),
+    ...statements,
+    {
+      // Destroying a lane: read its resources, drain and delete its ECS service, delete its
+      // target group, rule, scalable target and policy, alarms. Only lane-tagged resources.
+      Sid: "LaneDestroy",
+      Effect: "Allow",
+      Action: [
+        "ecs:DescribeServices",
+        "ecs:UpdateService",
+        "ecs:DeleteService",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:DeleteRule",
+        "application-autoscaling:ListTagsForResource",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:DeleteScalingPolicy",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:DeleteAlarms",
+      ],
+      Resource: [
+        arns.ecsService(c, cluster, anyLane.ecsService),
+        arns.elb(c, "targetgroup/*/*"),
+        arns.elb(c, "listener-rule/app/*/*/*/*"),
+        arns.scalableTarget(c, "*"),
+        arns.alarm(c, `${anyLane.prefix}*`),
+      ],
+      Condition: laneTags,
+    },
+    {
+      // The untagged alarms target tracking created for a lane's ECS service.
+      Sid: "TargetTrackingAlarms",
+      Effect: "Allow",
+      Action: ["cloudwatch:DeleteAlarms"],
+      Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${anyLane.ecsService}`)],
+    },
+    {
+      // A worker lane's error-line metric filter on its service's log group.
+      Sid: "LaneMetricFilters",
+      Effect: "Allow",
+      Action: ["logs:DescribeMetricFilters", "logs:DeleteMetricFilter"],
+      Resource: [arns.logGroup(c, serviceNames(ANY, env).logGroup), arns.logGroup(c, `${serviceNames(ANY, env).logGroup}:*`)],
+    },
+    {
+      // Wildcard-only actions (no resource to scope).
+      Sid: "Reads",
+      Effect: "Allow",
+      Action: [
+        "ecs:DescribeTaskDefinition",
+        "ecs:DeregisterTaskDefinition",
+        "elasticloadbalancing:Describe*",
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:DescribeScalingPolicies",
+      ],
+      Resource: ["*"],
+    },
+    {
+      // Whatever a later edit grants: never the default lanes (nor the shared layer).
+      Sid: "DenyDefaultLanesAndSharedLayer",
+      Effect: "Deny",
+      Action: ["ecs:*", "elasticloadbalancing:*", "application-autoscaling:*", "cloudwatch:*"],
+      Resource: ["*"],
+      Condition: { StringEquals: { "aws:ResourceTag/lane": [SHARED, DEFAULT_LANE] } },
+    },
+    {
+      // The default lanes' target-tracking alarms carry no tags: by name (`…-AlarmHigh-…`,
+      // `…-AlarmLow-…`; no lane name has a capital, so no other lane's alarms match).
+      Sid: "DenyDefaultLanesTargetTrackingAlarms",
+      Effect: "Deny",
+      Action: ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm"],
+      Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${laneNames(ANY, env, DEFAULT_LANE).ecsService}-Alarm*`)],
+    },
   ]);
 }
 
@@ -385,6 +485,13 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       // groups, security groups and Cloud Map services have AWS-generated ids).
       Resource: ["*"],
       Condition: { StringEquals: tagConditions("aws:ResourceTag", bootTags), StringLike: { "aws:ResourceTag/stack": bootStack } },
+    },
+    {
+      // The services' dashboards (untaggable): by name, `{service}-{env}`.
+      Sid: "Dashboards",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+      Resource: [arns.dashboard(c, anyService.dashboard)],
     },
     {
       // Task roles: only with the env's boundary, so what they can ever do is capped (see

@@ -3,6 +3,7 @@ import { canary } from "../../ops/commands";
 import { workerJudge } from "../../ops/evidence";
 import { CANARY_LANE } from "../../naming";
 import type { CommandSpec } from "../command";
+import { checkImageReference } from "../../image";
 import { DRY_RUN, ENV, IMAGE, JSON_OUTPUT, OUTPUT, SERVICE_REQUIRED, opsOf, required } from "../options";
 
 export const command: CommandSpec = {
@@ -18,7 +19,7 @@ export const command: CommandSpec = {
   async run(input, ctx) {
     const env = required(input, "env", "--env dev");
     const service = required(input, "service", "--service order-worker");
-    const image = required(input, "image", "--image <uri> (the build to release)");
+    const image = checkImageReference(required(input, "image", "--image <uri> (the build to release)"), "--image");
     const ops = opsOf(ctx, input);
     const infra = ctx.params.infra(env);
     const judge = workerJudge(service, env, ctx.workerCounts(infra.region), ctx.params.service(service, env).analysis);

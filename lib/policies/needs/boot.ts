@@ -36,6 +36,7 @@ const execRole = (c: NeedContext) => arns.iamRole(c, names(c).taskExecutionRole.
 const taskRole = (c: NeedContext) => arns.iamRole(c, names(c).taskRole.name);
 const topic = (c: NeedContext) => arns.snsTopic(c, names(c).alarmTopic);
 const queue = (c: NeedContext) => arns.sqsQueue(c, names(c).queue);
+const dashboard = (c: NeedContext) => arns.dashboard(c, names(c).dashboard);
 
 const own = (operation: Operation, action: string, arn: (c: NeedContext) => string, extra: Partial<Row> = {}): Row => ({
   operation,
@@ -218,6 +219,12 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("update", "sns:SetTopicAttributes", topic),
     ...tagRows("sns:TagResource", "sns:UntagResource", topic),
     own("delete", "sns:DeleteTopic", topic),
+  ]),
+  ...rows("aws_cloudwatch_dashboard", [
+    { operation: "create", action: "cloudwatch:PutDashboard", resource: dashboard, note: "dashboards carry no tags: scoped by name" },
+    { operation: "read", action: "cloudwatch:GetDashboard", resource: dashboard },
+    { operation: "update", action: "cloudwatch:PutDashboard", resource: dashboard },
+    { operation: "delete", action: "cloudwatch:DeleteDashboards", resource: dashboard },
   ]),
   ...rows("aws_sqs_queue", [
     created("sqs:CreateQueue", queue),

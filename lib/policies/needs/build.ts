@@ -72,6 +72,17 @@ export const BUILD_NEEDS: readonly Need[] = [
     scope: "service",
     note: "lanes status/promote list the service's lanes from their state keys",
   },
+  ...(["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "servicequotas:ListServiceQuotas"] as const).map(
+    (action): Need => ({
+      layer: "app",
+      resourceType: "build.lanes-cli",
+      operation: "read",
+      action,
+      resource: any,
+      scope: "account",
+      note: "lanes deploy of a new lane: the ALB's rules and target groups against the account's quotas, before Terraform",
+    }),
+  ),
   {
     layer: "app",
     resourceType: "build.lanes-cli",
