@@ -57,13 +57,16 @@ describe("app-user-api-dev-gray", () => {
     });
   });
 
-  test("listener rule on boot's listener matches the whole tracestate member and forwards to the lane", () => {
+  test("listener rule on boot's listener matches the whole tracestate member (and, behind the edge, the origin secret) and forwards to the lane", () => {
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
     expect(s.only("aws_lb_listener_rule")).toEqual(
       expect.objectContaining({
         listener_arn: output("boot", "listener_arn"),
         priority: 100,
-        condition: [{ http_header: { http_header_name: "tracestate", values: laneHeaderValues("gray") } }],
+        condition: [
+          { http_header: { http_header_name: "tracestate", values: laneHeaderValues("gray") } },
+          { http_header: { http_header_name: "x-lanes-origin-1", values: [`\${data.terraform_remote_state.${remote.infra!.id}.outputs.origin_secrets["1"]}`] } },
+        ],
         action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }],
         tags: { Name: "user-api-dev-gray-rule" },
       }),

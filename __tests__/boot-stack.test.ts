@@ -29,11 +29,22 @@ describe("boot-user-api-dev", () => {
     expect(alb.subnets).toMatch(/outputs\.public_subnet_ids/);
   });
 
-  test("HTTP listener forwards to the default target group", () => {
+  test("behind the edge (an origin of edge-dev.json): the HTTP listener refuses by default; the default lane is a rule requiring the origin secret", () => {
     const listener = s.only("aws_lb_listener");
+    const [listenerId] = s.resources("aws_lb_listener")[0]!;
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
+    const [infraId] = s.data("terraform_remote_state")[0]!;
     expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
-    expect(listener.default_action).toEqual([{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }]);
+    expect(listener.default_action).toEqual([{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden" } }]);
+    expect(s.only("aws_lb_listener_rule")).toEqual(
+      expect.objectContaining({
+        listener_arn: `\${aws_lb_listener.${listenerId}.arn}`,
+        priority: 50000,
+        condition: [{ http_header: { http_header_name: "x-lanes-origin-1", values: [`\${data.terraform_remote_state.${infraId}.outputs.origin_secrets["1"]}`] } }],
+        action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }],
+        tags: { Name: "user-api-dev-default-rule" },
+      }),
+    );
   });
 
   test("default target group: ip targets on the container port with the health check path", () => {
@@ -46,16 +57,21 @@ describe("boot-user-api-dev", () => {
     });
   });
 
-  test("security groups: the world reaches only the listener port; tasks admit only the ALB on the container port", () => {
+  test("security groups: only CloudFront's origin-facing prefix list reaches the listener port, nothing from 0.0.0.0/0; tasks admit only the ALB", () => {
     const ingress = s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c);
-    const world = ingress.filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
-    expect(world.map((r) => [r.from_port, r.to_port])).toEqual([[80, 80]]);
+    expect(ingress.filter((r) => r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined)).toEqual([]);
+    const cloudfront = ingress.filter((r) => r.prefix_list_id);
+    expect(cloudfront).toEqual([expect.objectContaining({ from_port: 80, to_port: 80, ip_protocol: "tcp", prefix_list_id: expect.stringMatching(/outputs\.cloudfront_prefix_list_id\}$/) })]);
     const fromAlb = ingress.filter((r) => r.referenced_security_group_id);
     expect(fromAlb).toHaveLength(1);
     expect(fromAlb[0]).toMatchObject({ from_port: 8080, to_port: 8080, ip_protocol: "tcp" });
     expect(ingress).toHaveLength(2);
     const albSg = s.resources("aws_security_group").find(([, c]) => c.name === "user-api-dev-alb-sg")![0];
     expect(fromAlb[0]!.referenced_security_group_id).toBe(`\${aws_security_group.${albSg}.id}`);
+  });
+
+  test("access logs to the env's log bucket (from infra's state) under alb/user-api", () => {
+    expect(s.only("aws_lb").access_logs).toEqual({ bucket: expect.stringMatching(/outputs\.log_bucket\}$/), prefix: "alb/user-api", enabled: true });
   });
 
   test("log group /ecs/dev/user-api with 30 days retention", () => {
@@ -100,8 +116,45 @@ describe("boot variants", () => {
   let params: TempParams;
   afterEach(() => params.cleanup());
 
+  test("not behind the edge: today's behaviour, the HTTP listener forwards to the default target group and the world reaches port 80", () => {
+    params = new TempParams({ "edge-dev.json": undefined });
+    const s = synthBoot("user-api", "dev", params.repo());
+    const [tgId] = s.resources("aws_lb_target_group")[0]!;
+    expect(s.only("aws_lb_listener").default_action).toEqual([{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }]);
+    expect(s.resources("aws_lb_listener_rule")).toEqual([]);
+    const world = s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
+    expect(world.map((r) => [r.from_port, r.to_port])).toEqual([[80, 80]]);
+  });
+
+  test("a service of an env with an edge that is not one of its origins keeps today's behaviour too", () => {
+    params = new TempParams({});
+    const s = synthBoot("billing", "dev", params.repo());
+    expect((s.only("aws_lb_listener").default_action as Json[])[0]!.type).toBe("forward");
+    expect(s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((r) => r.cidr_ipv4 === "0.0.0.0/0")).toHaveLength(1);
+  });
+
+  test("HTTPS behind the edge: CloudFront's prefix list reaches 443 only (one reference: its weight counts against the group's rules), HTTPS refuses by default", () => {
+    params = new TempParams({
+      "boot-dev.json": exampleFile("boot-dev.json", (j) => {
+        (j.services as Record<string, Json>)["user-api"] = { listeners: { http: { port: 80 }, https: { port: 443, certificateArn: CERT } } };
+      }),
+    });
+    const s = synthBoot("user-api", "dev", params.repo());
+    const ingress = s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((r) => !r.referenced_security_group_id);
+    expect(ingress.map((r) => [r.from_port, Boolean(r.prefix_list_id), r.cidr_ipv4])).toEqual([[443, true, undefined]]);
+    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.protocol as string, { id, c }]));
+    expect((listeners.HTTPS!.c.default_action as Json[])[0]!.type).toBe("fixed-response");
+    expect(s.only("aws_lb_listener_rule").listener_arn).toBe(`\${aws_lb_listener.${listeners.HTTPS!.id}.arn}`);
+  });
+
+  test("access logs off in infra-dev.json: no access logs", () => {
+    params = new TempParams({ "infra-dev.json": exampleFile("infra-dev.json", (j) => void (j.audit = { accessLogs: { enabled: false } })) });
+    expect(synthBoot("user-api", "dev", params.repo()).only("aws_lb").access_logs).toBeUndefined();
+  });
+
   test("HTTPS: HTTP redirects, HTTPS forwards and carries lane rules; the world reaches 80 and 443 only", () => {
     params = new TempParams({
+      "edge-dev.json": undefined,
       "boot-dev.json": exampleFile("boot-dev.json", (j) => {
         (j.services as Record<string, Json>)["user-api"] = { listeners: { http: { port: 80 }, https: { port: 443, certificateArn: CERT } } };
       }),

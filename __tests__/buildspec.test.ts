@@ -297,12 +297,14 @@ describe("other runs", () => {
   });
 });
 
-describe("verify (the lane's state in the harness; ECS, ELB and the ALB are local stand-ins)", () => {
+describe("verify of a service not behind the edge (the lane's state in the harness; ECS, ELB and the ALB are local stand-ins)", () => {
   let server: Server;
   let seen: { url: string; headers: IncomingHttpHeaders }[];
   let answers: number[];
 
   beforeAll(async () => {
+    // Without edge-dev.json user-api is reached through its ALB (__tests__/verify-edge.test.ts: through the edge).
+    rmSync(join(ws.src, "params", "edge-dev.json"));
     server = createServer((req, res) => {
       seen.push({ url: req.url ?? "", headers: req.headers });
       res.statusCode = answers.shift() ?? 200;

@@ -1,11 +1,15 @@
 /**
  * The CloudFront Functions that assign lanes at the edge (edge/viewer-request.js,
- * edge/viewer-response.js), run through the `handler` CloudFront calls with the KeyValueStore
- * injected (see lib/edge/function-runtime.ts).
+ * edge/viewer-response.js), run as deployed (constants and settings written in, minified)
+ * through the `handler` CloudFront calls, with the KeyValueStore injected (see
+ * lib/edge/function-runtime.ts). Signed values are built here from their documented format
+ * (packages/lane-context/src/protocol.ts, edge/keys.js), not with the code under test.
  */
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { albHeaderMatches, laneHeaderValues } from "../lib/routing";
+import { deployedCode, type EdgeFunctionSettings } from "../lib/edge/function-code";
 import {
   type CfEvent,
   type CfRequest,
@@ -20,11 +24,13 @@ import {
 } from "../lib/edge/function-runtime";
 import { exampleRules, type ExampleRules } from "./helpers/edge-rules";
 
+const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
+
 const VIEWER_REQUEST = join(__dirname, "..", "edge", "viewer-request.js");
 const VIEWER_RESPONSE = join(__dirname, "..", "edge", "viewer-response.js");
 const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
 
-type Rules = ExampleRules;
+type Rules = ExampleRules & { changed?: Record<string, number> };
 
 function rules(overrides: Partial<Rules> = {}): Rules {
   return { ...exampleRules(), ...overrides };
@@ -33,17 +39,65 @@ function rules(overrides: Partial<Rules> = {}): Rules {
 const VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
-function kvsWith(r: unknown): KeyValueStore {
-  return memoryKvs({ rules: JSON.stringify(r) });
+// ---------------------------------------------------------------- signed values, by their documented format
+
+interface Key {
+  id: string;
+  key: string;
+}
+const CURRENT: Key = { id: "e20261202t070000", key: "Zr3Yq0c7mH2v5S1xW9pL4tK8nB6dF0gJ2hQ7aE1uC3o" };
+const PREVIOUS: Key = { id: "e20261125t070000", key: "pP4uT8zR2wY6qL0sN5vX9bM3cD7fG1hJ5kA8eI2oU6y" };
+const RETIRED: Key = { id: "e20261118t070000", key: "mM1nB5vC9xZ3aS7dF1gH5jK9lQ3wE7rT1yU5iO9pA3s" };
+const USER_KEY: Key = { id: "idp-2026", key: "an HS256 secret the identity provider shares, 40+ chars" };
+/** The keys as the sync writes them to the KeyValueStore: current edge key first. */
+const KEYS = { edge: [CURRENT, PREVIOUS], user: [USER_KEY] };
+
+const now = () => Math.floor(Date.now() / 1000);
+const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("base64url");
+const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+
+/** `{lane}.{expires}.{key id}.{signature of t.{lane}.{expires}.{key id}}` */
+function token(lane: string, k: Key = CURRENT, expires = now() + 3600): string {
+  const payload = `${lane}.${expires}.${k.id}`;
+  return `${payload}.${hmac(k.key, `t.${payload}`)}`;
 }
 
-function viewerRequest(
-  kvs: KeyValueStore | undefined,
-): (event: CfEvent) => Promise<CfRequest> {
-  const fn = loadCloudFrontFunction<CfRequest>(VIEWER_REQUEST, {
-    cloudfront: cloudfrontModule(kvs),
-    crypto: cloudfrontCrypto,
-  });
+/** `{lane}.{version}.{expires}.{key id}.{signature of c.{…}}` */
+function signedCookie(lane: string, version: number, k: Key = CURRENT, expires = now() + 3600): string {
+  const payload = `${lane}.${version}.${expires}.${k.id}`;
+  return `${payload}.${hmac(k.key, `c.${payload}`)}`;
+}
+
+/** An HS256 JWT (RFC 7519) signed with `k`. */
+function jwt(claims: Record<string, unknown>, k: Key = USER_KEY, header: Record<string, unknown> = { alg: "HS256", typ: "JWT", kid: k.id }): string {
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${hmac(k.key, signingInput)}`;
+}
+
+function userJwt(sub: string, expires = now() + 3600): string {
+  return jwt({ sub, exp: expires });
+}
+
+// ---------------------------------------------------------------- running the functions
+
+/** The rules and (unless `null`) the keys in the KeyValueStore. */
+function kvsWith(r: unknown, keys: unknown = KEYS): KeyValueStore {
+  return memoryKvs({ rules: JSON.stringify(r), ...(keys === null ? {} : { keys: JSON.stringify(keys) }) });
+}
+
+/** `dev`: requireSigned off (plain tester header and user id taken); `prod`: on. */
+const DEV: EdgeFunctionSettings = { requireSigned: false };
+const PROD: EdgeFunctionSettings = { requireSigned: true };
+
+function viewerRequest(kvs: KeyValueStore | undefined, settings: EdgeFunctionSettings = DEV): (event: CfEvent) => Promise<CfRequest> {
+  const fn = loadCloudFrontFunction<CfRequest>(
+    VIEWER_REQUEST,
+    {
+      cloudfront: cloudfrontModule(kvs),
+      crypto: cloudfrontCrypto,
+    },
+    settings,
+  );
   return (event) => fn.handler(event);
 }
 
@@ -101,6 +155,11 @@ function header(request: CfRequest, name: string): string | undefined {
   return request.headers[name]?.value;
 }
 
+/** [lane, sticky] as viewer-request passes them on. */
+function decided(request: CfRequest): [string | undefined, string | undefined] {
+  return [header(request, "x-lanes-lane"), header(request, "x-lanes-sticky")];
+}
+
 /** The lanes whose ALB rule (laneHeaderValues, ORed) matches this tracestate. */
 function albRoutes(tracestate: string | undefined, lanes: readonly string[]): string[] {
   return lanes.filter((lane) => laneHeaderValues(lane).some((v) => albHeaderMatches(v, tracestate ?? "")));
@@ -108,15 +167,26 @@ function albRoutes(tracestate: string | undefined, lanes: readonly string[]): st
 
 const RULE_LANES = ["gray", "blue"] as const;
 
-describe("viewer-request: lane decision", () => {
+// The functions log to the console (the `lanes-rejected …` lines): kept here, not printed.
+let consoleLog: jest.SpyInstance;
+beforeEach(() => {
+  consoleLog = jest.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(() => consoleLog.mockRestore());
+
+/** The `lanes-rejected …` lines the function logged while `run` ran. */
+async function rejections(run: () => Promise<unknown>): Promise<string[]> {
+  consoleLog.mockClear();
+  await run();
+  return consoleLog.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith("lanes-rejected"));
+}
+
+describe("viewer-request: lane decision (dev: requireSigned off)", () => {
   const run = viewerRequest(kvsWith(rules()));
 
-  test("a tester header naming a known lane wins over cookie and user rules, and sticks", async () => {
-    const req = await run(
-      requestEvent({ headers: { "x-lane": "blue", "x-user-id": "u-1" }, cookies: { lane: "gray" } }),
-    );
-    expect(header(req, "x-lanes-lane")).toBe("blue");
-    expect(header(req, "x-lanes-sticky")).toBe("1");
+  test("a plain tester header naming a known lane wins over cookie and user rules, and is not remembered", async () => {
+    const req = await run(requestEvent({ headers: { "x-lane": "blue", "x-user-id": "u-1" }, cookies: { lane: signedCookie("gray", 3) } }));
+    expect(decided(req)).toEqual(["blue", "0"]);
   });
 
   test("a tester header naming an unknown lane is ignored", async () => {
@@ -124,22 +194,9 @@ describe("viewer-request: lane decision", () => {
     expect(header(req, "x-lanes-lane")).toBe("gray");
   });
 
-  test("the sticky cookie keeps its lane while the lane exists, and is not set again", async () => {
-    const req = await run(requestEvent({ headers: { "x-user-id": "u-1" }, cookies: { lane: "blue" } }));
-    expect(header(req, "x-lanes-lane")).toBe("blue");
-    expect(header(req, "x-lanes-sticky")).toBe("0");
-  });
-
-  test("a sticky cookie naming a lane that is gone is dropped and the lane decided again", async () => {
-    const req = await run(requestEvent({ headers: { "x-user-id": "u-1" }, cookies: { lane: "green" } }));
-    expect(header(req, "x-lanes-lane")).toBe("gray");
-    expect(header(req, "x-lanes-sticky")).toBe("1");
-  });
-
-  test("a user in a lane's list gets that lane (user id from the header)", async () => {
+  test("a plain user id is taken in dev: a user in a lane's list gets that lane (from the header)", async () => {
     const req = await run(requestEvent({ headers: { "x-user-id": "u-2" } }));
-    expect(header(req, "x-lanes-lane")).toBe("gray");
-    expect(header(req, "x-lanes-sticky")).toBe("1");
+    expect(decided(req)).toEqual(["gray", "0"]);
   });
 
   test("without the user id header the user id cookie is used", async () => {
@@ -159,83 +216,286 @@ describe("viewer-request: lane decision", () => {
     expect(header(req, "x-lanes-lane")).toBe("default");
   });
 
-  test("percentage entries are checked in list order", async () => {
-    const both = viewerRequest(
-      kvsWith(rules({ users: {}, percentages: [{ lane: "blue", percent: 100 }, { lane: "gray", percent: 100 }] })),
-    );
-    const req = await both(requestEvent({ headers: { "x-user-id": "anyone" } }));
-    expect(header(req, "x-lanes-lane")).toBe("blue");
+  test("a self-made plain cookie is not a sticky cookie, even in dev", async () => {
+    const req = await run(requestEvent({ cookies: { lane: "gray" } }));
+    expect(header(req, "x-lanes-lane")).toBe("default");
   });
 
-  test("without a user id only tester header and cookie apply: 100 % gray still gives default", async () => {
+  test("without a user id or cookie the viewer gets default and nothing is remembered", async () => {
     const all = viewerRequest(kvsWith(rules({ percentages: [{ lane: "gray", percent: 100 }] })));
     const req = await all(requestEvent());
-    expect(header(req, "x-lanes-lane")).toBe("default");
-    expect(header(req, "x-lanes-sticky")).toBe("1");
+    expect(decided(req)).toEqual(["default", "0"]);
   });
 
-  test("a user in no list and no percentage gets default, and it sticks", async () => {
+  test("a user in no list and no percentage gets default, and the bucket decision is remembered", async () => {
     const none = viewerRequest(kvsWith(rules({ percentages: [] })));
     const req = await none(requestEvent({ headers: { "x-user-id": "u-77" } }));
-    expect(header(req, "x-lanes-lane")).toBe("default");
-    expect(header(req, "x-lanes-sticky")).toBe("1");
+    expect(decided(req)).toEqual(["default", "1"]);
   });
 
   test("x-lanes-* headers sent by the viewer are overwritten", async () => {
     const req = await run(
-      requestEvent({ headers: { "x-lanes-lane": "gray", "x-lanes-sticky": "1", "x-lanes-cookie": "evil" }, cookies: { lane: "blue" } }),
+      requestEvent({
+        headers: { "x-lanes-lane": "gray", "x-lanes-sticky": "1", "x-lanes-cookie": "evil", "x-lanes-cookie-value": "gray.9.9999999999.x.y" },
+        cookies: { lane: signedCookie("blue", 3) },
+      }),
     );
-    expect([header(req, "x-lanes-lane"), header(req, "x-lanes-sticky"), header(req, "x-lanes-cookie")]).toEqual([
+    expect([header(req, "x-lanes-lane"), header(req, "x-lanes-sticky"), header(req, "x-lanes-cookie"), header(req, "x-lanes-cookie-value")]).toEqual([
       "blue",
       "0",
       "lane",
+      undefined,
     ]);
+  });
+
+  test("without keys in the KeyValueStore nothing is signed, so nothing is remembered", async () => {
+    const keyless = viewerRequest(kvsWith(rules({ percentages: [] }), null));
+    const req = await keyless(requestEvent({ headers: { "x-user-id": "u-77" } }));
+    expect(decided(req)).toEqual(["default", "0"]);
+    expect(header(req, "x-lanes-cookie-value")).toBeUndefined();
   });
 });
 
-describe("viewer-request: percentage split", () => {
-  const IDS = Array.from({ length: 20_000 }, (_, i) => `user-${i.toString(36)}-${(i * 7919) % 100_003}`);
-  const assignments = new Map<number, Promise<Set<string>>>();
+describe("viewer-request: nobody forces a lane from outside (prod: requireSigned on)", () => {
+  const RULES = rules({ version: 7, users: { gray: ["u-1"] }, percentages: [] });
+  const run = viewerRequest(kvsWith(RULES), PROD);
 
-  /** The ids that land in gray with gray at `percent` (user lists empty). */
-  function grayAt(percent: number): Promise<Set<string>> {
-    let result = assignments.get(percent);
-    if (!result) {
-      const run = viewerRequest(kvsWith(rules({ users: {}, percentages: [{ lane: "gray", percent }] })));
-      result = (async () => {
-        const gray = new Set<string>();
-        for (const id of IDS) {
-          const req = await run(requestEvent({ headers: { "x-user-id": id } }));
-          if (header(req, "x-lanes-lane") === "gray") gray.add(id);
-        }
-        return gray;
-      })();
-      assignments.set(percent, result);
-    }
-    return result;
-  }
-
-  test("about 10 % of 20,000 users land in gray at 10 % (±1.5 points)", async () => {
-    const share = (await grayAt(10)).size / IDS.length;
-    expect(share).toBeGreaterThanOrEqual(0.085);
-    expect(share).toBeLessThanOrEqual(0.115);
+  test.each<[string, RequestInput]>([
+    ["a plain tester header", { headers: { "x-lane": "gray" } }],
+    ["a forged tester token (signed with a key the edge does not have)", { headers: { "x-lane": token("gray", { id: CURRENT.id, key: "guessed" }) } }],
+    ["a tampered tester token (another lane under gray's signature)", { headers: { "x-lane": token("gray").replace(/^gray\./, "blue.") } }],
+    ["an expired tester token", { headers: { "x-lane": token("gray", CURRENT, now() - 1) } }],
+    ["a token for a lane that is no longer in the rules", { headers: { "x-lane": token("green") } }],
+    ["a sticky cookie signed as a token (the kind is signed)", { headers: { "x-lane": `gray.${now() + 3600}.${CURRENT.id}.${hmac(CURRENT.key, `c.gray.${now() + 3600}.${CURRENT.id}`)}` } }],
+    ["a self-made sticky cookie", { cookies: { lane: "gray" } }],
+    ["a sticky cookie with a forged signature", { cookies: { lane: signedCookie("gray", 7, { id: CURRENT.id, key: "guessed" }) } }],
+    ["an expired sticky cookie", { cookies: { lane: signedCookie("gray", 7, CURRENT, now() - 1) } }],
+    ["a plain user id header of a listed user", { headers: { "x-user-id": "u-1" } }],
+    ["a plain user id cookie of a listed user", { cookies: { uid: "u-1" } }],
+    ["a user id JWT signed with another key", { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, { id: USER_KEY.id, key: "not the identity provider's key at all" }) } }],
+    ["a tampered user id JWT (another sub under u-2's signature)", { headers: { "x-user-id": userJwt("u-2").replace(/^([^.]+)\.[^.]+/, `$1.${b64url(JSON.stringify({ sub: "u-1", exp: now() + 60 }))}`) } }],
+    ["an unsigned JWT (alg none)", { headers: { "x-user-id": `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ sub: "u-1", exp: now() + 60 }))}.` } }],
+    ["an expired user id JWT", { headers: { "x-user-id": userJwt("u-1", now() - 1) } }],
+    ["a JWT that is not valid yet (nbf)", { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60, nbf: now() + 30 }) } }],
+    ["a JWT without exp", { headers: { "x-user-id": jwt({ sub: "u-1" }) } }],
+  ])("%s: assigned as without it (default), no ctx member", async (_what, input) => {
+    const req = await run(requestEvent(input));
+    expect(header(req, "x-lanes-lane")).toBe("default");
+    expect(header(req, "tracestate")).toBeUndefined();
   });
 
-  test("every user in gray at 10 % is still in gray at 20 %", async () => {
-    const at10 = await grayAt(10);
-    const at20 = await grayAt(20);
-    const left = [...at10].filter((id) => !at20.has(id));
-    expect(left).toEqual([]);
-    expect(at20.size / IDS.length).toBeGreaterThanOrEqual(0.185);
-    expect(at20.size / IDS.length).toBeLessThanOrEqual(0.215);
+  test.each<[string, RequestInput, string]>([
+    ["a plain tester header", { headers: { "x-lane": "gray" } }, "lanes-rejected tester format"],
+    ["a forged token", { headers: { "x-lane": token("gray", { id: CURRENT.id, key: "guessed" }) } }, "lanes-rejected tester signature"],
+    ["an expired token", { headers: { "x-lane": token("gray", CURRENT, now() - 1) } }, "lanes-rejected tester expired"],
+    ["a self-made cookie", { cookies: { lane: "gray" } }, "lanes-rejected cookie format"],
+    ["a plain user id", { headers: { "x-user-id": "u-1" } }, "lanes-rejected user unsigned"],
+    ["a JWT with a bad signature", { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, { id: USER_KEY.id, key: "x".repeat(40) }) } }, "lanes-rejected user signature"],
+    ["an expired JWT", { headers: { "x-user-id": userJwt("u-1", now() - 1) } }, "lanes-rejected user expired"],
+  ])("%s is counted: one log line naming what and why, without the value", async (_what, input, line) => {
+    expect(await rejections(() => run(requestEvent(input)))).toEqual([line]);
+  });
+
+  test("valid values are not counted", async () => {
+    expect(await rejections(() => run(requestEvent({ headers: { "x-lane": token("gray"), "x-user-id": userJwt("u-1") } })))).toEqual([]);
+  });
+
+  test("a valid tester token gets its lane, wins over the user's pin, and is not remembered", async () => {
+    const req = await run(requestEvent({ headers: { "x-lane": token("blue"), "x-user-id": userJwt("u-1") } }));
+    expect(decided(req)).toEqual(["blue", "0"]);
+    expect(header(req, "tracestate")).toBe("ctx=lane:blue");
+  });
+
+  test("a tester token minted by `lanes edge token` (edge/keys.js mintToken) is accepted", async () => {
+    const req = await run(requestEvent({ headers: { "x-lane": keysModule.mintToken("blue", now() + 600, CURRENT) } }));
+    expect(header(req, "x-lanes-lane")).toBe("blue");
+  });
+
+  test("a valid user id JWT (header, with or without Bearer, or cookie) gets the user's pin", async () => {
+    for (const input of [{ headers: { "x-user-id": userJwt("u-1") } }, { headers: { "x-user-id": `Bearer ${userJwt("u-1")}` } }, { cookies: { uid: userJwt("u-1") } }]) {
+      expect(header(await run(requestEvent(input)), "x-lanes-lane")).toBe("gray");
+    }
+  });
+
+  test("a JWT without kid is checked against every user key", async () => {
+    const req = await run(requestEvent({ headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, USER_KEY, { alg: "HS256" }) } }));
+    expect(header(req, "x-lanes-lane")).toBe("gray");
+  });
+
+  test("a JWT with another algorithm is refused even when its HMAC would verify", async () => {
+    const req = await run(requestEvent({ headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, USER_KEY, { alg: "HS512", kid: USER_KEY.id }) } }));
+    expect(header(req, "x-lanes-lane")).toBe("default");
+  });
+
+  test("a user id in the JWT with unicode survives the base64url decoding", async () => {
+    const unicode = viewerRequest(kvsWith(rules({ version: 7, users: { gray: ["ユーザー-1"] }, percentages: [] })), PROD);
+    expect(header(await unicode(requestEvent({ headers: { "x-user-id": userJwt("ユーザー-1") } })), "x-lanes-lane")).toBe("gray");
+  });
+
+  test("a valid sticky cookie keeps a viewer without user id in its lane", async () => {
+    const req = await run(requestEvent({ cookies: { lane: signedCookie("blue", 7) } }));
+    expect(decided(req)).toEqual(["blue", "0"]);
+  });
+});
+
+describe("viewer-request: precedence is the operator's", () => {
+  test("a user pinned to default while holding a gray cookie gets default", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 8, users: { default: ["u-1"] }, percentages: [{ lane: "gray", percent: 100 }] })), PROD);
+    const req = await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") }, cookies: { lane: signedCookie("gray", 8) } }));
+    expect(header(req, "x-lanes-lane")).toBe("default");
+  });
+
+  test("the user's pin wins over the user's percentage bucket and over the cookie", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 8, users: { blue: ["u-1"] }, percentages: [{ lane: "gray", percent: 100 }] })), PROD);
+    const req = await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") }, cookies: { lane: signedCookie("gray", 8) } }));
+    expect(decided(req)).toEqual(["blue", "0"]);
+  });
+
+  test("with a user id the bucket decides, not a cookie the user holds", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 8, users: {}, percentages: [{ lane: "gray", percent: 100 }] })), PROD);
+    const req = await run(requestEvent({ headers: { "x-user-id": userJwt("u-5") }, cookies: { lane: signedCookie("blue", 8) } }));
+    expect(decided(req)).toEqual(["gray", "1"]);
+  });
+
+  test("a cookie for a lane that was removed is ignored, and replaced", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 9, lanes: ["default", "blue"], users: {}, percentages: [] })), PROD);
+    const req = await run(requestEvent({ cookies: { lane: signedCookie("gray", 9) } }));
+    expect(decided(req)).toEqual(["default", "1"]);
+    expect(header(req, "x-lanes-cookie-value")).toMatch(/^default\.9\./);
+  });
+
+  test("a cookie from rules older than its lane's last change is ignored, and replaced", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 9, users: {}, percentages: [], changed: { gray: 9, blue: 4 } })), PROD);
+    const stale = await run(requestEvent({ cookies: { lane: signedCookie("gray", 8) } }));
+    expect(decided(stale)).toEqual(["default", "1"]);
+    // blue last changed in version 4: a cookie from version 8 still holds.
+    expect(decided(await run(requestEvent({ cookies: { lane: signedCookie("blue", 8) } })))).toEqual(["blue", "0"]);
+  });
+
+  test("without `changed`, a cookie from any older rules version is ignored", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 9, users: {}, percentages: [] })), PROD);
+    expect(header(await run(requestEvent({ cookies: { lane: signedCookie("blue", 8) } })), "x-lanes-lane")).toBe("default");
+    expect(header(await run(requestEvent({ cookies: { lane: signedCookie("blue", 9) } })), "x-lanes-lane")).toBe("blue");
+  });
+
+  test("a lane name that is an Object.prototype property does not confuse `changed`", async () => {
+    const run = viewerRequest(kvsWith(rules({ version: 9, lanes: ["default", "constructor"], users: {}, percentages: [], changed: {} })), PROD);
+    expect(header(await run(requestEvent({ cookies: { lane: signedCookie("constructor", 8) } })), "x-lanes-lane")).toBe("default");
+    expect(header(await run(requestEvent({ cookies: { lane: signedCookie("constructor", 9) } })), "x-lanes-lane")).toBe("constructor");
+  });
+});
+
+describe("viewer-request: key rotation", () => {
+  const run = viewerRequest(kvsWith(rules({ version: 7, users: {}, percentages: [] })), PROD);
+
+  test("a token signed with the previous key is still accepted", async () => {
+    expect(header(await run(requestEvent({ headers: { "x-lane": token("gray", PREVIOUS) } })), "x-lanes-lane")).toBe("gray");
+  });
+
+  test("a token signed with the key before it is refused", async () => {
+    expect(header(await run(requestEvent({ headers: { "x-lane": token("gray", RETIRED) } })), "x-lanes-lane")).toBe("default");
+    expect(await rejections(() => run(requestEvent({ headers: { "x-lane": token("gray", RETIRED) } })))).toEqual(["lanes-rejected tester key"]);
+  });
+
+  test("a cookie signed with the previous key keeps its lane and is signed again with the current key", async () => {
+    const req = await run(requestEvent({ cookies: { lane: signedCookie("blue", 7, PREVIOUS) } }));
+    expect(decided(req)).toEqual(["blue", "1"]);
+    const value = header(req, "x-lanes-cookie-value")!;
+    const [lane, version, expires, kid, signature] = value.split(".");
+    expect([lane, version, kid]).toEqual(["blue", "7", CURRENT.id]);
+    expect(signature).toBe(hmac(CURRENT.key, `c.${lane}.${version}.${expires}.${kid}`));
+  });
+
+  test("a cookie signed with a retired key is refused", async () => {
+    expect(header(await run(requestEvent({ cookies: { lane: signedCookie("blue", 7, RETIRED) } })), "x-lanes-lane")).toBe("default");
+  });
+});
+
+describe("viewer-request: baggage", () => {
+  const run = viewerRequest(kvsWith(rules()), PROD);
+
+  test("a viewer's own baggage lane member is removed; other members stay", async () => {
+    const req = await run(requestEvent({ headers: { baggage: "userId=alice, lane=gray;p=1 ,isProduction=false" } }));
+    expect(header(req, "baggage")).toBe("userId=alice,isProduction=false");
+  });
+
+  test("a baggage header with only a lane member is removed", async () => {
+    const req = await run(requestEvent({ headers: { baggage: " lane = gray " } }));
+    expect(req.headers.baggage).toBeUndefined();
+  });
+
+  test("baggage sent as several headers loses the lane member of each", async () => {
+    const event = requestEvent();
+    event.request.headers.baggage = { value: "a=1", multiValue: [{ value: "a=1,lane=gray" }, { value: "LANE=blue,b=2" }] };
+    expect(header(await run(event), "baggage")).toBe("a=1,b=2");
+  });
+});
+
+describe("viewer-request: percentages mean what they say", () => {
+  const IDS = Array.from({ length: 10_000 }, (_, i) => `user-${i.toString(36)}-${(i * 7919) % 100_003}`);
+
+  /** lane → share of IDS, with users' ids as plain ids (dev) and the given percentages. */
+  async function shares(percentages: { lane: string; percent: number }[], lanes = ["default", "gray", "blue", "green", "teal"]): Promise<Map<string, Set<string>>> {
+    const run = viewerRequest(kvsWith(rules({ lanes, users: {}, percentages })));
+    const by = new Map<string, Set<string>>();
+    for (const id of IDS) {
+      const lane = header(await run(requestEvent({ headers: { "x-user-id": id } })), "x-lanes-lane")!;
+      if (!by.has(lane)) by.set(lane, new Set());
+      by.get(lane)!.add(id);
+    }
+    return by;
+  }
+
+  const share = (by: Map<string, Set<string>>, lane: string) => (100 * (by.get(lane)?.size ?? 0)) / IDS.length;
+
+  test.each<[string, { lane: string; percent: number }[], Record<string, number>]>([
+    ["one lane: gray 50", [{ lane: "gray", percent: 50 }], { gray: 50, default: 50 }],
+    ["two lanes: blue 50, gray 50", [{ lane: "blue", percent: 50 }, { lane: "gray", percent: 50 }], { blue: 50, gray: 50, default: 0 }],
+    ["three lanes: 10/20/30", [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "green", percent: 30 }], { gray: 10, blue: 20, green: 30, default: 40 }],
+  ])("%s: each lane within ±2 points of its share over 10,000 user ids", async (_what, percentages, expected) => {
+    const by = await shares(percentages);
+    for (const [lane, percent] of Object.entries(expected)) {
+      expect([lane, Math.abs(share(by, lane) - percent) <= 2]).toEqual([lane, true]);
+    }
+  });
+
+  test("a user keeps their lane when an unrelated lane is added (at the end of the list)", async () => {
+    const before = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }]);
+    const after = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "teal", percent: 15 }]);
+    for (const lane of ["gray", "blue"]) expect([lane, [...before.get(lane)!].filter((id) => !after.get(lane)!.has(id))]).toEqual([lane, []]);
+    // teal's users all come from default.
+    expect([...after.get("teal")!].filter((id) => !before.get("default")!.has(id))).toEqual([]);
+  });
+
+  test("growing the last lane moves users only from default into it", async () => {
+    const at10 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 10 }]);
+    const at20 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 20 }]);
+    expect([...at10.get("gray")!].filter((id) => !at20.get("gray")!.has(id))).toEqual([]);
+    expect(at10.get("blue")).toEqual(at20.get("blue"));
+  });
+
+  test("an entry for a lane that is not in `lanes` keeps its range (served by default): the lanes after it stay put", async () => {
+    const withGreen = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }]);
+    const greenGone = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }], ["default", "gray"]);
+    expect(greenGone.get("gray")).toEqual(withGreen.get("gray"));
+  });
+
+  test("the edge and `lanes edge set` (edge/rules.js laneOf, which computes `changed`) put every user in the same lane", async () => {
+    const rulesModule = require("../edge/rules.js") as typeof import("../edge/rules");
+    const r = rules({ lanes: ["default", "gray", "blue", "green"], users: { blue: ["user-1-7919"] }, percentages: [{ lane: "gray", percent: 12.5 }, { lane: "green", percent: 30 }, { lane: "blue", percent: 20 }] });
+    const run = viewerRequest(kvsWith(r));
+    const differ: string[] = [];
+    for (const id of IDS.slice(0, 2000)) {
+      const edge = header(await run(requestEvent({ headers: { "x-user-id": id } })), "x-lanes-lane");
+      if (edge !== rulesModule.laneOf(r, id)) differ.push(id);
+    }
+    expect(differ).toEqual([]);
   });
 
   test("the same user always gets the same lane", async () => {
     const run = viewerRequest(kvsWith(rules({ users: {}, percentages: [{ lane: "gray", percent: 50 }] })));
     const lanes = new Set<string | undefined>();
-    for (let i = 0; i < 20; i++) {
-      lanes.add(header(await run(requestEvent({ headers: { "x-user-id": "user-stable" } })), "x-lanes-lane"));
-    }
+    for (let i = 0; i < 20; i++) lanes.add(header(await run(requestEvent({ headers: { "x-user-id": "user-stable" } })), "x-lanes-lane"));
     expect(lanes.size).toBe(1);
   });
 });
@@ -279,6 +539,8 @@ describe("viewer-request: rules that cannot be used", () => {
     ["a cookie name that is not a token", { ...rules(), cookie: { name: "la ne;", maxAgeSeconds: 60 } }],
     ["a negative max-age", { ...rules(), cookie: { name: "lane", maxAgeSeconds: -1 } }],
     ["a tester header that is not a string", { ...rules(), testerHeader: 7 }],
+    ["no version", { ...rules(), version: undefined }],
+    ["`changed` not an object", { ...rules(), changed: [3] }],
   ])("malformed rules (%s) give default without cookie", async (_what, malformed) => {
     const req = await viewerRequest(kvsWith(malformed))(
       requestEvent({ headers: { "x-user-id": "u-1", "x-lane": "gray" }, cookies: { lane: "gray" } }),
@@ -370,7 +632,7 @@ describe("viewer-request: the ALB contract (laneHeaderValues)", () => {
   test.each<[string, RequestInput, string]>([
     ["tester header, no tracestate", { headers: { "x-lane": "gray" } }, "gray"],
     ["user list, other vendors' members", { headers: { "x-user-id": "u-1", tracestate: "rojo=1,congo=2" } }, "gray"],
-    ["sticky cookie, stale ctx in the middle", { headers: { tracestate: "a=1,ctx=lane:gray,b=2" }, cookies: { lane: "blue" } }, "blue"],
+    ["sticky cookie, stale ctx in the middle", { headers: { tracestate: "a=1,ctx=lane:gray,b=2" }, cookies: { lane: signedCookie("blue", 3) } }, "blue"],
     ["tester header, 40 members sent", { headers: { "x-lane": "blue", tracestate: Array.from({ length: 40 }, (_, i) => `m${i}=1`).join(",") } }, "blue"],
     ["default, stale ctx first", { headers: { tracestate: "ctx=lane:gray,a=1" } }, "default"],
     ["default, ctx smuggled in upper case", { headers: { tracestate: "a=1,CTX=LANE:GRAY" } }, "default"],
@@ -424,22 +686,23 @@ describe("viewer-request: traceparent", () => {
 
 describe("viewer-response: sticky cookie", () => {
   const respond = viewerResponse();
+  const VALUE = signedCookie("gray", 3);
 
   function forwarded(headers: Record<string, string>): CfRequest {
     return requestEvent({ headers }).request;
   }
 
-  test("sets the cookie when x-lanes-sticky is 1", async () => {
+  test("sets the signed cookie value when x-lanes-sticky is 1", async () => {
     const res = await respond(
-      responseEvent(forwarded({ "x-lanes-lane": "gray", "x-lanes-sticky": "1", "x-lanes-cookie": "lane", "x-lanes-cookie-max-age": "3600" })),
+      responseEvent(forwarded({ "x-lanes-lane": "gray", "x-lanes-sticky": "1", "x-lanes-cookie": "lane", "x-lanes-cookie-max-age": "3600", "x-lanes-cookie-value": VALUE })),
     );
     expect(res.cookies).toEqual({
-      lane: { value: "gray", attributes: "Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax" },
+      lane: { value: VALUE, attributes: "Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax" },
     });
   });
 
   test("sets no cookie when x-lanes-sticky is 0", async () => {
-    const res = await respond(responseEvent(forwarded({ "x-lanes-lane": "gray", "x-lanes-sticky": "0", "x-lanes-cookie": "lane" })));
+    const res = await respond(responseEvent(forwarded({ "x-lanes-lane": "gray", "x-lanes-sticky": "0", "x-lanes-cookie": "lane", "x-lanes-cookie-value": VALUE })));
     expect(res.cookies).toEqual({});
   });
 
@@ -448,33 +711,48 @@ describe("viewer-response: sticky cookie", () => {
     expect(res.cookies).toEqual({});
   });
 
-  test("sets no cookie for a lane header that is not a lane name", async () => {
-    const res = await respond(responseEvent(forwarded({ "x-lanes-lane": "gray; Domain=evil", "x-lanes-sticky": "1" })));
+  test.each([
+    ["a bare lane name", "gray"],
+    ["an attribute smuggled in", `${VALUE}; Domain=evil`],
+    ["a signature of the wrong length", `${VALUE}xx`],
+  ])("sets no cookie for a value that is not a signed cookie (%s)", async (_what, value) => {
+    const res = await respond(responseEvent(forwarded({ "x-lanes-sticky": "1", "x-lanes-cookie-value": value })));
     expect(res.cookies).toEqual({});
   });
 
   test("falls back to the constants lane / 86400 without cookie headers", async () => {
-    const res = await respond(responseEvent(forwarded({ "x-lanes-lane": "blue", "x-lanes-sticky": "1" })));
+    const res = await respond(responseEvent(forwarded({ "x-lanes-sticky": "1", "x-lanes-cookie-value": VALUE })));
     expect(res.cookies).toEqual({
-      lane: { value: "blue", attributes: "Path=/; Max-Age=86400; Secure; HttpOnly; SameSite=Lax" },
+      lane: { value: VALUE, attributes: "Path=/; Max-Age=86400; Secure; HttpOnly; SameSite=Lax" },
     });
   });
 
-  test("end to end: the cookie named in the rules is set for a decided lane and not for a cookie hit", async () => {
-    const run = viewerRequest(kvsWith(rules({ cookie: { name: "x-lane-pin", maxAgeSeconds: 600 } })));
-    const first = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": "u-1" } }))));
-    expect(first.cookies).toEqual({
-      "x-lane-pin": { value: "gray", attributes: "Path=/; Max-Age=600; Secure; HttpOnly; SameSite=Lax" },
-    });
-    const again = await respond(
-      responseEvent(await run(requestEvent({ headers: { "x-user-id": "u-1" }, cookies: { "x-lane-pin": "gray" } }))),
-    );
-    expect(again.cookies).toEqual({});
+  test("end to end: the cookie named in the rules remembers a bucket decision, signed, and is not set again", async () => {
+    const run = viewerRequest(kvsWith(rules({ users: {}, percentages: [{ lane: "gray", percent: 100 }], cookie: { name: "x-lane-pin", maxAgeSeconds: 600 } })), PROD);
+    const first = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") } }))));
+    const cookie = first.cookies["x-lane-pin"]!;
+    expect(cookie.attributes).toBe("Path=/; Max-Age=600; Secure; HttpOnly; SameSite=Lax");
+    const [lane, version, expires, kid, signature] = cookie.value.split(".");
+    expect([lane, version, kid]).toEqual(["gray", "3", CURRENT.id]);
+    expect(Number(expires) - now()).toBeGreaterThan(590);
+    expect(Number(expires) - now()).toBeLessThanOrEqual(600);
+    expect(signature).toBe(hmac(CURRENT.key, `c.gray.3.${expires}.${kid}`));
+    // Back with it (and without a user id, e.g. a static asset): same lane, nothing set again.
+    const again = await run(requestEvent({ cookies: { "x-lane-pin": cookie.value } }));
+    expect(decided(again)).toEqual(["gray", "0"]);
+    expect((await respond(responseEvent(again))).cookies).toEqual({});
+  });
+
+  test("end to end: no cookie for a tester token or a pin", async () => {
+    const run = viewerRequest(kvsWith(rules()), PROD);
+    for (const headers of [{ "x-lane": token("blue") }, { "x-user-id": userJwt("u-1") }] as Record<string, string>[]) {
+      expect((await respond(responseEvent(await run(requestEvent({ headers }))))).cookies).toEqual({});
+    }
   });
 
   test("end to end: no cookie when the rules could not be read", async () => {
-    const run = viewerRequest(failingKvs());
-    const res = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": "u-1" } }))));
+    const run = viewerRequest(failingKvs(), PROD);
+    const res = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") } }))));
     expect(res.cookies).toEqual({});
   });
 });
@@ -483,21 +761,36 @@ describe("cloudfront-js-2.0 constraints", () => {
   test.each([
     ["viewer-request.js", VIEWER_REQUEST],
     ["viewer-response.js", VIEWER_RESPONSE],
-  ])("%s is under CloudFront's 10 KB function size limit", (_name, path) => {
-    const fn = loadCloudFrontFunction(path, { cloudfront: cloudfrontModule(), crypto: cloudfrontCrypto });
-    expect(fn.size).toBeLessThan(CLOUDFRONT_FUNCTION_MAX_BYTES);
+  ])("%s is under CloudFront's 10 KB function size limit as deployed", (_name, path) => {
+    for (const settings of [DEV, PROD]) {
+      const fn = loadCloudFrontFunction(path, { cloudfront: cloudfrontModule(), crypto: cloudfrontCrypto }, settings);
+      expect(fn.size).toBeLessThan(CLOUDFRONT_FUNCTION_MAX_BYTES);
+    }
   });
 
   test.each([
     ["viewer-request.js", VIEWER_REQUEST],
     ["viewer-response.js", VIEWER_RESPONSE],
-  ])("%s avoids syntax the runtime does not take (optional chaining, destructuring, spread, require)", (_name, path) => {
-    const code = readFileSync(path, "utf8")
-      .replace(/\/\*[\s\S]*?\*\//g, "")
-      .replace(/^\s*\/\/.*$/gm, "");
-    for (const forbidden of [/\?\./, /\?\?/, /\b(?:const|let|var)\s*[[{]/, /\.\.\./, /\brequire\s*\(/, /\bexport\b/, /\bclass\s/]) {
-      expect(code).not.toMatch(forbidden);
+  ])("%s avoids syntax the runtime does not take (optional chaining, destructuring, spread, require), as written and as deployed", (_name, path) => {
+    const source = readFileSync(path, "utf8");
+    const written = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    // Minified code has no comments; regex literals hold no such text.
+    const deployed = deployedCode(source, PROD);
+    for (const code of [written, deployed]) {
+      for (const forbidden of [/\?\.[^0-9]/, /\?\?/, /\b(?:const|let|var)\s*[[{]/, /\.\.\./, /\brequire\s*\(/, /\bexport\b/, /\bclass\s/]) {
+        expect(code).not.toMatch(forbidden);
+      }
     }
+  });
+
+  test("deployed code declares the top-level `async function handler(event)` CloudFront calls", () => {
+    for (const path of [VIEWER_REQUEST, VIEWER_RESPONSE]) expect(deployedCode(readFileSync(path, "utf8"), PROD)).toMatch(/(^|[;}\n])async function handler\(/);
+  });
+
+  test("the env's setting is written into the deployed code", () => {
+    const source = readFileSync(VIEWER_REQUEST, "utf8");
+    expect(deployedCode(source, PROD)).not.toBe(deployedCode(source, DEV));
+    expect(() => loadCloudFrontFunction(VIEWER_REQUEST, { cloudfront: cloudfrontModule(), crypto: cloudfrontCrypto })).toThrow(/REQUIRE_SIGNED/);
   });
 
   test("the loader refuses modules the function is not given", () => {
@@ -507,7 +800,7 @@ describe("cloudfront-js-2.0 constraints", () => {
   });
 
   test("viewer-request imports only cloudfront and crypto", () => {
-    expect(() => loadCloudFrontFunction(VIEWER_REQUEST, { cloudfront: cloudfrontModule() })).toThrow(/crypto/);
-    expect(() => loadCloudFrontFunction(VIEWER_REQUEST, { cloudfront: cloudfrontModule(), crypto: cloudfrontCrypto })).not.toThrow();
+    expect(() => loadCloudFrontFunction(VIEWER_REQUEST, { cloudfront: cloudfrontModule() }, PROD)).toThrow(/crypto/);
+    expect(() => loadCloudFrontFunction(VIEWER_REQUEST, { cloudfront: cloudfrontModule(), crypto: cloudfrontCrypto }, PROD)).not.toThrow();
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The lane rules contract (edge/rules.js) and the sync Lambda (edge/sync/index.js). DynamoDB is
- * real (dynalite through the local state harness); the KeyValueStore, SNS and CloudWatch clients
- * are stubbed at the SDK edge: `send(command)` records the command and answers like the service.
+ * The lane rules contract (edge/rules.js) and the sync Lambda (edge/sync/index.js), with the keys
+ * it rotates (edge/keys.js). DynamoDB is real (dynalite through the local state harness); the
+ * KeyValueStore, SNS and CloudWatch clients are stubbed at the SDK edge: `send(command)` records
+ * the command and answers like the service.
  */
-import { CreateTableCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CloudFrontKeyValueStoreServiceException,
   ConflictException,
@@ -19,6 +20,7 @@ import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { Readable } from "node:stream";
 import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { MAX_VALUE_BYTES, RULES_KEY, validateRules, type LaneRules } from "../edge/rules";
+import type { EdgeKeys } from "../edge/keys";
 import { exampleRules } from "./helpers/edge-rules";
 
 // edge/sync is plain CommonJS for the Lambda runtime; this is the part of it the tests use.
@@ -29,6 +31,7 @@ interface SyncResult {
   status: "written" | "unchanged" | "invalid";
   version?: number;
   problems?: string[];
+  keys: "rotated" | "written" | "unchanged";
 }
 interface SyncModule {
   createHandler(deps: {
@@ -38,10 +41,12 @@ interface SyncModule {
     cloudwatch: SendClient;
     env?: Record<string, string | undefined>;
     logger?: { log(...args: unknown[]): void; error(...args: unknown[]): void };
+    now?: () => Date;
   }): (event?: unknown) => Promise<SyncResult>;
   createKvsClient(config?: Record<string, unknown>): CloudFrontKeyValueStoreClient;
 }
 const sync = require("../edge/sync/index.js") as SyncModule;
+const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
 
 const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:lanes-edge-alarms";
@@ -125,11 +130,9 @@ describe("validateRules", () => {
     ],
     ["a lane listed twice", rulesWith({ lanes: ["default", "gray", "gray"] }), '$.lanes[2]: lane "gray" is listed twice (first at $.lanes[1])'],
     ["users of an unknown lane", rulesWith({ users: { blue: ["u-1"], green: ["u-9"] } }), '$.users.green: lane "green" is not in $.lanes'],
-    [
-      "users pinned to default",
-      rulesWith({ users: { default: ["u-1"] } }),
-      '$.users.default: "default" cannot have pinned users; it gets all traffic no other lane takes',
-    ],
+    ["`changed` naming an unknown lane", rulesWith({ changed: { green: 1 } }), '$.changed.green: lane "green" is not in $.lanes'],
+    ["`changed` past the version", rulesWith({ changed: { gray: 4 } }), "$.changed.gray: must be a rules version from 1 to $.version, got 4"],
+    ["`changed` not an object", rulesWith({ changed: [1] }), "$.changed: must be an object mapping lane names to rules versions, got an array"],
     ["a user list that is a string", rulesWith({ users: { gray: "u-1,u-2" } }), "$.users.gray: must be a list of user ids, got a string"],
     [
       "a user id with a comma",
@@ -204,7 +207,7 @@ describe("validateRules", () => {
     [
       "a misspelt field",
       rulesWith({ percentage: [] }),
-      "$.percentage: unknown field; allowed: version, lanes, userId, testerHeader, users, percentages, cookie",
+      "$.percentage: unknown field; allowed: version, lanes, userId, testerHeader, users, percentages, cookie, changed",
     ],
     [
       "rules over the KeyValueStore value limit",
@@ -253,39 +256,74 @@ describe("validateRules", () => {
 // ---------------------------------------------------------------------------------------------
 // Stubs at the SDK edge
 
+/** Edge keys created at `created`, as the sync stores them (the current one first). */
+function edgeKeys(...created: string[]): EdgeKeys {
+  return { edge: created.map((c, i) => ({ id: `e${i}${c.replace(/[^0-9]/g, "").slice(0, 12)}`, key: `k${i}-${"x".repeat(42)}`, created: c })), user: [] };
+}
+
+/** Keys the sync finds fresh (no rotation due) in every test that is about the rules. */
+const FRESH_KEYS = (): EdgeKeys => edgeKeys(new Date().toISOString());
+
 /** A CloudFront KeyValueStore that answers GetKey, DescribeKeyValueStore and PutKey like the API. */
 class FakeKvs implements SendClient {
   readonly calls: object[] = [];
-  value: string | undefined;
+  readonly values = new Map<string, string>();
   etag = "KV7XY89Z0ABC012";
   /** Thrown by the next PutKey instead of writing. */
   failPut: Error | undefined;
 
+  constructor(keys: EdgeKeys | undefined) {
+    if (keys) this.values.set("keys", keysModule.serializeKeys(keys));
+  }
+
+  /** The rules value. */
+  get value(): string | undefined {
+    return this.values.get(RULES_KEY);
+  }
+  set value(v: string | undefined) {
+    if (v === undefined) this.values.delete(RULES_KEY);
+    else this.values.set(RULES_KEY, v);
+  }
+
   async send(command: object): Promise<unknown> {
     this.calls.push(command);
     if (command instanceof GetKeyCommand) {
-      expect(command.input).toEqual({ KvsARN: KVS_ARN, Key: RULES_KEY });
-      if (this.value === undefined) throw new ResourceNotFoundException({ message: "Key not found", $metadata: { httpStatusCode: 404 } });
-      return { Key: RULES_KEY, Value: this.value, ItemCount: 1, TotalSizeInBytes: this.value.length };
+      expect(command.input.KvsARN).toBe(KVS_ARN);
+      const key = command.input.Key!;
+      expect([RULES_KEY, "keys"]).toContain(key);
+      const value = this.values.get(key);
+      if (value === undefined) throw new ResourceNotFoundException({ message: "Key not found", $metadata: { httpStatusCode: 404 } });
+      return { Key: key, Value: value, ItemCount: this.values.size, TotalSizeInBytes: value.length };
     }
     if (command instanceof DescribeKeyValueStoreCommand) {
       expect(command.input).toEqual({ KvsARN: KVS_ARN });
-      return { KvsARN: KVS_ARN, ETag: this.etag, ItemCount: this.value === undefined ? 0 : 1, TotalSizeInBytes: 0, Created: new Date() };
+      return { KvsARN: KVS_ARN, ETag: this.etag, ItemCount: this.values.size, TotalSizeInBytes: 0, Created: new Date() };
     }
     if (command instanceof PutKeyCommand) {
       if (this.failPut) throw this.failPut;
       if (command.input.IfMatch !== this.etag) {
         throw new ConflictException({ message: "Pre-condition failed: ETag mismatch", $metadata: { httpStatusCode: 409 } });
       }
-      this.value = command.input.Value;
+      this.values.set(command.input.Key!, command.input.Value!);
       this.etag = `${this.etag}+`;
-      return { ETag: this.etag, ItemCount: 1, TotalSizeInBytes: this.value?.length ?? 0 };
+      return { ETag: this.etag, ItemCount: this.values.size, TotalSizeInBytes: command.input.Value?.length ?? 0 };
     }
     throw new Error(`unexpected KeyValueStore command ${command.constructor.name}`);
   }
 
+  /** Writes of the rules key. */
   puts(): PutKeyCommand[] {
-    return this.calls.filter((c): c is PutKeyCommand => c instanceof PutKeyCommand);
+    return this.calls.filter((c): c is PutKeyCommand => c instanceof PutKeyCommand && c.input.Key === RULES_KEY);
+  }
+
+  /** Writes of the keys key. */
+  keyPuts(): PutKeyCommand[] {
+    return this.calls.filter((c): c is PutKeyCommand => c instanceof PutKeyCommand && c.input.Key === "keys");
+  }
+
+  /** The calls about the rules: all but the look-up of the (unchanged) keys. */
+  rulesCalls(): string[] {
+    return this.calls.filter((c) => !(c instanceof GetKeyCommand && c.input.Key === "keys")).map((c) => c.constructor.name);
   }
 }
 
@@ -308,6 +346,63 @@ class Recorder<C extends object> implements SendClient {
 
 const silent = { log: () => undefined, error: () => undefined };
 
+describe("rules: pins to default, buckets, and which lanes a change makes users leave", () => {
+  const rulesModule = require("../edge/rules.js") as typeof import("../edge/rules");
+  const base = (changes: Partial<LaneRules>): LaneRules => ({ version: 3, lanes: ["default", "gray", "blue"], userId: { header: "x-user-id" }, ...changes });
+
+  test("users may be pinned to default (taken out of every lane)", () => {
+    expect(validateRules(rulesWith({ users: { default: ["u-1"], gray: ["u-2"] } })).ok).toBe(true);
+  });
+
+  test("a user's bucket is the first 32 bits of the SHA-256 of the id, mod 10000", () => {
+    // sha256("u-1") = a24a7f55…  →  0xa24a7f55 = 2722791253  →  mod 10000 = 1253
+    expect(rulesModule.bucketOf("u-1")).toBe(1253);
+  });
+
+  test("without stored rules every lane starts at the new version", () => {
+    expect(rulesModule.laneChanges(undefined, base({}))).toEqual({ default: 3, gray: 3, blue: 3 });
+  });
+
+  test("appending a lane at the end: only default's users leave (to the new lane)", () => {
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 1, gray: 2, blue: 1 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }] });
+    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 1 });
+  });
+
+  test("shrinking the first lane shifts the ranges after it: their users leave too", () => {
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 20 }, { lane: "blue", percent: 20 }], changed: { default: 1, gray: 1, blue: 1 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }] });
+    // gray [0,2000) -> [0,1000): users left gray; blue [2000,4000) -> [1000,3000): users left blue; default only grew.
+    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 4 });
+  });
+
+  test("growing the last lane: users leave default only", () => {
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 2, gray: 2, blue: 2 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 30 }] });
+    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 2 });
+  });
+
+  test("pinning a user to default makes the lane the user was in a lane users left", () => {
+    // u-1 is in bucket 1253: gray at 100 % holds it.
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 100 }], changed: { default: 1, gray: 1, blue: 1 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 100 }], users: { default: ["u-1"] } });
+    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 1 });
+  });
+
+  test("stored rules without `changed` count as changed at their version", () => {
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }] });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }] });
+    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 3, gray: 3, blue: 3 });
+  });
+
+  test("the edge's lane for a user agrees with laneOf", () => {
+    const rules = base({ percentages: [{ lane: "gray", percent: 30 }, { lane: "blue", percent: 30 }], users: { blue: ["u-1"] } });
+    expect(rulesModule.laneOf(rules, "u-1")).toBe("blue");
+    // bucket 1253 is in gray's [0, 3000).
+    expect(rulesModule.laneOf({ ...rules, users: {} }, "u-1")).toBe("gray");
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The sync handler, reading the master rules from a real (local) DynamoDB
 
@@ -322,8 +417,8 @@ describe("lane rules sync", () => {
     await harness.stop();
   });
 
-  /** A fresh rules table, holding `item` if given. */
-  async function rulesTable(item?: Record<string, AttributeValue>): Promise<string> {
+  /** A fresh rules table, holding `item` if given, and `keys` (fresh ones unless null). */
+  async function rulesTable(item?: Record<string, AttributeValue>, keys: EdgeKeys | null = FRESH_KEYS()): Promise<string> {
     const name = `lanes-edge-rules-${++tables}`;
     const dynamodb: DynamoDBClient = harness.dynamodb;
     await dynamodb.send(
@@ -335,7 +430,13 @@ describe("lane rules sync", () => {
       }),
     );
     if (item) await dynamodb.send(new PutItemCommand({ TableName: name, Item: item }));
+    if (keys) await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "keys" }, keys: { S: JSON.stringify(keys) } } }));
     return name;
+  }
+
+  async function storedKeys(table: string): Promise<EdgeKeys | undefined> {
+    const out = await harness.dynamodb.send(new GetItemCommand({ TableName: table, Key: { id: { S: "keys" } }, ConsistentRead: true }));
+    return out.Item?.keys?.S ? (JSON.parse(out.Item.keys.S) as EdgeKeys) : undefined;
   }
 
   /** The master item as an operator writes it: pretty-printed JSON. */
@@ -348,16 +449,22 @@ describe("lane rules sync", () => {
     };
   }
 
-  function syncFor(table: string, kvs = new FakeKvs()) {
+  /** The KeyValueStore as the sync left it for the keys `table` holds. */
+  async function kvsOf(table: string): Promise<FakeKvs> {
+    return new FakeKvs(await storedKeys(table));
+  }
+
+  function syncFor(table: string, kvs: FakeKvs, opts: { now?: Date; dynamodb?: SendClient } = {}) {
     const sns = new Recorder(PublishCommand, { MessageId: "m-1" });
     const cloudwatch = new Recorder(PutMetricDataCommand, {});
     const handler = sync.createHandler({
-      dynamodb: harness.dynamodb,
+      dynamodb: opts.dynamodb ?? harness.dynamodb,
       kvs,
       sns,
       cloudwatch,
-      env: { RULES_TABLE: table, KVS_ARN: KVS_ARN, ALARM_TOPIC_ARN: TOPIC_ARN },
+      env: { RULES_TABLE: table, KVS_ARN: KVS_ARN, ALARM_TOPIC_ARN: TOPIC_ARN, KEY_ROTATION_DAYS: "7" },
       logger: silent,
+      ...(opts.now ? { now: () => opts.now! } : {}),
     });
     return { handler, kvs, sns, cloudwatch };
   }
@@ -373,14 +480,14 @@ describe("lane rules sync", () => {
 
   test("writes valid rules as compact JSON with the ETag from DescribeKeyValueStore", async () => {
     const table = await rulesTable(rulesItem(EXAMPLE));
-    const kvs = new FakeKvs();
+    const kvs = await kvsOf(table);
     kvs.etag = "ETVPDKIKX0DER";
     const { handler, sns, cloudwatch } = syncFor(table, kvs);
 
     const result = await handler({ source: "aws.events", "detail-type": "Scheduled Event" });
 
-    expect(result).toEqual({ status: "written", version: 3 });
-    expect(kvs.calls.map((c) => c.constructor.name)).toEqual(["GetKeyCommand", "DescribeKeyValueStoreCommand", "PutKeyCommand"]);
+    expect(result).toEqual({ status: "written", version: 3, keys: "unchanged" });
+    expect(kvs.rulesCalls()).toEqual(["GetKeyCommand", "DescribeKeyValueStoreCommand", "PutKeyCommand"]);
     expect(kvs.puts()[0]?.input).toEqual({ KvsARN: KVS_ARN, Key: "rules", Value: JSON.stringify(EXAMPLE), IfMatch: "ETVPDKIKX0DER" });
     expect(invalidRulesMetrics(cloudwatch)).toEqual([0]);
     expect(sns.calls).toEqual([]);
@@ -388,24 +495,24 @@ describe("lane rules sync", () => {
 
   test("replaces older rules in the KeyValueStore", async () => {
     const table = await rulesTable(rulesItem(EXAMPLE));
-    const kvs = new FakeKvs();
+    const kvs = await kvsOf(table);
     kvs.value = JSON.stringify({ ...EXAMPLE, version: 2, percentages: [] });
     const { handler } = syncFor(table, kvs);
 
-    await expect(handler({})).resolves.toEqual({ status: "written", version: 3 });
+    await expect(handler({})).resolves.toEqual({ status: "written", version: 3, keys: "unchanged" });
     expect(kvs.value).toBe(JSON.stringify(EXAMPLE));
   });
 
   test("does not rewrite rules the KeyValueStore already holds", async () => {
     const table = await rulesTable(rulesItem(EXAMPLE));
-    const kvs = new FakeKvs();
+    const kvs = await kvsOf(table);
     kvs.value = JSON.stringify(EXAMPLE);
     const { handler, sns, cloudwatch } = syncFor(table, kvs);
 
     const result = await handler({});
 
-    expect(result).toEqual({ status: "unchanged", version: 3 });
-    expect(kvs.calls.map((c) => c.constructor.name)).toEqual(["GetKeyCommand"]);
+    expect(result).toEqual({ status: "unchanged", version: 3, keys: "unchanged" });
+    expect(kvs.rulesCalls()).toEqual(["GetKeyCommand"]);
     expect(invalidRulesMetrics(cloudwatch)).toEqual([0]);
     expect(sns.calls).toEqual([]);
   });
@@ -444,7 +551,7 @@ describe("lane rules sync", () => {
     ],
   ])("refuses %s: nothing written, SNS names the problem, InvalidRules = 1", async (_what, item, problem) => {
     const table = await rulesTable(item);
-    const kvs = new FakeKvs();
+    const kvs = await kvsOf(table);
     kvs.value = lastGood;
     const { handler, sns, cloudwatch } = syncFor(table, kvs);
 
@@ -465,7 +572,7 @@ describe("lane rules sync", () => {
 
   test("the alarm names every problem and who last changed the rules", async () => {
     const table = await rulesTable(rulesItem(rulesWith({ version: 7, lanes: ["gray"], percentages: [{ lane: "gray", percent: 101 }] })));
-    const { handler, sns } = syncFor(table);
+    const { handler, sns } = syncFor(table, await kvsOf(table));
 
     const result = await handler({});
 
@@ -473,6 +580,7 @@ describe("lane rules sync", () => {
       status: "invalid",
       version: 7,
       problems: ['$.lanes: must include "default"', "$.percentages[0].percent: must be a number from 0 to 100, got 101"],
+      keys: "unchanged",
     });
     const message = sns.calls[0]?.input.Message ?? "";
     expect(message).toContain("version 7");
@@ -487,7 +595,7 @@ describe("lane rules sync", () => {
     ["failed on the service side", () => new InternalServerException({ message: "Internal error", $metadata: { httpStatusCode: 500 } })],
   ])("rejects, and reports no success, when the KeyValueStore write is %s", async (_what, error) => {
     const table = await rulesTable(rulesItem(EXAMPLE));
-    const kvs = new FakeKvs();
+    const kvs = await kvsOf(table);
     const failure = error();
     kvs.failPut = failure;
     const { handler, cloudwatch } = syncFor(table, kvs);
@@ -499,7 +607,7 @@ describe("lane rules sync", () => {
 
   test("rejects when the alarm notification cannot be published, after still putting InvalidRules = 1", async () => {
     const table = await rulesTable(rulesItem(rulesWith({ lanes: ["gray"] })));
-    const { handler, sns, cloudwatch } = syncFor(table);
+    const { handler, sns, cloudwatch } = syncFor(table, await kvsOf(table));
     sns.failWith = new Error("SNS unavailable");
 
     await expect(handler({})).rejects.toThrow("SNS unavailable");
@@ -508,8 +616,107 @@ describe("lane rules sync", () => {
 
   test("refuses to start without its environment", () => {
     expect(() =>
-      sync.createHandler({ dynamodb: harness.dynamodb, kvs: new FakeKvs(), sns: new FakeKvs(), cloudwatch: new FakeKvs(), env: { RULES_TABLE: "t" } }),
-    ).toThrow("lane rules sync: missing environment variable(s) KVS_ARN, ALARM_TOPIC_ARN");
+      sync.createHandler({ dynamodb: harness.dynamodb, kvs: new FakeKvs(undefined), sns: new FakeKvs(undefined), cloudwatch: new FakeKvs(undefined), env: { RULES_TABLE: "t" } }),
+    ).toThrow("lane rules sync: missing environment variable(s) KVS_ARN, ALARM_TOPIC_ARN, KEY_ROTATION_DAYS");
+  });
+
+  // ------------------------------------------------------------------ the edge's signing keys
+
+  const DAY = 86400 * 1000;
+
+  test("the first run creates an edge key, stores it, and writes ids and keys (no dates) to the KeyValueStore", async () => {
+    const table = await rulesTable(rulesItem(EXAMPLE), null);
+    const kvs = new FakeKvs(undefined);
+    const now = new Date("2026-12-02T07:00:00.000Z");
+    const { handler } = syncFor(table, kvs, { now });
+
+    await expect(handler({})).resolves.toMatchObject({ status: "written", keys: "rotated" });
+
+    const stored = await storedKeys(table);
+    expect(stored?.edge).toHaveLength(1);
+    expect(stored?.edge?.[0]).toMatchObject({ id: "e20261202t070000", created: now.toISOString() });
+    // 32 random bytes, base64url.
+    expect(Buffer.from(stored!.edge![0]!.key, "base64url")).toHaveLength(32);
+    expect(JSON.parse(kvs.values.get("keys")!)).toEqual({ edge: [{ id: "e20261202t070000", key: stored!.edge![0]!.key }], user: [] });
+  });
+
+  test("a key younger than the rotation period stays, and nothing is written", async () => {
+    const created = "2026-12-01T07:00:00.000Z";
+    const table = await rulesTable(rulesItem(EXAMPLE), edgeKeys(created));
+    const kvs = await kvsOf(table);
+    const { handler } = syncFor(table, kvs, { now: new Date(Date.parse(created) + 7 * DAY - 1000) });
+
+    await expect(handler({})).resolves.toMatchObject({ keys: "unchanged" });
+    expect(kvs.keyPuts()).toEqual([]);
+    expect(await storedKeys(table)).toEqual(edgeKeys(created));
+  });
+
+  test("a key as old as the rotation period is rotated: new key first, the previous one kept, the one before it dropped", async () => {
+    const current = "2026-11-25T07:00:00.000Z";
+    const table = await rulesTable(rulesItem(EXAMPLE), edgeKeys(current, "2026-11-18T07:00:00.000Z"));
+    const before = (await storedKeys(table))!;
+    const kvs = await kvsOf(table);
+    const now = new Date(Date.parse(current) + 7 * DAY);
+    const { handler } = syncFor(table, kvs, { now });
+
+    await expect(handler({})).resolves.toMatchObject({ keys: "rotated" });
+
+    const after = (await storedKeys(table))!;
+    expect(after.edge?.map((k) => k.id)).toEqual(["e20261202t070000", before.edge![0]!.id]);
+    expect(after.edge?.[1]).toEqual(before.edge![0]);
+    expect(JSON.parse(kvs.values.get("keys")!).edge.map((k: { id: string }) => k.id)).toEqual(["e20261202t070000", before.edge![0]!.id]);
+  });
+
+  test("user keys are copied to the KeyValueStore and survive a rotation", async () => {
+    const keys: EdgeKeys = { ...edgeKeys("2026-01-01T00:00:00.000Z"), user: [{ id: "idp-2026", key: "s".repeat(40), created: "2026-01-01T00:00:00.000Z" }] };
+    const table = await rulesTable(rulesItem(EXAMPLE), keys);
+    const kvs = new FakeKvs(undefined);
+    const { handler } = syncFor(table, kvs, { now: new Date("2026-12-02T07:00:00.000Z") });
+
+    await handler({});
+
+    expect(JSON.parse(kvs.values.get("keys")!).user).toEqual([{ id: "idp-2026", key: "s".repeat(40) }]);
+    expect((await storedKeys(table))!.user).toEqual(keys.user);
+  });
+
+  test("two runs rotating at once rotate once: the one whose conditional write fails takes the stored keys", async () => {
+    const table = await rulesTable(rulesItem(EXAMPLE), edgeKeys("2026-01-01T00:00:00.000Z"));
+    const winner = edgeKeys("2026-12-02T06:59:59.000Z", "2026-01-01T00:00:00.000Z");
+    // The other run writes its rotation between this run's read and its write.
+    const racing: SendClient = {
+      async send(command: object) {
+        if (command instanceof PutItemCommand && command.input.Item?.id?.S === "keys") {
+          await harness.dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "keys" }, keys: { S: JSON.stringify(winner) } } }));
+        }
+        return harness.dynamodb.send(command as GetItemCommand);
+      },
+    };
+    const kvs = new FakeKvs(undefined);
+    const { handler } = syncFor(table, kvs, { now: new Date("2026-12-02T07:00:00.000Z"), dynamodb: racing });
+
+    await expect(handler({})).resolves.toMatchObject({ keys: "written" });
+    expect(await storedKeys(table)).toEqual(winner);
+    expect(kvs.values.get("keys")).toBe(keysModule.serializeKeys(winner));
+  });
+
+  test("keys are synced even when the rules are invalid", async () => {
+    const table = await rulesTable(rulesItem(rulesWith({ lanes: ["gray"] })), null);
+    const kvs = new FakeKvs(undefined);
+    const { handler } = syncFor(table, kvs);
+
+    await expect(handler({})).resolves.toMatchObject({ status: "invalid", keys: "rotated" });
+    expect(kvs.keyPuts()).toHaveLength(1);
+    expect(kvs.puts()).toEqual([]);
+  });
+
+  test("a malformed keys item rejects the run, naming the problem, and writes nothing", async () => {
+    const table = await rulesTable(rulesItem(EXAMPLE), null);
+    await harness.dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "keys" }, keys: { S: JSON.stringify({ edge: [{ id: "bad id!", key: "" }] }) } } }));
+    const kvs = new FakeKvs(undefined);
+    const { handler } = syncFor(table, kvs);
+
+    await expect(handler({})).rejects.toThrow(/keys item .* is malformed: \$\.edge\[0\]\.id: must match/);
+    expect(kvs.calls.filter((c) => c instanceof PutKeyCommand)).toEqual([]);
   });
 });
 

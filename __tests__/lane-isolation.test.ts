@@ -91,6 +91,32 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     // The ALB is placed in the public subnets read from infra's state.
     for (const subnet of outputs.public_subnet_ids as string[]) expect(ran.stdout).toContain(`"${subnet}"`);
     expect(ran.stdout).toContain(`vpc_id                 = "${outputs.vpc_id as string}"`);
+    // Behind the edge: CloudFront's prefix list from infra's state, the origin secret rule, access logs.
+    const ingress = ran.stdout.split(/\n\s*# /).filter((block) => block.includes('resource "aws_vpc_security_group_ingress_rule"'));
+    expect(ingress.filter((block) => /cidr_ipv4\s+= "0\.0\.0\.0\/0"/.test(block))).toEqual([]);
+    expect(ingress.filter((block) => new RegExp(`prefix_list_id\\s+= "${outputs.cloudfront_prefix_list_id as string}"`).test(block))).toHaveLength(1);
+    expect(ran.stdout).toMatch(/http_header_name\s+= "x-lanes-origin-1"/);
+    expect(ran.stdout).toMatch(new RegExp(`bucket\\s+= "${outputs.log_bucket as string}"`));
+  });
+
+  test("a lane requiring an origin secret generation infra does not hold does not plan (deploy infra first)", async () => {
+    await lowerLayers({ infra: true, boot: true });
+    const rotating = new TempParams({
+      "edge-dev.json": exampleFile("edge-dev.json", (j) => void (j.originSecret = { sent: [1, 2], required: 2 })),
+    });
+    try {
+      const { outdir: dir } = synthMain({ ...harness.env, ENV: "dev", LAYER: "app", SERVICE: "user-api", LANE: "gray" }, rotating.dir);
+      tmpDirs.push(dir);
+      const cwd = join(dir, "stacks", "app-user-api-dev-gray");
+      const init = await runAsync("terraform", ["init", "-input=false", "-no-color"], { cwd, env: tfEnv });
+      expect(init.code).toBe(0);
+      const ran = await runAsync("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd, env: tfEnv });
+      expect(ran.code).not.toBe(0);
+      expect(ran.stderr).toMatch(/origin_secrets\[\\?"2\\?"\]/);
+      expect(ran.stderr).toMatch(/Invalid index|does not identify an element/);
+    } finally {
+      rotating.cleanup();
+    }
   });
 
   test("with infra but no boot, the lane is stopped naming boot-user-api-dev and how to create it", async () => {

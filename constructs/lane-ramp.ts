@@ -12,6 +12,8 @@ export interface LaneRampProps {
   readonly laneTargetGroup: LbTargetGroup;
   /** The service's default target group (boot layer): the `default` lane. */
   readonly defaultTargetGroupArn: string;
+  /** Behind the edge: the rule requires the origin secret header, as every lane rule does. */
+  readonly originSecret?: { readonly header: string; readonly value: string };
 }
 
 /**
@@ -33,7 +35,10 @@ export class LaneRamp extends Construct {
     this.rule = new LbListenerRule(this, "rule", {
       listenerArn: props.listenerArn,
       priority: RAMP_RULE_PRIORITY,
-      condition: [{ pathPattern: { values: ["*"] } }],
+      condition: [
+        { pathPattern: { values: ["*"] } },
+        ...(props.originSecret ? [{ httpHeader: { httpHeaderName: props.originSecret.header, values: [props.originSecret.value] } }] : []),
+      ],
       action: [
         {
           type: "forward",

@@ -14,12 +14,19 @@ export interface LaneRouteProps {
   readonly vpcId: string;
   readonly port: number;
   readonly healthCheckPath: string;
+  /**
+   * Behind the edge: the rule also requires the origin secret header (a second condition, one
+   * value without wildcards: with the four tracestate values, 5 condition values and 4 wildcards).
+   * @default the lane member alone
+   */
+  readonly originSecret?: { readonly header: string; readonly value: string };
 }
 
 /**
  * A lane's own way in: its target group, and a rule on the boot layer's
- * listener forwarding requests whose `tracestate` carries the member `ctx=lane:{lane}`.
- * Both live and die with the lane stack; the shared listener is only referenced.
+ * listener forwarding requests whose `tracestate` carries the member `ctx=lane:{lane}` (and,
+ * behind the edge, the origin secret header). Both live and die with the lane stack; the shared
+ * listener is only referenced.
  */
 export class LaneRoute extends Construct {
   readonly targetGroup: LbTargetGroup;
@@ -35,7 +42,10 @@ export class LaneRoute extends Construct {
     this.rule = new LbListenerRule(this, "rule", {
       listenerArn: props.listenerArn,
       priority: props.priority,
-      condition: [{ httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } }],
+      condition: [
+        { httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } },
+        ...(props.originSecret ? [{ httpHeader: { httpHeaderName: props.originSecret.header, values: [props.originSecret.value] } }] : []),
+      ],
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       tags: { Name: props.ruleName },
     });

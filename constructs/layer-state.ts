@@ -2,7 +2,7 @@
  * Typed readers of the lower layers' outputs through their S3 state (never cdktf cross-stack
  * references, which would put every stack into one run and break `cdktf deploy <one stack>`).
  */
-import type { DataTerraformRemoteStateS3 } from "cdktf";
+import { Fn, type DataTerraformRemoteStateS3 } from "cdktf";
 import { Construct } from "constructs";
 import { BootOutputs, InfraOutputs } from "../lib/contract";
 import type { StateConfig } from "../lib/params/config";
@@ -36,6 +36,16 @@ export class InfraState extends Construct {
   }
   get accountId(): string {
     return this.remote.getString(InfraOutputs.accountId.name);
+  }
+  get logBucket(): string {
+    return this.remote.getString(InfraOutputs.logBucket.name);
+  }
+  get cloudfrontPrefixListId(): string {
+    return this.remote.getString(InfraOutputs.cloudfrontPrefixListId.name);
+  }
+  /** The origin secret of `generation`; the plan fails when infra does not hold it (deploy infra first). */
+  originSecret(generation: number): string {
+    return Fn.lookup(this.remote.get(InfraOutputs.originSecrets.name), String(generation));
   }
 }
 

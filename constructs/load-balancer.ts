@@ -1,11 +1,13 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
 import type { HttpsListenerConfig } from "../lib/params/config";
+import { DEFAULT_RULE_PRIORITY } from "../lib/routing";
 
 export interface TargetGroupSettings {
   readonly vpcId: string;
@@ -49,12 +51,28 @@ export interface LoadBalancerProps {
   readonly deletionProtection: boolean;
   /** prevent_destroy on the ALB and its listeners. */
   readonly protect: boolean;
+  /**
+   * Behind the edge: only CloudFront's origin-facing addresses reach the listener CloudFront uses,
+   * the listener refuses requests without the origin secret header, and the default lane is
+   * served by a rule requiring it (`defaultRuleName`, priority DEFAULT_RULE_PRIORITY).
+   * @default open to 0.0.0.0/0 on the listener ports, every request forwarded
+   */
+  readonly edgeOnly?: { readonly prefixListId: string; readonly header: string; readonly secret: string; readonly defaultRuleName: string };
+  /** Access logs to this bucket under this prefix. @default no access logs */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
+
+/** What the listener answers a request that did not come through the edge. */
+export const REFUSED = { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } as const;
 
 /**
  * The service's ALB: security group open only on the listener ports, an HTTP
  * listener (redirecting to HTTPS when a certificate is given), and the default target group
- * that serves the `default` lane and any request without a lane match.
+ * that serves the `default` lane and any request without a lane match. Behind the edge
+ * (`edgeOnly`) the security group admits CloudFront's prefix list on the routing listener's port
+ * only (its weight, about 55 entries, counts against the 60 rules of a security group: one
+ * reference, not one per listener), and the default target group is reached only with the
+ * origin secret header.
  */
 export class LoadBalancer extends Construct {
   readonly securityGroup: SecurityGroup;
@@ -64,6 +82,8 @@ export class LoadBalancer extends Construct {
   readonly httpsListener?: LbListener;
   /** The listener that carries lane rules. */
   readonly routingListener: LbListener;
+  /** Behind the edge: the rule forwarding requests with the origin secret to the default target group. */
+  readonly defaultRule?: LbListenerRule;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -75,15 +95,17 @@ export class LoadBalancer extends Construct {
       vpcId: props.vpcId,
       tags: { Name: props.securityGroupName },
     });
-    const ports = [props.httpPort, ...(props.https ? [props.https.port] : [])];
+    const routingPort = props.https ? props.https.port : props.httpPort;
+    const ports = props.edgeOnly ? [routingPort] : [props.httpPort, ...(props.https ? [props.https.port] : [])];
     for (const port of ports) {
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
         securityGroupId: this.securityGroup.id,
-        description: `listener ${port}`,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
-        cidrIpv4: "0.0.0.0/0",
+        ...(props.edgeOnly
+          ? { description: `listener ${port}, CloudFront only`, prefixListId: props.edgeOnly.prefixListId }
+          : { description: `listener ${port}`, cidrIpv4: "0.0.0.0/0" }),
       });
     }
 
@@ -95,6 +117,7 @@ export class LoadBalancer extends Construct {
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection,
+      ...(props.accessLogs ? { accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } } : {}),
       tags: { Name: props.name.fullName },
       lifecycle,
     });
@@ -105,13 +128,15 @@ export class LoadBalancer extends Construct {
     });
 
     const forwardDefault = [{ type: "forward", targetGroupArn: this.defaultTargetGroup.arn }];
+    // Behind the edge, the listener's own default refuses; the rule below forwards edge traffic.
+    const listenerDefault = props.edgeOnly ? [{ type: "fixed-response", fixedResponse: { ...REFUSED } }] : forwardDefault;
     this.httpListener = new LbListener(this, "http", {
       loadBalancerArn: this.alb.arn,
       port: props.httpPort,
       protocol: "HTTP",
       defaultAction: props.https
         ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(props.https.port), statusCode: "HTTP_301" } }]
-        : forwardDefault,
+        : listenerDefault,
       lifecycle,
     });
     if (props.https) {
@@ -121,10 +146,19 @@ export class LoadBalancer extends Construct {
         protocol: "HTTPS",
         certificateArn: props.https.certificateArn,
         sslPolicy: props.https.sslPolicy,
-        defaultAction: forwardDefault,
+        defaultAction: listenerDefault,
         lifecycle,
       });
     }
     this.routingListener = this.httpsListener ?? this.httpListener;
+    if (props.edgeOnly) {
+      this.defaultRule = new LbListenerRule(this, "default-rule", {
+        listenerArn: this.routingListener.arn,
+        priority: DEFAULT_RULE_PRIORITY,
+        condition: [{ httpHeader: { httpHeaderName: props.edgeOnly.header, values: [props.edgeOnly.secret] } }],
+        action: forwardDefault,
+        tags: { Name: props.edgeOnly.defaultRuleName },
+      });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -6,13 +7,13 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { infraNames } from "../lib/naming";
 import type { NetworkConfig } from "../lib/params/config";
 
 /** The network's names (lib/naming.ts infraNames). */
-export type NetworkNames = Pick<ReturnType<typeof infraNames>, "vpc" | "internetGateway" | "publicRouteTable" | "publicSubnet" | "privateSubnet" | "privateRouteTable" | "natGateway">;
+export type NetworkNames = Pick<ReturnType<typeof infraNames>, "vpc" | "internetGateway" | "publicRouteTable" | "publicSubnet" | "privateSubnet" | "privateRouteTable" | "natGateway" | "flowLog">;
 
 export interface NetworkProps {
   readonly names: NetworkNames;
@@ -21,6 +22,11 @@ export interface NetworkProps {
   readonly availabilityZones: readonly string[];
   /** prevent_destroy on the VPC and subnets. */
   readonly protect: boolean;
+  /**
+   * VPC flow logs to S3 (AWS FSBP EC2.6), in both modes: on an existing VPC too.
+   * @default no flow logs
+   */
+  readonly flowLogs?: { readonly destinationArn: string; readonly trafficType: string; readonly dependsOn?: ITerraformDependable[] };
 }
 
 /**
@@ -29,6 +35,7 @@ export interface NetworkProps {
  * existing ids are passed through, nothing is created.
  *
  * Subnet CIDRs: public i = cidrsubnet(cidr, 4, i), private i = cidrsubnet(cidr, 4, 8 + i).
+ * With `flowLogs`, the VPC (created or wrapped) logs its traffic to S3.
  */
 export class Network extends Construct {
   readonly vpcId: string;
@@ -36,6 +43,7 @@ export class Network extends Construct {
   readonly privateSubnetIds: string[];
   readonly vpc?: Vpc;
   readonly natGateways: NatGateway[] = [];
+  readonly flowLog?: FlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -44,6 +52,7 @@ export class Network extends Construct {
       this.vpcId = network.vpcId;
       this.publicSubnetIds = [...network.publicSubnetIds];
       this.privateSubnetIds = [...network.privateSubnetIds];
+      this.flowLog = this.logFlows(props);
       return;
     }
     const lifecycle = props.protect ? { preventDestroy: true } : undefined;
@@ -105,5 +114,19 @@ export class Network extends Construct {
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.flowLog = this.logFlows(props);
+  }
+
+  private logFlows(props: NetworkProps): FlowLog | undefined {
+    if (!props.flowLogs) return undefined;
+    return new FlowLog(this, "flow-log", {
+      vpcId: this.vpcId,
+      trafficType: props.flowLogs.trafficType,
+      logDestinationType: "s3",
+      logDestination: props.flowLogs.destinationArn,
+      maxAggregationInterval: 600,
+      tags: { Name: props.names.flowLog },
+      ...(props.flowLogs.dependsOn ? { dependsOn: props.flowLogs.dependsOn } : {}),
+    });
   }
 }

@@ -21,13 +21,16 @@ export interface RulesSyncProps {
   /** Directory holding the bundled handler (index.js), see lib/edge/bundle.ts. */
   readonly bundleDir: string;
   readonly everyMinutes: number;
+  /** The sync puts a new edge signing key first when the current one is this old. */
+  readonly keyRotationDays: number;
 }
 
 /**
  * The lane rules master and its sync: a DynamoDB table holding the rules
- * (item `id = "active"`), and a Lambda run on a schedule (and on demand) that validates them and
- * writes them to the KeyValueStore only when valid; invalid rules keep the last good ones at the
- * edge and notify the alarm topic (SNS message, `lanes/edge InvalidRules` alarm).
+ * (item `id = "active"`) and the signing keys (item `id = "keys"`), and a Lambda run on a schedule
+ * (and on demand) that rotates the edge keys when due, copies the keys to the KeyValueStore,
+ * validates the rules and writes them only when valid; invalid rules keep the last good ones at
+ * the edge and notify the alarm topic (SNS message, `lanes/edge InvalidRules` alarm).
  */
 export class RulesSync extends Construct {
   readonly table: DynamodbTable;
@@ -66,6 +69,13 @@ export class RulesSync extends Construct {
         Statement: [
           { Sid: "ReadRules", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: this.table.arn },
           {
+            Sid: "RotateKeys",
+            Effect: "Allow",
+            Action: ["dynamodb:PutItem"],
+            Resource: this.table.arn,
+            Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [names.keysItem] } },
+          },
+          {
             Sid: "WriteEdgeRules",
             Effect: "Allow",
             Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
@@ -96,7 +106,14 @@ export class RulesSync extends Construct {
       sourceCodeHash: code.assetHash,
       timeout: 30,
       memorySize: 256,
-      environment: { variables: { RULES_TABLE: this.table.name, KVS_ARN: props.keyValueStoreArn, ALARM_TOPIC_ARN: this.topic.arn } },
+      environment: {
+        variables: {
+          RULES_TABLE: this.table.name,
+          KVS_ARN: props.keyValueStoreArn,
+          ALARM_TOPIC_ARN: this.topic.arn,
+          KEY_ROTATION_DAYS: String(props.keyRotationDays),
+        },
+      },
       dependsOn: [logs],
     });
     this.schedule = new CloudwatchEventRule(this, "schedule", {

@@ -32,10 +32,13 @@ export interface LaneRules {
   readonly userId?: UserIdSource;
   /** Lower-case header a tester sets to choose a lane. */
   readonly testerHeader?: string;
-  /** Pinned user ids per lane (not `default`); a user is in one lane at most. */
+  /** Pinned user ids per lane (`default` too: takes them out of every lane); a user is in one lane at most. */
   readonly users?: Readonly<Record<string, readonly string[]>>;
+  /** Consecutive bucket ranges in list order; `default` keeps the rest. */
   readonly percentages?: readonly LanePercentage[];
   readonly cookie?: LaneCookie;
+  /** Per lane, the last version in which a user left it: sticky cookies from older versions no longer hold (set by `lanes edge set`). */
+  readonly changed?: Readonly<Record<string, number>>;
 }
 
 export type RulesValidation =
@@ -54,3 +57,10 @@ export declare function validateRules(value: unknown): RulesValidation;
 
 /** The exact string written to the KeyValueStore for valid rules (compact JSON). */
 export declare function serializeRules(rules: LaneRules): string;
+
+/** A user's percentage bucket, 0..PERCENT_BUCKETS-1 (as the edge computes it). */
+export declare function bucketOf(userId: string): number;
+/** The lane the edge gives a user with a verified id and no tester token: pin, else bucket range, else default. */
+export declare function laneOf(rules: LaneRules, userId: string): string;
+/** `changed` for `next`, given the rules it replaces (undefined: none stored yet). */
+export declare function laneChanges(previous: LaneRules | undefined, next: LaneRules): Record<string, number>;

@@ -9,21 +9,35 @@
  *     "lanes": ["default", "gray", "blue"],           required, unique lane names, must include "default"
  *     "userId": { "header": "x-user-id", "cookie": "uid" },   where the user id comes from (one or both)
  *     "testerHeader": "x-lane",                       header a tester sets to pick a lane
- *     "users": { "gray": ["u-1", "u-2"] },            pinned users per lane (needs userId)
- *     "percentages": [ { "lane": "gray", "percent": 10 } ],   share of the remaining traffic
- *     "cookie": { "name": "lane", "maxAgeSeconds": 86400 }    sticky lane cookie
+ *     "users": { "gray": ["u-1", "u-2"], "default": ["u-9"] },   pinned users per lane (needs userId)
+ *     "percentages": [ { "lane": "gray", "percent": 10 } ],   shares of the users, in this order
+ *     "cookie": { "name": "lane", "maxAgeSeconds": 86400 },   sticky lane cookie
+ *     "changed": { "gray": 3, "default": 1 }          per lane, the last version a user left it (set by `lanes edge set`)
  *   }
  *
- * Everything but version and lanes is optional. `default` never appears in users or percentages:
- * it gets whoever is left. Unknown fields are refused, so that a typo ("percentage") cannot
- * silently turn a rollout off.
+ * Everything but version and lanes is optional. `default` never appears in percentages: it gets
+ * whoever is left; pinning users to `default` takes them out of every other lane. Unknown fields
+ * are refused, so that a typo ("percentage") cannot silently turn a rollout off.
+ *
+ * Who gets which lane (edge/viewer-request.js): a signed tester token (`lanes edge token`), else
+ * the user's pin, else the user's percentage bucket; the user id comes from an HS256 JWT (plain
+ * ids only where `requireSigned` is off). Every user has one bucket, 0..PERCENT_BUCKETS-1 (SHA-256
+ * of the user id); the lanes of `percentages` take consecutive ranges in list order and `default`
+ * the rest, so `blue 50, gray 50` is 50/50/0. When one lane's share changes, the lanes listed after
+ * it shift by the difference and some of their users move; the lanes before it keep theirs. So
+ * append a new lane at the end (nobody but default's users moves), and grow or shrink the last
+ * one (only users between it and default move).
+ * A request without a user id keeps the lane of its signed sticky cookie, which remembers a
+ * bucket decision, until a user leaves that lane (`changed`): cookies from older versions are
+ * ignored and replaced.
  *
  * validateRules reports every problem it finds, each as "<JSON path>: <rule broken>".
- * CommonJS with no dependencies: it runs in the Lambda as is.
+ * CommonJS, node:crypto only: it runs in the Lambda as is.
  */
 
 // The lane protocol (lane names, the rules' keys, defaults and bounds): one module for the whole
 // platform; the sync Lambda's bundle includes it.
+const { createHash } = require("node:crypto");
 const protocol = require("../packages/lane-context/src/protocol");
 
 const RULES_KEY = protocol.RULES_KEY;
@@ -38,7 +52,9 @@ const MAX_USER_ID = protocol.MAX_USER_ID_LENGTH;
 const MIN_COOKIE_AGE = protocol.RULES_MIN_COOKIE_MAX_AGE;
 const MAX_COOKIE_AGE = protocol.RULES_MAX_COOKIE_MAX_AGE;
 
-const TOP_FIELDS = ["version", "lanes", "userId", "testerHeader", "users", "percentages", "cookie"];
+const PERCENT_BUCKETS = protocol.PERCENT_BUCKETS;
+
+const TOP_FIELDS = ["version", "lanes", "userId", "testerHeader", "users", "percentages", "cookie", "changed"];
 const USER_ID_FIELDS = ["header", "cookie"];
 const PERCENTAGE_FIELDS = ["lane", "percent"];
 const COOKIE_FIELDS = ["name", "maxAgeSeconds"];
@@ -118,9 +134,9 @@ function validateRules(value) {
   }
   const lanesKnown = Array.isArray(value.lanes);
 
-  /** A lane named by users or percentages must be a declared lane other than default. */
+  /** A lane named by users or percentages must be a declared lane (percentages: other than default). */
   const checkLaneRef = (path, lane, what) => {
-    if (lane === DEFAULT_LANE) {
+    if (lane === DEFAULT_LANE && what !== "pinned users") {
       problem(path, `"${DEFAULT_LANE}" cannot have ${what}; it gets all traffic no other lane takes`);
       return false;
     }
@@ -230,6 +246,21 @@ function validateRules(value) {
     }
   }
 
+  // changed
+  if ("changed" in value) {
+    const changed = value.changed;
+    if (!isObject(changed)) problem("$.changed", `must be an object mapping lane names to rules versions, got ${kind(changed)}`);
+    else {
+      for (const [lane, version] of Object.entries(changed)) {
+        const path = child("$.changed", lane);
+        if (lanesKnown && !lanes.has(lane)) problem(path, `lane ${show(lane)} is not in $.lanes`);
+        if (!Number.isSafeInteger(version) || version < 1 || (Number.isSafeInteger(value.version) && version > value.version)) {
+          problem(path, `must be a rules version from 1 to $.version, got ${show(version)}`);
+        }
+      }
+    }
+  }
+
   // size in the KeyValueStore
   let serialized;
   try {
@@ -264,4 +295,60 @@ function serializeRules(rules) {
   return JSON.stringify(rules);
 }
 
-module.exports = { RULES_KEY, MAX_VALUE_BYTES, DEFAULT_LANE, validateRules, serializeRules };
+/** A user's bucket, 0..PERCENT_BUCKETS-1: the first 32 bits of the SHA-256 of the id (as the edge computes it). */
+function bucketOf(userId) {
+  const hex = createHash("sha256").update(userId).digest("hex");
+  return parseInt(hex.slice(0, 8), 16) % PERCENT_BUCKETS;
+}
+
+/** The lane of bucket `b` by the percentage ranges (consecutive, in list order; an entry of a lane not in lanes goes to default). */
+function laneOfBucket(rules, b) {
+  let end = 0;
+  for (const p of Array.isArray(rules.percentages) ? rules.percentages : []) {
+    end += (p.percent * PERCENT_BUCKETS) / 100;
+    if (b < end) return rules.lanes.includes(p.lane) ? p.lane : DEFAULT_LANE;
+  }
+  return DEFAULT_LANE;
+}
+
+function pinOf(rules, userId) {
+  for (const [lane, users] of Object.entries(rules.users || {})) if (rules.lanes.includes(lane) && users.includes(userId)) return lane;
+  return undefined;
+}
+
+/** The lane the edge gives a user with a verified id (no tester token): the pin, else the bucket's lane. */
+function laneOf(rules, userId) {
+  return pinOf(rules, userId) || laneOfBucket(rules, bucketOf(userId));
+}
+
+/**
+ * `changed` for `next` given the rules it replaces: per lane, the last version in which a user
+ * left the lane (a bucket that was the lane's is another lane's now, or a pin took a user away),
+ * so that only those lanes' sticky cookies stop holding. A lane new in `next` starts at its
+ * version; without `previous` every lane does.
+ */
+function laneChanges(previous, next) {
+  const changed = {};
+  if (!previous) {
+    for (const lane of next.lanes) changed[lane] = next.version;
+    return changed;
+  }
+  const left = new Set();
+  for (let b = 0; b < PERCENT_BUCKETS; b++) {
+    const from = laneOfBucket(previous, b);
+    if (from !== laneOfBucket(next, b)) left.add(from);
+  }
+  const pinned = new Set([...Object.values(previous.users || {}).flat(), ...Object.values(next.users || {}).flat()]);
+  for (const user of pinned) {
+    const from = laneOf(previous, user);
+    if (from !== laneOf(next, user)) left.add(from);
+  }
+  const prior = isObject(previous.changed) ? previous.changed : {};
+  for (const lane of next.lanes) {
+    const known = previous.lanes.includes(lane);
+    changed[lane] = !known || left.has(lane) ? next.version : Number.isSafeInteger(prior[lane]) ? prior[lane] : previous.version;
+  }
+  return changed;
+}
+
+module.exports = { RULES_KEY, MAX_VALUE_BYTES, DEFAULT_LANE, validateRules, serializeRules, bucketOf, laneOf, laneChanges };

@@ -4,7 +4,7 @@
  * readers above it (remote state, the lanes CLI, the build) read with the same maps, so a
  * rename cannot leave a reader behind.
  */
-export type OutputSpec = { readonly name: string; readonly description: string };
+export type OutputSpec = { readonly name: string; readonly description: string; readonly sensitive?: true };
 export type OutputContract = Readonly<Record<string, OutputSpec>>;
 
 export const StateOutputs = {
@@ -22,6 +22,13 @@ export const InfraOutputs = {
   namespaceId: { name: "namespace_id", description: "Cloud Map private DNS namespace id ('' when disabled)" },
   namespaceName: { name: "namespace_name", description: "Cloud Map private DNS namespace name" },
   accountId: { name: "account_id", description: "AWS account of the env (the boot layer builds the task roles' permissions boundary ARN with it)" },
+  logBucket: { name: "log_bucket", description: "The env's log bucket: ALB access logs (alb/{service}/) and VPC flow logs ('' when both are off)" },
+  cloudfrontPrefixListId: { name: "cloudfront_prefix_list_id", description: "CloudFront's origin-facing managed prefix list ('' without an edge)" },
+  originSecrets: {
+    name: "origin_secrets",
+    description: "Origin secret per generation (edge-{env}.json originSecret): CloudFront sends them, the ALBs of services behind the edge require one ({} without an edge)",
+    sensitive: true,
+  },
 } as const;
 
 export const BootOutputs = {
@@ -67,6 +74,7 @@ export const EdgeOutputs = {
   keyValueStoreArn: { name: "key_value_store_arn", description: "KeyValueStore the viewer-request function reads the lane rules from" },
   rulesTableName: { name: "rules_table_name", description: "DynamoDB table holding the master copy of the lane rules" },
   rulesSyncFunctionName: { name: "rules_sync_function_name", description: "Lambda that validates the rules and writes them to the KeyValueStore" },
+  originSecretGenerations: { name: "origin_secret_generations", description: "Generations of the origin secret CloudFront sends (edge-{env}.json originSecret.sent)" },
 } as const;
 
 export const PipelineOutputs = {

@@ -174,6 +174,9 @@ function fitted(fullName: string, limit: number): FittedName {
   return { name, fullName, shortened: name !== fullName };
 }
 
+/** Key prefix of the ALB access logs in the env's log bucket. */
+const ACCESS_LOG_ROOT = "alb";
+
 /** Names of the env-level (infra) resources; network names are `Name` tags. */
 export function infraNames(env: string) {
   return {
@@ -188,7 +191,28 @@ export function infraNames(env: string) {
     natGateway: (i: number) => `${env}-nat-${i}`,
     cluster: `${env}-cluster`,
     namespace: `${env}.local`,
+    /** The env's log bucket (ALB access logs, VPC flow logs); S3 bucket_prefix is limited to 37 characters. */
+    logBucketPrefix: `lanes-${env}-logs-`.slice(0, 37),
+    /** Key prefix of the VPC flow logs in the log bucket. */
+    flowLogPrefix: "vpc-flow-logs",
+    /** Key prefix of every service's ALB access logs in the log bucket (accessLogPrefix). */
+    accessLogRoot: ACCESS_LOG_ROOT,
+    flowLog: `${env}-flow-logs`,
   };
+}
+
+/** Key prefix of a service's ALB access logs in the env's log bucket (ELB adds `/AWSLogs/{account}/…`). */
+export function accessLogPrefix(service: string): string {
+  return `${ACCESS_LOG_ROOT}/${service}`;
+}
+
+/**
+ * The request header CloudFront adds for origin secret generation `generation`, which the ALB
+ * rules of a service behind the edge require. Consecutive generations have different names, so
+ * CloudFront can send the old and the new one together during a rotation.
+ */
+export function originSecretHeader(generation: number): string {
+  return `x-lanes-origin-${generation % 2}`;
 }
 
 /** Names of the service-level (boot) resources. */
@@ -200,6 +224,8 @@ export function serviceNames(service: string, env: string) {
     albSecurityGroup: `${prefix}-alb-sg`,
     taskSecurityGroup: `${prefix}-task-sg`,
     defaultTargetGroup: fitted(`${prefix}-default-tg`, Limits.targetGroupName),
+    /** `Name` tag of the rule forwarding edge traffic to the default target group (a service behind the edge). */
+    defaultRule: `${prefix}-default-rule`,
     logGroup: `/ecs/${env}/${service}`,
     cloudMapService: service,
     ecrRepository: `${env}/${service}`,
@@ -293,6 +319,11 @@ export function edgeNames(env: string) {
     alarmTopic: `${prefix}-alarms`,
     invalidRulesAlarm: `${prefix}-invalid-rules`,
     syncErrorsAlarm: `${prefix}-sync-errors`,
+    /** Item of the rules table holding the signing keys (the rules are item `active`). */
+    keysItem: "keys",
+    /** CloudFront Functions log to this group in us-east-1, whatever the distribution's region. */
+    viewerRequestLogGroup: `/aws/cloudfront/function/${prefix}-viewer-request`,
+    rejectedMetricFilter: `${prefix}-rejected`,
   };
 }
 

@@ -12,17 +12,23 @@
  * Priorities. Only one lane rule can match a request (a key appears once in `tracestate`), so
  * priority order never changes routing; priorities only have to be unique on a listener and
  * stable across deploys. A lane gets `rulePriority` from params when set (1..9999 reserved for
- * that), else `10000 + FNV-1a(lane) mod 40000` (10000..49999). Lanes known to params are checked
+ * that), else `10000 + FNV-1a(lane) mod 39990` (10000..49989; 49990..50000 are the platform's own
+ * rules: the ramp and the default lane behind the edge). Lanes known to params are checked
  * for collisions when params load; an ad-hoc lane whose derived priority collides with a known
  * lane fails synth; a collision between two ad-hoc lanes is refused by the ALB
  * (`PriorityInUse`) at deploy time and never routes silently.
  *
  * The ramp. A lane being ramped (`lanes ramp`) adds one more rule: a catch-all at
- * RAMP_RULE_PRIORITY, the ALB's last priority, forwarding the requests no lane rule took
+ * RAMP_RULE_PRIORITY, after every lane rule and before the default lane's rule behind the edge, forwarding the requests no lane rule took
  * (those without a lane member) by weight to the lane's and the default target group. Every lane
  * of every service uses the same number and no lane rule can have it, so one lane per listener
  * ramps at a time: the ALB refuses a second such rule (`PriorityInUse`), and the lanes CLI names
  * the lane holding it before trying. Lane rules come first, so header-routed traffic is unaffected.
+ *
+ * Behind the edge. A service whose ALB only CloudFront reaches has its listener's default action
+ * refuse (403), and its default lane served by a rule of the boot layer at DEFAULT_RULE_PRIORITY
+ * (after every lane rule) that requires the origin secret header; every lane rule requires it too,
+ * as a second condition with one value: 4 + 1 = 5 condition values, 4 wildcards (ALB: 5 and 5).
  */
 import { TRACESTATE_HEADER, laneHeaderValues, laneMember } from "../packages/lane-context/src/protocol";
 
@@ -32,11 +38,16 @@ export { TRACESTATE_HEADER, laneHeaderValues, laneMember };
 export const PRIORITY_EXPLICIT_MIN = 1;
 export const PRIORITY_EXPLICIT_MAX = 9999;
 export const PRIORITY_DERIVED_MIN = 10000;
-export const PRIORITY_DERIVED_SPAN = 40000;
-/** The ALB's highest rule priority. */
+export const PRIORITY_DERIVED_SPAN = 39990;
+/** AWS: the highest listener rule priority. */
 export const PRIORITY_ALB_MAX = 50000;
-/** The weighted catch-all rule of the lane being ramped: after every lane rule (1..49999). */
-export const RAMP_RULE_PRIORITY = PRIORITY_ALB_MAX;
+/** The default lane's rule behind the edge (it requires the origin header): the last rule of all. */
+export const DEFAULT_RULE_PRIORITY = PRIORITY_ALB_MAX;
+/** The weighted catch-all rule of the lane being ramped: after every lane rule (1..49989), before the default lane's. */
+export const RAMP_RULE_PRIORITY = PRIORITY_ALB_MAX - 1;
+/** AWS: per listener rule, at most 5 condition values and 5 wildcards (`*`, `?`). */
+export const RULE_MAX_CONDITION_VALUES = 5;
+export const RULE_MAX_WILDCARDS = 5;
 
 /** 32-bit FNV-1a; small, stable across Node versions and platforms. */
 export function fnv1a32(text: string): number {

@@ -7,7 +7,7 @@ import { LaneService } from "../constructs/lane-service";
 import { BootState, InfraState } from "../constructs/layer-state";
 import { LaneOutputs } from "../lib/contract";
 import { imageHistory } from "../lib/image";
-import { DEFAULT_LANE, laneNames, serviceNames } from "../lib/naming";
+import { DEFAULT_LANE, laneNames, originSecretHeader, serviceNames } from "../lib/naming";
 import type { LaneStackConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
@@ -36,6 +36,10 @@ export class AppLaneStack extends LanesStack {
     const bootState = new BootState(this, "boot", infra.state, service.env, service.service);
 
     const worker = boot.worker;
+    // Behind the edge, every rule a lane adds requires the origin secret header.
+    const originSecret = boot.originGuard
+      ? { header: originSecretHeader(boot.originGuard.generation), value: infraState.originSecret(boot.originGuard.generation) }
+      : undefined;
     if (boot.initAlb && lane.lane !== DEFAULT_LANE) {
       this.route = new LaneRoute(this, "route", {
         lane: lane.lane,
@@ -46,6 +50,7 @@ export class AppLaneStack extends LanesStack {
         vpcId: infraState.vpcId,
         port: boot.containerPort,
         healthCheckPath: boot.healthCheckPath,
+        ...(originSecret ? { originSecret } : {}),
       });
     }
     if (config.release.ramp) {
@@ -55,6 +60,7 @@ export class AppLaneStack extends LanesStack {
         listenerArn: bootState.listenerArn,
         laneTargetGroup: this.route.targetGroup,
         defaultTargetGroupArn: bootState.defaultTargetGroupArn,
+        ...(originSecret ? { originSecret } : {}),
       });
     }
     const targetGroupArn = boot.initAlb ? (this.route?.targetGroup.arn ?? bootState.defaultTargetGroupArn) : undefined;

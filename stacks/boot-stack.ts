@@ -10,7 +10,7 @@ import { ServiceRegistry } from "../constructs/service-registry";
 import { TaskSecurityGroup } from "../constructs/task-security-group";
 import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
-import { infraNames, laneTargetGroupPrefix, serviceNames, taskRoleBoundaryName } from "../lib/naming";
+import { accessLogPrefix, infraNames, laneTargetGroupPrefix, originSecretHeader, serviceNames, taskRoleBoundaryName } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
@@ -19,7 +19,8 @@ import { LanesStack } from "./lanes-stack";
  * `boot-{service}-{env}` (service level): the access layer every lane of the
  * service shares: ALB + listener(s) + default target group (http) or the SQS queue and its
  * dead-letter queue (worker), log group, Cloud Map service, ECR repository, task roles,
- * task security group and the alarm topic. Reads infra from its state; lanes read this.
+ * task security group and the alarm topic. Reads infra from its state; lanes read this. A service
+ * behind the edge (an origin of edge-{env}.json) admits CloudFront only, with the origin secret.
  */
 export class BootStack extends LanesStack {
   readonly loadBalancer?: LoadBalancer;
@@ -40,6 +41,7 @@ export class BootStack extends LanesStack {
     const protect = boot.protectSharedResources;
 
     if (boot.initAlb) {
+      const guard = boot.originGuard;
       this.loadBalancer = new LoadBalancer(this, "alb", {
         name: names.alb,
         defaultTargetGroupName: names.defaultTargetGroup,
@@ -52,6 +54,17 @@ export class BootStack extends LanesStack {
         targetGroup: { port: boot.containerPort, healthCheckPath: boot.healthCheckPath },
         deletionProtection: boot.deletionProtection,
         protect,
+        ...(guard
+          ? {
+              edgeOnly: {
+                prefixListId: infraState.cloudfrontPrefixListId,
+                header: originSecretHeader(guard.generation),
+                secret: infraState.originSecret(guard.generation),
+                defaultRuleName: names.defaultRule,
+              },
+            }
+          : {}),
+        ...(infra.audit.accessLogs.enabled ? { accessLogs: { bucket: infraState.logBucket, prefix: accessLogPrefix(boot.service) } } : {}),
       });
     }
     if (boot.initLog) {

@@ -22,11 +22,18 @@ export interface LanesStackProps {
 /** A stack with the AWS provider, its region and the platform's default tags. */
 export class LanesStack extends TerraformStack {
   readonly provider: AwsProvider;
+  private readonly stackProps: LanesStackProps;
 
   constructor(scope: Construct, name: string, props: LanesStackProps) {
     super(scope, name);
-    this.provider = new AwsProvider(this, "aws", {
-      region: props.infra.region,
+    this.stackProps = props;
+    this.provider = new AwsProvider(this, "aws", this.providerConfig(props.infra.region));
+  }
+
+  private providerConfig(region: string) {
+    const props = this.stackProps;
+    return {
+      region,
       ...(props.infra.skipAwsValidation
         ? { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true", skipRegionValidation: true }
         : {}),
@@ -37,17 +44,27 @@ export class LanesStack extends TerraformStack {
             service: props.tags.service,
             lane: props.tags.lane,
             "managed-by": MANAGED_BY,
-            stack: name,
+            stack: this.node.id,
           },
         },
       ],
-    });
+    };
+  }
+
+  /** A second provider (alias = region) with the same settings and tags, for resources AWS keeps in one region (CloudFront's logs: us-east-1). */
+  protected providerIn(region: string): AwsProvider {
+    return new AwsProvider(this, `aws-${region}`, { ...this.providerConfig(region), alias: region });
   }
 
   /** Declares every output of the layer's contract at the stack root, under its contract name. */
   protected declareOutputs<C extends OutputContract>(contract: C, values: { readonly [K in keyof C]: unknown }): void {
     for (const [key, spec] of Object.entries(contract)) {
-      new TerraformOutput(this, spec.name, { value: values[key as keyof C], description: spec.description, staticId: true });
+      new TerraformOutput(this, spec.name, {
+        value: values[key as keyof C],
+        description: spec.description,
+        staticId: true,
+        ...(spec.sensitive ? { sensitive: true } : {}),
+      });
     }
   }
 }

@@ -1,15 +1,23 @@
 /**
  * The verify phase after a lane deploy: the lane's target group has a healthy target (the same
  * wait as promote: rollout completed, tasks running, a healthy target), then its health path
- * answers through the ALB with the lane's tracestate. After an action that moves the image into
- * default (promote, canary) it is default that is checked; after destroy, nothing.
+ * answers through the ALB with the lane's tracestate. A service behind the edge only CloudFront
+ * reaches: its probe goes through the edge (`https://{alias or distribution}{probePath}`) with a
+ * tester token for the lane, minted for a few minutes with the edge's current key. After an
+ * action that moves the image into default (promote, canary) it is default that is checked;
+ * after destroy, nothing.
  */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EdgeOutputs } from "../contract";
 import type { ClusterView } from "../ops/cluster";
 import { waitHealthy } from "../ops/cluster";
+import { mintTesterToken } from "../ops/edge-rules";
 import { readLane } from "../ops/lane-state";
 import type { ParamsRepository } from "../params/load";
 import type { StateClients } from "../preflight";
 import { DEFAULT_LANE, serviceNames, stackNames } from "../naming";
+import { stateKey } from "../state";
 import { TRACESTATE_HEADER, laneMember } from "../routing";
 import { PIPELINE_ACTIONS } from "./actions";
 import { CiInputError, type CiInputs } from "./inputs";
@@ -27,16 +35,69 @@ export interface VerifyDeps {
   readonly probeAttempts: number;
   readonly probeIntervalMs: number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The edge's rules table (a service behind the edge is probed through CloudFront with a tester token). */
+  readonly edgeTable?: DynamoDBClient;
+}
+
+/** How long the verify probe's tester token lives. */
+export const PROBE_TOKEN_TTL_SECONDS = 600;
+
+export interface Probe {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly insecure: boolean;
+  /** Headers shown in messages as `<token>`. */
+  readonly secretHeaders?: readonly string[];
 }
 
 /** The URL and header of the lane's health check through the service's ALB. */
-export function healthProbe(params: ParamsRepository, service: string, env: string, lane: string, albDnsName: string): { url: string; headers: Record<string, string>; insecure: boolean } {
+export function healthProbe(params: ParamsRepository, service: string, env: string, lane: string, albDnsName: string): Probe {
   const boot = params.boot(service, env);
   // Lane rules sit on the HTTPS listener when there is one; its certificate names the service's
   // domain, not the ALB's DNS name, so that probe skips the name check.
   const [scheme, port] = boot.https ? ["https", boot.https.port] : ["http", boot.httpPort];
   const host = port === (scheme === "https" ? 443 : 80) ? albDnsName : `${albDnsName}:${port}`;
   return { url: `${scheme}://${host}${boot.healthCheckPath}`, headers: { [TRACESTATE_HEADER]: laneMember(lane) }, insecure: scheme === "https" };
+}
+
+/** The edge's CloudFront domain from its state, or undefined when edge-{env} has no state. */
+async function edgeDomain(deps: VerifyDeps, env: string): Promise<string | undefined> {
+  const state = deps.params.infra(env).state;
+  try {
+    const out = await deps.clients.s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: stateKey({ layer: "edge", env }) }));
+    const body = JSON.parse((await out.Body?.transformToString()) ?? "{}") as { outputs?: Record<string, { value?: unknown }> };
+    const value = body.outputs?.[EdgeOutputs.distributionDomainName.name]?.value;
+    return typeof value === "string" && value !== "" ? value : undefined;
+  } catch (err) {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The lane's health probe: through the ALB with the lane's tracestate, or, for a service behind
+ * the edge, through CloudFront with a tester token (no token for default). A service behind the
+ * edge without a path the edge routes to it (edge-{env}.json `probePath`; the default service
+ * uses its health check path) gets no probe: the reason is returned instead.
+ */
+export async function laneProbe(deps: VerifyDeps, service: string, env: string, lane: string, albDnsName: string): Promise<Probe | string> {
+  const boot = deps.params.boot(service, env);
+  if (!boot.originGuard) return healthProbe(deps.params, service, env, lane, albDnsName);
+  const edge = deps.params.edge(env);
+  const origin = edge.origins.find((o) => o.service === service);
+  const path = origin?.probePath ?? (edge.defaultService === service ? boot.healthCheckPath : undefined);
+  if (!path) return `${service} is behind the edge-${env} and edge-${env}.json names no probePath for it: its target health was checked, no request was sent`;
+  const host = edge.aliases[0] ?? (await edgeDomain(deps, env));
+  if (!host) throw new CiInputError(`${service} is behind edge-${env}, which has no state: deploy it (${stackNames.edge(env)}) before verifying through it`);
+  const headers: Record<string, string> = {};
+  if (lane !== DEFAULT_LANE) {
+    if (!deps.edgeTable) throw new CiInputError(`verifying lane ${lane} through edge-${env} needs the edge's rules table to mint a tester token`);
+    const minted = await mintTesterToken(deps.edgeTable, env, lane, PROBE_TOKEN_TTL_SECONDS, edge.keyRotationDays * 86400);
+    if (!minted.header) throw new CiInputError(`the edge rules of ${env} name no testerHeader: a tester token for ${lane} cannot be sent (lanes edge set)`);
+    headers[minted.header] = minted.token;
+  }
+  return { url: `https://${host}${path}`, headers, insecure: false, secretHeaders: Object.keys(headers) };
 }
 
 export async function verifyRun(inputs: CiInputs, deps: VerifyDeps): Promise<string> {
@@ -58,8 +119,11 @@ export async function verifyRun(inputs: CiInputs, deps: VerifyDeps): Promise<str
   }).catch((err: Error) => {
     throw new CiInputError(`${stack} is not healthy (target group ${record.targetGroupArn}): ${err.message}; see the ECS service events of ${stack} and the logs in ${serviceNames(inputs.service!, inputs.env).logGroup} (stream prefix ${lane}/)`);
   });
-  const probe = healthProbe(deps.params, inputs.service, inputs.env, lane, record.albDnsName);
-  const shown = Object.entries(probe.headers).map(([k, v]) => `${k}: ${v}`).join(", ");
+  const probe = await laneProbe(deps, inputs.service, inputs.env, lane, record.albDnsName);
+  if (typeof probe === "string") return probe;
+  const shown = Object.entries(probe.headers)
+    .map(([k, v]) => `${k}: ${probe.secretHeaders?.includes(k) ? "<token>" : v}`)
+    .join(", ");
   let last = "no answer";
   for (let attempt = 1; attempt <= deps.probeAttempts; attempt++) {
     try {

@@ -1,10 +1,13 @@
 /**
  * The CloudFront functions' code as deployed: edge/<name>.js with its `// @protocol NAME …`
  * line replaced by `const NAME = value;` lines generated from the lane protocol module
- * (packages/lane-context/src/protocol.ts). A CloudFront Function is one file with no imports of
- * ours, so the constants are written in at synth; the functions never hold a copy that could
- * drift. CloudFront limits function code to 10 KB.
+ * (packages/lane-context/src/protocol.ts), its `// @settings NAME …` line by the env's settings
+ * (edge-{env}.json), then minified by esbuild (whitespace, comments, local names; target ES2017,
+ * so no newer syntax appears than the source has). A CloudFront Function is one file with no
+ * imports of ours, so the constants are written in at synth; the functions never hold a copy
+ * that could drift. CloudFront limits function code to 10 KB, which the readable source exceeds.
  */
+import { transformSync } from "esbuild";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as protocol from "../../packages/lane-context/src/protocol";
@@ -16,7 +19,23 @@ export type EdgeFunctionName = (typeof EDGE_FUNCTIONS)[number];
 /** CloudFront Functions: at most 10 KB of code. */
 export const MAX_FUNCTION_CODE_BYTES = 10 * 1024;
 
+/** Per-env behaviour written into the functions at synth (from edge-{env}.json). */
+export interface EdgeFunctionSettings {
+  /** Tester header and user id count only when signed (the sticky cookie always is). */
+  readonly requireSigned: boolean;
+}
+
+/** The settings under the names the functions' `// @settings` line uses. */
+function settingValues(settings: EdgeFunctionSettings): Record<string, boolean> {
+  return { REQUIRE_SIGNED: settings.requireSigned };
+}
+
 const MARKER = /^\/\/ @protocol ((?:[A-Z_]+ ?)+)$/m;
+const SETTINGS_MARKER = /^\/\/ @settings ((?:[A-Z_]+ ?)+)$/m;
+/** `import x from 'module';`: kept as written, on lines of their own (the runtime's module imports). */
+const IMPORT_LINE = /^import [A-Za-z_$][\w$]* from '[a-z]+';$/;
+/** How esbuild exports the handler it may have renamed. */
+const EXPORTED_HANDLER = /export\s*\{\s*(?:([A-Za-z_$][\w$]*) as )?handler\s*\};?\s*$/;
 
 /** A protocol value as JavaScript source. */
 function literal(name: string): string {
@@ -37,6 +56,12 @@ export function protocolNames(source: string): string[] {
   return m ? m[1]!.trim().split(" ") : [];
 }
 
+/** The names a function's source asks for in its `// @settings` line. */
+export function settingNames(source: string): string[] {
+  const m = SETTINGS_MARKER.exec(source);
+  return m ? m[1]!.trim().split(" ") : [];
+}
+
 /** `source` with its `// @protocol` line replaced by the constants (unchanged when it has none). */
 export function withProtocolConstants(source: string): string {
   const names = protocolNames(source);
@@ -44,11 +69,44 @@ export function withProtocolConstants(source: string): string {
   return source.replace(MARKER, `// Generated from the lane protocol (packages/lane-context/src/protocol.ts):\n${protocolConstants(names)}`);
 }
 
+/** `source` with its `// @settings` line replaced by the env's settings; a name without a setting fails. */
+export function withSettings(source: string, settings: EdgeFunctionSettings): string {
+  const names = settingNames(source);
+  if (names.length === 0) return source;
+  const values = settingValues(settings);
+  const lines = names.map((name) => {
+    if (!(name in values)) throw new Error(`the edge functions have no setting ${name} (lib/edge/function-code.ts)`);
+    return `const ${name} = ${JSON.stringify(values[name])};`;
+  });
+  return source.replace(SETTINGS_MARKER, lines.join("\n"));
+}
+
+/**
+ * Minified code: the import lines as they are, then the rest through esbuild as a module that
+ * exports `handler` (so its helpers get short names), and a top-level `handler` CloudFront calls.
+ */
+export function minifyFunction(code: string): string {
+  const lines = code.split("\n");
+  const imports = lines.filter((l) => IMPORT_LINE.test(l));
+  const body = lines.filter((l) => !IMPORT_LINE.test(l)).join("\n");
+  const out = transformSync(`${body}\nexport { handler };\n`, { loader: "js", format: "esm", target: "es2017", minify: true, legalComments: "none" }).code.trim();
+  const m = EXPORTED_HANDLER.exec(out);
+  if (!m) throw new Error("an edge function must declare `async function handler(event)`");
+  const rest = out.slice(0, m.index);
+  const handler = m[1] ? `async function handler(e){return ${m[1]}(e)}` : "";
+  return [...imports, rest + handler].join("\n");
+}
+
+/** The code CloudFront runs: constants and settings written in, minified. */
+export function deployedCode(source: string, settings: EdgeFunctionSettings): string {
+  return minifyFunction(withSettings(withProtocolConstants(source), settings));
+}
+
 /** The code CloudFront runs for `name`, checked against the 10 KB limit. */
-export function edgeFunctionCode(name: EdgeFunctionName): string {
+export function edgeFunctionCode(name: EdgeFunctionName, settings: EdgeFunctionSettings): string {
   const source = readFileSync(join(EDGE_DIR, `${name}.js`), "utf8");
   if (protocolNames(source).length === 0) throw new Error(`edge/${name}.js has no "// @protocol NAME …" line`);
-  const code = withProtocolConstants(source);
+  const code = deployedCode(source, settings);
   const bytes = Buffer.byteLength(code, "utf8");
   if (bytes > MAX_FUNCTION_CODE_BYTES) throw new Error(`edge/${name}.js is ${bytes} bytes with its constants; CloudFront allows ${MAX_FUNCTION_CODE_BYTES}`);
   return code;

@@ -2,8 +2,9 @@
  * Runs a CloudFront Function (runtime cloudfront-js-2.0) in Node, through the `handler` CloudFront
  * calls, with its modules injected.
  *
- * The file text is used as deployed. Only its `import x from 'module';` lines are rewritten, each
- * on its own line so line numbers stay put, into a read of an injected module object; the code then
+ * The code is used as deployed (lib/edge/function-code.ts deployedCode: protocol constants and the
+ * env's settings written in, comment lines dropped). Only its `import x from 'module';` lines are
+ * rewritten, each on its own line, into a read of an injected module object; the code then
  * runs as a strict-mode script in a fresh `node:vm` context. That context has the ECMAScript
  * built-ins and `console`, and none of Node's globals (`require`, `process`, `Buffer`, timers), so
  * code that leans on Node fails here as it would at the edge. Modules other than the injected ones
@@ -13,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { createHash, createHmac } from "node:crypto";
 import vm from "node:vm";
-import { withProtocolConstants } from "./function-code";
+import { deployedCode, settingNames, type EdgeFunctionSettings } from "./function-code";
 
 /** `{ value }` as CloudFront passes headers, query parameters and cookies (names lower-case). */
 export interface CfValue {
@@ -164,12 +165,14 @@ export function rewriteImports(code: string, available: readonly string[]): stri
 }
 
 /**
- * Loads the function at `path` with the given modules (`cloudfront`, `crypto`) and returns its
- * `handler`. The result type `T` is what the handler returns (request or response).
+ * Loads the function at `path` with the given modules (`cloudfront`, `crypto`) and the env's
+ * settings (required when the function has a `// @settings` line) and returns its `handler`.
+ * The result type `T` is what the handler returns (request or response).
  */
-export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>): LoadedFunction<T> {
-  // As deployed: with the lane protocol's constants written in (lib/edge/function-code.ts).
-  const code = withProtocolConstants(readFileSync(path, "utf8"));
+export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>, settings?: EdgeFunctionSettings): LoadedFunction<T> {
+  const source = readFileSync(path, "utf8");
+  if (!settings && settingNames(source).length > 0) throw new Error(`${path} needs the env's settings (${settingNames(source).join(", ")})`);
+  const code = deployedCode(source, settings ?? { requireSigned: true });
   const context = vm.createContext({ __cloudfrontModules: modules, console });
   // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
   vm.runInContext(`"use strict";${rewriteImports(code, Object.keys(modules))}`, context, { filename: path });

@@ -11,7 +11,7 @@ import { createHash, randomUUID } from "node:crypto";
 export const FAKE_ACCOUNT = "123456789012";
 
 type Json = Record<string, unknown>;
-type OutputValue = string | string[];
+type OutputValue = string | string[] | Record<string, string>;
 
 function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -43,9 +43,26 @@ function resourceConfig(stack: Json, type: string, id: string): Json {
   return config;
 }
 
+/** Data sources' attributes: an AWS-owned prefix list id. */
+function fakeData(expr: string): string | undefined {
+  const m = /^\$\{data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(expr);
+  if (!m) return undefined;
+  const [, type, id, attr] = m as unknown as [string, string, string, string];
+  if (type === "aws_ec2_managed_prefix_list" && attr === "id") return `pl-${hex(`${type}.${id}`, 8)}`;
+  throw new Error(`fake-state: no fake value for data.${type}.${attr} (output expression ${expr})`);
+}
+
 function fakeReference(stack: Json, region: string, expr: string): string {
   // The account the stack was deployed in.
   if (/^\$\{data\.aws_caller_identity\.[A-Za-z0-9_-]+\.account_id\}$/.test(expr)) return FAKE_ACCOUNT;
+  const data = fakeData(expr);
+  if (data !== undefined) return data;
+  // terraform_data's stored input (`output.<key>`): a secret-like value, 64 hex characters.
+  const td = /^\$\{terraform_data\.([A-Za-z0-9_-]+)\.output\.([a-z_]+)\}$/.exec(expr);
+  if (td) {
+    resourceConfig(stack, "terraform_data", td[1]!);
+    return hex(`terraform_data.${td[1]}.${td[2]}`, 64);
+  }
   const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(expr);
   if (!m) throw new Error(`fake-state: cannot value the output expression ${expr}`);
   const [, type, id, attr] = m as unknown as [string, string, string, string];
@@ -60,11 +77,16 @@ function fakeReference(stack: Json, region: string, expr: string): string {
   if (attr === "dns_name" && type === "aws_lb") return `${name}-${hex(seed, 8)}.${region}.elb.amazonaws.com`;
   if (attr === "url" && type === "aws_sqs_queue") return `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT}/${name}`;
   if (attr === "repository_url" && type === "aws_ecr_repository") return `${FAKE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${name}`;
+  // A bucket named by bucket_prefix: the prefix and the suffix AWS adds.
+  if (attr === "bucket" && type === "aws_s3_bucket") return `${typeof config.bucket_prefix === "string" ? config.bucket_prefix : `${id}-`}20261202070000000000000001`;
   throw new Error(`fake-state: no fake value for ${type}.${attr} (output expression ${expr})`);
 }
 
 function fakeValue(stack: Json, region: string, value: unknown): OutputValue {
   if (Array.isArray(value)) return value.map((v) => fakeValue(stack, region, v) as string);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, fakeValue(stack, region, v) as string]));
+  }
   if (typeof value !== "string") throw new Error(`fake-state: unsupported output value ${JSON.stringify(value)}`);
   return value.includes("${") ? fakeReference(stack, region, value) : value;
 }
@@ -78,7 +100,10 @@ export function fakeOutputs(stack: Json, region: string): Record<string, OutputV
 /** A Terraform state document (format version 4) holding only outputs, as `terraform apply` writes it. */
 export function stateDocument(outputs: Record<string, OutputValue>, terraformVersion = "1.11.4"): string {
   const typed = Object.fromEntries(
-    Object.entries(outputs).map(([name, value]) => [name, { value, type: Array.isArray(value) ? ["list", "string"] : "string" }]),
+    Object.entries(outputs).map(([name, value]) => [
+      name,
+      { value, type: Array.isArray(value) ? ["list", "string"] : typeof value === "object" ? ["map", "string"] : "string" },
+    ]),
   );
   return JSON.stringify({ version: 4, terraform_version: terraformVersion, serial: 1, lineage: randomUUID(), outputs: typed, resources: [], check_results: null }, null, 2);
 }

@@ -1,4 +1,4 @@
-/** `edge-{env}`: CloudFront assigning lanes in front of the env's http services. Reads their boot layers. */
+/** `edge-{env}`: CloudFront assigning lanes in front of the env's http services. Reads infra (the origin secret) and their boot layers. */
 import { EdgeOutputs } from "../contract";
 import { stackNames } from "../naming";
 import type { LayerKind } from "./kind";
@@ -8,7 +8,10 @@ export const edgeLayer: LayerKind<"edge"> = {
   outputs: EdgeOutputs,
   stackName: (plan) => stackNames.edge(plan.env),
   stateAddress: (plan) => ({ layer: "edge", env: plan.env }),
-  lowerLayers: (plan, params) => params.edge(plan.env).origins.map((o) => ({ layer: "boot" as const, env: plan.env, service: o.service })),
+  lowerLayers: (plan, params) => [
+    { layer: "infra" as const, env: plan.env },
+    ...params.edge(plan.env).origins.map((o) => ({ layer: "boot" as const, env: plan.env, service: o.service })),
+  ],
   howToCreate: (plan) => `npm run cdktf -- deploy ${stackNames.edge(plan.env)} (an admin)`,
   subject: (plan) => `the edge of ${plan.env}`,
   selector: (plan) => ({ ENV: plan.env, LAYER: "edge" }),

@@ -2,7 +2,7 @@
  * The typed, resolved configuration the stacks are built from: the schema's output types
  * (defaults applied by the schema), plus what is computed from several files or the env.
  */
-import type { AlarmThresholds, AnalysisParams, BootSettings, HttpsListenerParams, InfraParamsFile, RampParams, ScalingParams, WorkerParams } from "./schema";
+import type { AlarmThresholds, AnalysisParams, AuditParams, BootSettings, HttpsListenerParams, InfraParamsFile, OriginSecretParams, RampParams, ScalingParams, WorkerParams } from "./schema";
 
 export type { AlarmThresholds } from "./schema";
 
@@ -41,6 +41,10 @@ export interface InfraConfig {
   readonly pipelines?: PipelineConfig;
   /** Fargate prices for cost estimates; undefined: lib/ops/pricing.ts. */
   readonly pricing?: InfraParamsFile["pricing"];
+  /** ALB access logs and VPC flow logs (the env's log bucket). */
+  readonly audit: AuditConfig;
+  /** Set when the env has an edge (edge-{env}.json): infra keeps the origin secret's generations and looks up CloudFront's prefix list. */
+  readonly edge?: { readonly originSecretGenerations: readonly number[] };
   /**
    * Configure the AWS provider to skip credential, account and region checks (offline plans with
    * fake credentials, S3-compatible test stacks). Off in production; set by LANES_SKIP_AWS_VALIDATION=1.
@@ -49,6 +53,13 @@ export interface InfraConfig {
 }
 
 export type HttpsListenerConfig = HttpsListenerParams;
+
+export type AuditConfig = AuditParams;
+
+/** A service behind the edge: its ALB admits CloudFront only, with the origin secret of this generation. */
+export interface OriginGuardConfig {
+  readonly generation: number;
+}
 
 /** A service's access layer: boot-{env}.json (defaults, then the service's entry) and the service's kind from its own file. */
 export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionProtection"> {
@@ -61,6 +72,8 @@ export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionPr
   readonly https?: HttpsListenerConfig;
   /** Set in params, else on in every env but `dev`. */
   readonly deletionProtection: boolean;
+  /** Set when the service is an origin of edge-{env}.json (an http service behind CloudFront). */
+  readonly originGuard?: OriginGuardConfig;
 }
 
 export type ScalingConfig = ScalingParams;
@@ -132,10 +145,14 @@ export interface LaneStackConfig {
 /** The edge of an env: CloudFront in front of the services' ALBs, assigning lanes. */
 export interface EdgeConfig {
   readonly env: string;
-  readonly origins: readonly { readonly service: string; readonly pathPatterns: readonly string[]; readonly boot: BootConfig }[];
+  readonly origins: readonly { readonly service: string; readonly pathPatterns: readonly string[]; readonly probePath?: string; readonly boot: BootConfig }[];
   readonly defaultService: string;
   readonly priceClass: string;
   readonly aliases: readonly string[];
   readonly certificateArn?: string;
   readonly syncMinutes: number;
+  /** Set in params, else on in every env but `dev`. */
+  readonly requireSigned: boolean;
+  readonly keyRotationDays: number;
+  readonly originSecret: OriginSecretParams;
 }

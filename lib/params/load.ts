@@ -35,6 +35,7 @@ import {
   WorkerSettings,
   type BootParamsFile,
   type BootSettings,
+  type EdgeParamsFile,
   type LaneSettingsParams,
   type ServiceParamsFile,
 } from "./schema";
@@ -162,6 +163,8 @@ export class ParamsRepository {
       protectSharedResources: p.protectSharedResources,
       ...(p.pipelines ? { pipelines: p.pipelines } : {}),
       ...(p.pricing ? { pricing: p.pricing } : {}),
+      audit: p.audit,
+      ...this.edgeOfInfra(env),
       skipAwsValidation: this.overrides.skipAwsValidation ?? false,
     };
     this.infraCache.set(env, config);
@@ -200,6 +203,7 @@ export class ParamsRepository {
       httpPort: listeners.http.port,
       ...(listeners.https ? { https: listeners.https } : {}),
       deletionProtection: deletionProtection ?? env !== "dev",
+      ...this.originGuardOf(service, env),
     };
     const display = this.display(paramsFiles.boot(env));
     if (config.initCloudMap && !infra.cloudMap.initCloudMap) {
@@ -317,6 +321,31 @@ export class ParamsRepository {
     return adHoc;
   }
 
+  private readonly edgeFiles = new Map<string, EdgeParamsFile | undefined>();
+
+  /** The parsed `edge-{env}.json` (cached), or undefined when the env has no edge. */
+  private edgeFile(env: string): EdgeParamsFile | undefined {
+    if (this.edgeFiles.has(env)) return this.edgeFiles.get(env);
+    const file = paramsFiles.edge(env);
+    const parsed = this.hasEdge(env)
+      ? parseWith(EdgeParamsSchema, this.readJson(file, `Create it to put CloudFront in front of env '${env}' (see params/edge-dev.json).`), this.display(file))
+      : undefined;
+    this.edgeFiles.set(env, parsed);
+    return parsed;
+  }
+
+  /** What infra keeps for the edge: the origin secret's generations (those CloudFront sends). */
+  private edgeOfInfra(env: string): { edge?: { originSecretGenerations: readonly number[] } } {
+    const edge = this.edgeFile(env);
+    return edge ? { edge: { originSecretGenerations: [...new Set(edge.originSecret.sent)].sort((a, b) => a - b) } } : {};
+  }
+
+  /** A service listed as an origin of the env's edge requires the origin secret generation `required`. */
+  private originGuardOf(service: string, env: string): { originGuard?: { generation: number } } {
+    const edge = this.edgeFile(env);
+    return edge && edge.origins.some((o) => o.service === service) ? { originGuard: { generation: edge.originSecret.required } } : {};
+  }
+
   /** Whether the env has an edge (`edge-{env}.json`). */
   hasEdge(env: string): boolean {
     return existsSync(join(this.dir, paramsFiles.edge(env)));
@@ -327,14 +356,15 @@ export class ParamsRepository {
     this.infra(env);
     const file = paramsFiles.edge(env);
     const display = this.display(file);
-    const p = parseWith(EdgeParamsSchema, this.readJson(file, `Create it to put CloudFront in front of env '${env}' (see params/edge-dev.json).`), display);
+    const p = this.edgeFile(env);
+    if (!p) throw new ParamsError(display, [`file not found. Create it to put CloudFront in front of env '${env}' (see params/edge-dev.json).`]);
     const problems: string[] = [];
     const origins = p.origins.map((o, i) => {
       const boot = this.boot(o.service, env);
       if (boot.kind !== "http" || !boot.initAlb) {
         problems.push(`field 'origins[${i}].service' has bad value "${o.service}". Allowed: an http service with an ALB (it is ${boot.kind === "worker" ? "a worker" : "without an ALB (initAlb: false)"}).`);
       }
-      return { service: o.service, pathPatterns: o.pathPatterns, boot };
+      return { service: o.service, pathPatterns: o.pathPatterns, ...(o.probePath ? { probePath: o.probePath } : {}), boot };
     });
     if (!p.origins.some((o) => o.service === p.defaultService)) {
       problems.push(`field 'defaultService' has bad value "${p.defaultService}". Allowed: one of the origins (${p.origins.map((o) => o.service).join(", ")}).`);
@@ -354,6 +384,9 @@ export class ParamsRepository {
       aliases: p.aliases,
       ...(p.certificateArn ? { certificateArn: p.certificateArn } : {}),
       syncMinutes: p.syncMinutes,
+      requireSigned: p.requireSigned ?? env !== "dev",
+      keyRotationDays: p.keyRotationDays,
+      originSecret: p.originSecret,
     };
   }
 

@@ -166,6 +166,21 @@ const PipelineSettings = strict({
     .meta({ description: "When the gc pipeline (gc-{env}) runs lanes gc: an EventBridge schedule expression." }),
 });
 
+/** Days S3 keeps an audit log object (lifecycle expiration). */
+const AuditRetentionDays = z.int().min(1).max(3653);
+
+const AuditSettings = strict({
+  accessLogs: strict({
+    enabled: z.boolean().default(true).meta({ description: "ALB access logs of every service to the log bucket (prefix alb/{service}): which target group, so which lane, served each request." }),
+    retentionDays: AuditRetentionDays.default(90).meta({ description: "Days the access logs are kept." }),
+  }).prefault({}),
+  flowLogs: strict({
+    enabled: z.boolean().default(true).meta({ description: "VPC flow logs to the log bucket (prefix vpc-flow-logs)." }),
+    retentionDays: AuditRetentionDays.default(90).meta({ description: "Days the flow logs are kept." }),
+    trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
+  }).prefault({}),
+});
+
 export const InfraParamsSchema = strict({
   $schema: SCHEMA_REF,
   region: Region,
@@ -196,6 +211,9 @@ export const InfraParamsSchema = strict({
   })
     .optional()
     .meta({ description: "Fargate prices for the cost estimate of lanes ls; when unset: the table in lib/ops/pricing.ts." }),
+  audit: AuditSettings.prefault({}).meta({
+    description: "The env's audit trail (AWS FSBP ELB.5, EC2.6): ALB access logs and VPC flow logs, both to the env's log bucket.",
+  }),
 });
 
 // ---------------------------------------------------------------- boot-{env}.json
@@ -452,6 +470,22 @@ export const ServiceParamsSchema = strict({
 
 /** How often the edge's rules sync runs when params do not say (also without an edge-{env}.json). */
 export const EDGE_SYNC_MINUTES = 5;
+/** How often the rules sync rotates the edge's signing key when params do not say; also the longest tester token. */
+export const EDGE_KEY_ROTATION_DAYS = 7;
+
+const SecretGeneration = z.int().min(1).max(1_000_000);
+
+const OriginSecretSettings = strict({
+  sent: z.array(SecretGeneration).min(1).max(2).default([1]).meta({ description: "Generations CloudFront sends (one, or two consecutive ones during a rotation)." }),
+  required: SecretGeneration.default(1).meta({ description: "The generation every ALB listener rule of a service behind the edge requires; one of sent." }),
+}).superRefine((o, ctx) => {
+  if (!o.sent.includes(o.required)) {
+    ctx.addIssue({ code: "custom", path: ["required"], input: o.required, message: `one of sent (${o.sent.join(", ")}): the ALBs may only require what CloudFront sends` });
+  }
+  if (o.sent.length === 2 && Math.abs(o.sent[0]! - o.sent[1]!) !== 1) {
+    ctx.addIssue({ code: "custom", path: ["sent"], input: o.sent, message: "two consecutive generations (the old one and the new one) during a rotation" });
+  }
+});
 
 export const EdgeParamsSchema = strict({
   $schema: SCHEMA_REF,
@@ -463,6 +497,9 @@ export const EdgeParamsSchema = strict({
           .array(pattern(/^\/[\x21-\x7e]{0,254}$/, "a CloudFront path pattern such as '/api/users/*'"))
           .default([])
           .meta({ description: "Paths routed to this service's ALB; the default service takes everything else." }),
+        probePath: pattern(/^\/[\x21-\x7e]{0,1023}$/, "an absolute URL path such as '/api/users/healthz'")
+          .optional()
+          .meta({ description: "A path the edge routes to this service that answers 2xx: the pipeline's verify probe goes through the edge to it. When unset: the service's healthCheckPath for the default service, else no probe (target health only)." }),
       }),
     )
     .min(1)
@@ -472,6 +509,15 @@ export const EdgeParamsSchema = strict({
   aliases: z.array(z.string().min(1)).default([]),
   certificateArn: CertificateArn.optional().meta({ description: "ACM certificate in us-east-1 for the aliases." }),
   syncMinutes: z.int().min(1).max(60).default(EDGE_SYNC_MINUTES).meta({ description: "How often the rules sync runs." }),
+  requireSigned: z.boolean().optional().meta({
+    description: "Tester header and user id count only when signed (tester token, HS256 JWT); the sticky cookie always is. When unset: on in every env but 'dev'.",
+  }),
+  keyRotationDays: z.int().min(1).max(90).default(EDGE_KEY_ROTATION_DAYS).meta({
+    description: "The rules sync puts a new edge signing key in front this often; the previous key is still accepted for one period. Also the longest tester token TTL.",
+  }),
+  originSecret: OriginSecretSettings.prefault({}).meta({
+    description: "Generations of the secret origin header (values in infra-{env}'s state, never in params). Rotation: sent [n, n+1] (deploy infra, then edge); required n+1 (deploy every boot and lane); sent [n+1] (deploy edge, then infra).",
+  }),
 });
 
 export type InfraParamsFile = z.output<typeof InfraParamsSchema>;
@@ -486,6 +532,8 @@ export type ScalingParams = z.output<typeof Scaling>;
 export type HttpsListenerParams = z.output<typeof HttpsListener>;
 export type WorkerParams = z.output<typeof WorkerSettings>;
 export type EdgeParamsFile = z.output<typeof EdgeParamsSchema>;
+export type AuditParams = z.output<typeof AuditSettings>;
+export type OriginSecretParams = z.output<typeof OriginSecretSettings>;
 
 /** Schemas published for editors, by file name in params/schema/. */
 export const PUBLISHED_SCHEMAS = {

@@ -6,7 +6,7 @@ export interface AccountContext {
 }
 
 /** EC2 resource types the stacks create (the ARN's `{type}/{id}` part). */
-export type Ec2ResourceType = "vpc" | "subnet" | "route-table" | "internet-gateway" | "elastic-ip" | "natgateway" | "security-group" | "security-group-rule";
+export type Ec2ResourceType = "vpc" | "subnet" | "route-table" | "internet-gateway" | "elastic-ip" | "natgateway" | "security-group" | "security-group-rule" | "vpc-flow-log";
 
 export const arns = {
   s3Bucket: (c: AccountContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`,
@@ -31,6 +31,8 @@ export const arns = {
   sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,
   ec2: (c: AccountContext, type: Ec2ResourceType, id: string) => `arn:${c.partition}:ec2:${c.region}:${c.account}:${type}/${id}`,
+  /** An AWS-managed prefix list (owned by AWS, not the account). */
+  awsPrefixList: (c: Pick<AccountContext, "partition" | "region">, id: string) => `arn:${c.partition}:ec2:${c.region}:aws:prefix-list/${id}`,
   /** Cloud Map namespaces and services are named by id (`ns-…`, `srv-…`), never by name. */
   cloudMapNamespace: (c: AccountContext, id: string) => `arn:${c.partition}:servicediscovery:${c.region}:${c.account}:namespace/${id}`,
   cloudMapService: (c: AccountContext, id: string) => `arn:${c.partition}:servicediscovery:${c.region}:${c.account}:service/${id}`,

@@ -4,7 +4,8 @@
  * needs table (lib/policies/needs: every call the provider makes for the layer's stacks) and the
  * contract (__tests__/iam).
  *
- * - app `{service}-{env}`: its service's lane state only; its lanes' ECS services, task
+ * - app `{service}-{env}`: its service's lane state only (and the edge's, to verify through it,
+ *   with the rules and key items of the edge's table to mint a short tester token); its lanes' ECS services, task
  *   definitions (family `{service}-*-{env}-task`), target groups, listener rules, scalable
  *   targets and alarms, by name and by the lane stacks' default tags (service, env; never
  *   lane=shared); metric filters on its log group; PassRole of its service's task roles to ECS
@@ -17,10 +18,11 @@
  *   execution policy attached. Deny on infra/app state, network changes, removing a boundary.
  * - infra `infra-{env}`: infra state; the env's network created with and changed under the
  *   infra stack's tags; its cluster; its Cloud Map namespace (and the hosted zone Cloud Map
- *   creates for it, with the caller's permissions). Deny on boot/app state and lanes.
+ *   creates for it, with the caller's permissions); its log bucket (`lanes-{env}-logs-*`) and the
+ *   VPC's flow log. Deny on boot/app state and lanes.
  */
 import type { PolicyDocument, Statement } from "./document";
-import { ANY, DEFAULT_LANE, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
+import { ANY, DEFAULT_LANE, edgeNames, infraNames, laneNames, laneTargetGroupPrefix, serviceNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import { statePrefixes, stateKey } from "../state";
 import { arns, type AccountContext, type Ec2ResourceType } from "./arns";
@@ -73,9 +75,19 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
     ...buildCommonStatements(c),
     ...stateStatements(c, c.state, {
       writablePrefix: statePrefixes.app(env, service),
-      readableKeys: [stateKey({ layer: "infra", env }), stateKey({ layer: "boot", env, service })],
+      // edge: verify goes through it for a service behind it (the distribution's domain).
+      readableKeys: [stateKey({ layer: "infra", env }), stateKey({ layer: "boot", env, service }), stateKey({ layer: "edge", env })],
       deniedPrefixes: ["infra/", "boot/", "pipeline/"],
     }),
+    {
+      // Verify through the edge: the rules' tester header and the current edge key, to mint a
+      // short tester token for the lane it checks (the items, not the table).
+      Sid: "EdgeTesterToken",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: [arns.dynamoTable(c, edgeNames(env).rulesTable)],
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["active", edgeNames(env).keysItem] } },
+    },
     {
       Sid: "PushServiceImages",
       Effect: "Allow",
@@ -354,7 +366,7 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
   const bootStack = stackNames.boot(ANY, env);
   const anyService = serviceNames(ANY, env);
   const infraTags = { env, stack: stackNames.infra(env), "managed-by": MANAGED_BY };
-  const elb = ["loadbalancer/app/*", "listener/app/*", "targetgroup/*"].map((r) => arns.elb(c, r));
+  const elb = ["loadbalancer/app/*", "listener/app/*", "targetgroup/*", "listener-rule/app/*"].map((r) => arns.elb(c, r));
   const securityGroups = [arns.ec2(c, "security-group", "*"), arns.ec2(c, "security-group-rule", "*")];
   // Resources named by the service: the env's service log groups, repositories, topics, queues.
   const named = [
@@ -414,7 +426,10 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Resource: elb,
       Condition: {
         ...requestedByBoot,
-        StringEquals: { ...tagConditions("aws:RequestTag", bootTags), "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateListener", "CreateTargetGroup"] },
+        StringEquals: {
+          ...tagConditions("aws:RequestTag", bootTags),
+          "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateListener", "CreateTargetGroup", "CreateRule"],
+        },
       },
     },
     {
@@ -445,6 +460,9 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Effect: "Allow",
       Action: [
         "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:CreateRule", // behind the edge: the default lane's rule, on the boot listener
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:DeleteRule",
         "elasticloadbalancing:ModifyLoadBalancerAttributes",
         "elasticloadbalancing:ModifyListener",
         "elasticloadbalancing:ModifyTargetGroup*", // ModifyTargetGroup, ModifyTargetGroupAttributes
@@ -548,7 +566,36 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
   ]);
 }
 
-const INFRA_EC2_TYPES: readonly Ec2ResourceType[] = ["vpc", "subnet", "route-table", "internet-gateway", "elastic-ip", "natgateway"];
+const INFRA_EC2_TYPES: readonly Ec2ResourceType[] = ["vpc", "subnet", "route-table", "internet-gateway", "elastic-ip", "natgateway", "vpc-flow-log"];
+
+/** What Terraform does to the env's log bucket (aws_s3_bucket and its configuration resources). */
+const LOG_BUCKET_ACTIONS = [
+  "s3:CreateBucket",
+  "s3:DeleteBucket",
+  "s3:ListBucket",
+  "s3:GetBucketTagging",
+  "s3:PutBucketTagging",
+  "s3:GetBucketAcl",
+  "s3:GetBucketCORS",
+  "s3:GetBucketWebsite",
+  "s3:GetBucketVersioning",
+  "s3:GetAccelerateConfiguration",
+  "s3:GetBucketRequestPayment",
+  "s3:GetBucketLogging",
+  "s3:GetReplicationConfiguration",
+  "s3:GetBucketObjectLockConfiguration",
+  "s3:GetLifecycleConfiguration",
+  "s3:PutLifecycleConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:GetBucketPolicy",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:GetBucketPublicAccessBlock",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:GetBucketOwnershipControls",
+  "s3:PutBucketOwnershipControls",
+];
 
 export function infraRolePolicy(c: RoleContext): PolicyDocument {
   const env = c.env;
@@ -583,9 +630,20 @@ export function infraRolePolicy(c: RoleContext): PolicyDocument {
       Condition: {
         StringEquals: {
           ...tagConditions("aws:RequestTag", infraTags),
-          "ec2:CreateAction": ["CreateVpc", "CreateSubnet", "CreateRouteTable", "CreateInternetGateway", "AllocateAddress", "CreateNatGateway"],
+          "ec2:CreateAction": ["CreateVpc", "CreateSubnet", "CreateRouteTable", "CreateInternetGateway", "AllocateAddress", "CreateNatGateway", "CreateFlowLogs"],
         },
       },
+    },
+    { Sid: "FlowLogCreate", Effect: "Allow", Action: ["ec2:CreateFlowLogs"], Resource: ec2("vpc-flow-log"), Condition: requested },
+    // The VPC the flow log watches: the env's own, or an existing (wrapped) one infra did not tag.
+    { Sid: "FlowLogOnVpc", Effect: "Allow", Action: ["ec2:CreateFlowLogs"], Resource: ec2("vpc") },
+    // The env's log bucket, named by its prefix (S3 has no tag conditions on bucket creation).
+    { Sid: "LogBucket", Effect: "Allow", Action: LOG_BUCKET_ACTIONS, Resource: [arns.s3Bucket(c, `${names.logBucketPrefix}*`)] },
+    {
+      Sid: "CloudFrontPrefixList",
+      Effect: "Allow",
+      Action: ["ec2:GetManagedPrefixListEntries"],
+      Resource: [arns.awsPrefixList(c, "*")],
     },
     {
       Sid: "NetworkManage",
@@ -611,6 +669,7 @@ export function infraRolePolicy(c: RoleContext): PolicyDocument {
         "ec2:DeleteInternetGateway",
         "ec2:ReleaseAddress",
         "ec2:DeleteNatGateway",
+        "ec2:DeleteFlowLogs",
         "ec2:CreateTags",
         "ec2:DeleteTags",
       ],
@@ -662,6 +721,10 @@ export function infraRolePolicy(c: RoleContext): PolicyDocument {
         "ec2:DescribeNatGateways",
         "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeRegions",
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeManagedPrefixLists",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
         "servicediscovery:GetOperation",
         "servicediscovery:ListTagsForResource",
       ],

@@ -1,6 +1,7 @@
 /**
  * boot-{service}-{env} (stacks/boot-stack.ts), http and worker variants: ALB, its security group,
- * listener(s) and default target group (http); SQS queue and dead-letter queue and the task role's
+ * listener(s) and default target group (http), and behind the edge the rule forwarding the default
+ * lane (with the origin secret); SQS queue and dead-letter queue and the task role's
  * inline policy (worker); log group, Cloud Map service, ECR repository and lifecycle policy, the
  * task execution and task roles (with the AWS managed execution policy attached), the task
  * security group and its rules, the alarm topic; reads infra's state.
@@ -25,6 +26,7 @@ const names = (c: NeedContext) => serviceNames(c.service, c.env);
 const alb = bootArns.loadBalancer;
 const listener = bootArns.listener;
 const defaultTg = bootArns.defaultTargetGroup;
+const defaultRule = bootArns.defaultRule;
 const sg = bootArns.taskSecurityGroup;
 const sgRule = bootArns.ingressRule;
 const vpc = (c: NeedContext) => arns.ec2(c, "vpc", infraIds.vpc(c));
@@ -100,6 +102,14 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("update", "elasticloadbalancing:ModifyListener", listener),
     ...tagRows("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", listener),
     own("delete", "elasticloadbalancing:DeleteListener", listener),
+  ]),
+  ...rows("aws_lb_listener_rule", [
+    own("create", "elasticloadbalancing:CreateRule", listener, { requestTags: true, note: "authorized on the listener, not the new rule" }),
+    elbTagOnCreate("CreateRule", defaultRule),
+    ...describe("read", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"),
+    own("update", "elasticloadbalancing:ModifyRule", defaultRule, { note: "a new origin secret generation" }),
+    ...tagRows("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", defaultRule),
+    own("delete", "elasticloadbalancing:DeleteRule", defaultRule),
   ]),
   ...rows("aws_lb_target_group", [
     created("elasticloadbalancing:CreateTargetGroup", defaultTg),

@@ -4,8 +4,8 @@
  * lanes CLI): push the image, list the service's lanes, check health, read the lanes' metrics
  * and move a ramp's weights.
  */
-import { pipelineNames, serviceNames, type PipelineKind } from "../../naming";
-import { statePrefixes } from "../../state";
+import { edgeNames, pipelineNames, serviceNames, type PipelineKind } from "../../naming";
+import { statePrefixes, stateKey } from "../../state";
 import { arns } from "../arns";
 import { laneArns } from "./ids";
 import type { Layer, Need, NeedContext } from "./types";
@@ -81,6 +81,27 @@ export const BUILD_NEEDS: readonly Need[] = [
       resource: any,
       scope: "account",
       note: "lanes deploy of a new lane: the ALB's rules and target groups against the account's quotas, before Terraform",
+    }),
+  ),
+  {
+    layer: "app",
+    resourceType: "build.lanes-cli",
+    operation: "read",
+    action: "s3:GetObject",
+    resource: (c) => arns.s3Object(c, c.state.bucket, stateKey({ layer: "edge", env: c.env })),
+    scope: "env",
+    note: "verify through the edge (a service behind it): the distribution's domain",
+  },
+  ...["active", "keys"].map(
+    (item): Need => ({
+      layer: "app",
+      resourceType: "build.lanes-cli",
+      operation: "read",
+      action: "dynamodb:GetItem",
+      resource: (c) => arns.dynamoTable(c, edgeNames(c.env).rulesTable),
+      context: () => ({ "dynamodb:LeadingKeys": [item] }),
+      scope: "env",
+      note: item === "keys" ? "verify through the edge: mints a short tester token with the current edge key" : "verify through the edge: the rules' tester header",
     }),
   ),
   {

@@ -25,6 +25,11 @@ export const infraIds = {
   elasticIp: (c: NeedContext) => ec2Id("eipalloc", `${c.env}/nat-eip-0`),
   natGateway: (c: NeedContext) => ec2Id("nat", `${c.env}/nat-0`),
   namespace: (c: NeedContext) => `ns-${fakeHex(`${c.env}/namespace`, 16)}`,
+  flowLog: (c: NeedContext) => `fl-${fakeHex(`${c.env}/flow-log`, 17)}`,
+  /** The log bucket: its bucket_prefix and the suffix AWS adds (a timestamp and a counter). */
+  logBucket: (c: NeedContext) => `${infraNames(c.env).logBucketPrefix}20261202070000000000000001`,
+  /** CloudFront's origin-facing prefix list (AWS-owned; its id differs per region). */
+  cloudfrontPrefixList: (c: NeedContext) => `pl-${fakeHex(`${c.region}/cloudfront`, 8)}`,
   hostedZone: (c: NeedContext) => `Z${fakeHex(`${c.env}/zone`, 20).toUpperCase()}`,
 };
 
@@ -43,6 +48,13 @@ export const bootArns = {
   taskSecurityGroup: (c: NeedContext) => arns.ec2(c, "security-group", ec2Id("sg", `${c.env}/${c.service}/task-sg`)),
   ingressRule: (c: NeedContext) => arns.ec2(c, "security-group-rule", ec2Id("sgr", `${c.env}/${c.service}/task-sg/from-alb`)),
   cloudMapService: (c: NeedContext) => arns.cloudMapService(c, `srv-${fakeHex(`${c.env}/${c.service}/registry`, 16)}`),
+  /** The rule forwarding edge traffic to the default target group (a service behind the edge). */
+  defaultRule: (c: NeedContext) => {
+    const alb = serviceNames(c.service, c.env).alb.name;
+    const lb = fakeHex(`${c.env}/${c.service}/alb`, 16);
+    const listener = fakeHex(`${c.env}/${c.service}/http`, 16);
+    return arns.elb(c, `listener-rule/app/${alb}/${lb}/${listener}/${fakeHex(`${c.env}/${c.service}/default-rule`, 16)}`);
+  },
 };
 
 /** ARNs of one lane's resources named by AWS-generated ids. */

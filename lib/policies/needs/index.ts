@@ -22,6 +22,7 @@ export const LOCAL_TYPES: Readonly<Record<string, string>> = {
   "data.aws_iam_policy_document": "rendered locally by the provider",
   "data.aws_partition": "from the provider's region, no API call",
   "data.aws_caller_identity": "sts:GetCallerIdentity, which needs no permission (IAM never denies it)",
+  terraform_data: "Terraform's built-in provider, no AWS call",
 };
 
 export const LAYERS: readonly Layer[] = ["infra", "boot", "app"];

@@ -1,6 +1,8 @@
 /**
  * infra-{env} (stacks/infra-stack.ts): VPC, subnets, route tables and routes, internet gateway,
- * NAT gateways and their Elastic IPs, the ECS cluster and the Cloud Map private DNS namespace.
+ * NAT gateways and their Elastic IPs, the ECS cluster and the Cloud Map private DNS namespace; the
+ * env's log bucket (named by its prefix `lanes-{env}-logs-`) and the VPC's flow log; with an edge,
+ * CloudFront's prefix list (read) and the origin secret (terraform_data: no AWS call).
  * Every resource carries the infra stack's default tags (env, service=shared, lane=shared,
  * managed-by, stack=infra-{env}); EC2 resources are named by id, so the infra role is scoped by
  * those tags: aws:RequestTag on creation, aws:ResourceTag afterwards.
@@ -24,6 +26,8 @@ const igw = (c: NeedContext) => arns.ec2(c, "internet-gateway", infraIds.interne
 const eip = (c: NeedContext) => arns.ec2(c, "elastic-ip", infraIds.elasticIp(c));
 const nat = (c: NeedContext) => arns.ec2(c, "natgateway", infraIds.natGateway(c));
 const namespace = (c: NeedContext) => arns.cloudMapNamespace(c, infraIds.namespace(c));
+const flowLog = (c: NeedContext) => arns.ec2(c, "vpc-flow-log", infraIds.flowLog(c));
+const logBucket = (c: NeedContext) => arns.s3Bucket(c, infraIds.logBucket(c));
 const any = () => "*";
 
 /** Wildcard-only reads (Describe*): account-wide, no resource to scope. */
@@ -149,6 +153,76 @@ export const INFRA_NEEDS: readonly Need[] = [
     { operation: "tag", action: "servicediscovery:UntagResource", resource: any, notGranted: "wildcard-only; default tags never change" },
     onInfra("delete", "servicediscovery:DeleteNamespace", namespace, { note: "Cloud Map deletes the hosted zone itself: no route53:DeleteHostedZone" }),
     { operation: "delete", action: "servicediscovery:GetOperation", resource: namespace, scope: "account", note: "waits for the operation" },
+  ]),
+  // The log bucket: S3 authorizes bucket calls on the bucket's name only (no tags on create).
+  ...rows("aws_s3_bucket", [
+    { operation: "create", action: "s3:CreateBucket", resource: logBucket },
+    { operation: "create", action: "s3:PutBucketTagging", resource: logBucket, note: "default tags" },
+    { operation: "create", action: "s3:ListBucket", resource: logBucket, note: "HeadBucket while waiting for the new bucket" },
+    ...[
+      "s3:GetBucketAcl",
+      "s3:GetBucketCORS",
+      "s3:GetBucketWebsite",
+      "s3:GetBucketVersioning",
+      "s3:GetAccelerateConfiguration",
+      "s3:GetBucketRequestPayment",
+      "s3:GetBucketLogging",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetBucketObjectLockConfiguration",
+      "s3:GetBucketPolicy",
+      "s3:GetBucketTagging",
+    ].map((action): Row => ({ operation: "read", action, resource: logBucket })),
+    { operation: "tag", action: "s3:PutBucketTagging", resource: logBucket },
+    { operation: "delete", action: "s3:DeleteBucket", resource: logBucket },
+  ]),
+  ...rows("aws_s3_bucket_policy", [
+    { operation: "create", action: "s3:PutBucketPolicy", resource: logBucket },
+    { operation: "read", action: "s3:GetBucketPolicy", resource: logBucket },
+    { operation: "delete", action: "s3:DeleteBucketPolicy", resource: logBucket },
+  ]),
+  ...rows("aws_s3_bucket_public_access_block", [
+    { operation: "create", action: "s3:PutBucketPublicAccessBlock", resource: logBucket },
+    { operation: "read", action: "s3:GetBucketPublicAccessBlock", resource: logBucket },
+    { operation: "delete", action: "s3:PutBucketPublicAccessBlock", resource: logBucket, note: "DeletePublicAccessBlock" },
+  ]),
+  ...rows("aws_s3_bucket_server_side_encryption_configuration", [
+    { operation: "create", action: "s3:PutEncryptionConfiguration", resource: logBucket },
+    { operation: "read", action: "s3:GetEncryptionConfiguration", resource: logBucket },
+    { operation: "delete", action: "s3:PutEncryptionConfiguration", resource: logBucket, note: "DeleteBucketEncryption" },
+  ]),
+  ...rows("aws_s3_bucket_lifecycle_configuration", [
+    { operation: "create", action: "s3:PutLifecycleConfiguration", resource: logBucket },
+    { operation: "read", action: "s3:GetLifecycleConfiguration", resource: logBucket },
+    { operation: "delete", action: "s3:PutLifecycleConfiguration", resource: logBucket, note: "DeleteBucketLifecycle" },
+  ]),
+  ...rows("aws_s3_bucket_ownership_controls", [
+    { operation: "create", action: "s3:PutBucketOwnershipControls", resource: logBucket },
+    { operation: "read", action: "s3:GetBucketOwnershipControls", resource: logBucket },
+    { operation: "delete", action: "s3:PutBucketOwnershipControls", resource: logBucket, note: "DeleteBucketOwnershipControls" },
+  ]),
+  ...rows("aws_flow_log", [
+    ...ec2Create("ec2:CreateFlowLogs", flowLog),
+    {
+      operation: "create",
+      action: "ec2:CreateFlowLogs",
+      resource: vpc,
+      scope: "account",
+      note: "authorized on the VPC too: the env's own, or an existing (wrapped) one that carries no infra tags",
+    },
+    { operation: "create", action: "logs:CreateLogDelivery", resource: any, scope: "account", note: "delivery to S3; wildcard-only" },
+    ...describe("read", "ec2:DescribeFlowLogs"),
+    ...ec2Tags(flowLog),
+    onInfra("delete", "ec2:DeleteFlowLogs", flowLog),
+    { operation: "delete", action: "logs:DeleteLogDelivery", resource: any, scope: "account", note: "wildcard-only" },
+  ]),
+  ...rows("data.aws_caller_identity", [
+    { operation: "read", action: "sts:GetCallerIdentity", resource: any, scope: "account", note: "the account in the log bucket's policy; STS answers it for any caller" },
+  ]),
+  ...rows("data.aws_ec2_managed_prefix_list", [
+    ...describe("read", "ec2:DescribeManagedPrefixLists"),
+    { operation: "read", action: "ec2:GetManagedPrefixListEntries", resource: (c) => arns.awsPrefixList(c, infraIds.cloudfrontPrefixList(c)), scope: "account", note: "CloudFront's AWS-owned list" },
   ]),
   ...backendNeeds("infra"),
 ];

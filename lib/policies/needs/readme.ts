@@ -45,7 +45,7 @@ const ROLES: readonly RoleRow[] = [
     layer: "boot",
     deploys: "`boot-{service}-{env}` (every service of the env)",
     scope:
-      "created with and changed under a boot stack's tags (env, lane=shared, stack `boot-*-{env}`); names `/ecs/{env}/*`, `{env}/*`, `*-{env}-alarms|queue|dlq`; roles `*-{env}-task(-exec)` only with the permissions boundary `lanes-task-boundary-{env}`, only AmazonECSTaskExecutionRolePolicy attached; state under `boot/{env}/`",
+      "created with and changed under a boot stack's tags (env, lane=shared, stack `boot-*-{env}`), the default lane's rule behind the edge included; names `/ecs/{env}/*`, `{env}/*`, `*-{env}-alarms|queue|dlq`; roles `*-{env}-task(-exec)` only with the permissions boundary `lanes-task-boundary-{env}`, only AmazonECSTaskExecutionRolePolicy attached; state under `boot/{env}/`",
     statements: bootstrapRolePolicy(placeholders).Statement as Statement[],
   },
   {
@@ -53,7 +53,7 @@ const ROLES: readonly RoleRow[] = [
     layer: "infra",
     deploys: "`infra-{env}`",
     scope:
-      "network created with and changed under the infra stack's tags (env, stack `infra-{env}`); cluster `{env}-cluster`; its Cloud Map namespace (and the hosted zone Cloud Map creates for it); state under `infra/{env}/`",
+      "network created with and changed under the infra stack's tags (env, stack `infra-{env}`), the VPC's flow log too (on any VPC: a wrapped one is not tagged); cluster `{env}-cluster`; its Cloud Map namespace (and the hosted zone Cloud Map creates for it); the log bucket `lanes-{env}-logs-*`; state under `infra/{env}/`",
     statements: infraRolePolicy(placeholders).Statement as Statement[],
   },
 ];

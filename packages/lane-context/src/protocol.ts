@@ -123,3 +123,35 @@ export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 /** A user id in the rules or a request: no list or cookie separators, no whitespace. */
 export const USER_ID_PATTERN = /^[^,;\s]+$/;
 export const MAX_USER_ID_LENGTH = 128;
+
+// ---------------------------------------------------------------- signed lane selection at the edge
+
+/**
+ * Nobody chooses a lane from outside without a signature: the tester override (a token minted by
+ * `lanes edge token`) and the sticky cookie are `{payload}.{signature}`, the signature being the
+ * base64url HMAC-SHA256, under one of the edge's keys, of `{kind}.{payload}` (the kind keeps a
+ * cookie from passing as a token). The user id comes from an HS256 JWT (RFC 7519) under one of
+ * the user keys. The keys are in the KeyValueStore key KEYS_KEY.
+ */
+/** The KeyValueStore key holding the keys: `{ "edge": [{ "id", "key" }…], "user": [{ "id", "key" }…] }`, the current edge key first. */
+export const KEYS_KEY = "keys";
+/** The separator of a signed value's parts (lane names, numbers, key ids and base64url hold none). */
+export const SIGNED_SEPARATOR = ".";
+/** Tester token: `{lane}.{expires}.{key id}.{signature}`, signed as `t.{lane}.{expires}.{key id}`. */
+export const TOKEN_KIND = "t";
+/** Sticky cookie: `{lane}.{rules version}.{expires}.{key id}.{signature}`, signed as `c.{lane}.{rules version}.{expires}.{key id}`. */
+export const COOKIE_KIND = "c";
+/** A key id: base64url characters. */
+export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A sticky cookie as the edge writes it (the viewer-response function sets nothing else). */
+export const STICKY_COOKIE_PATTERN = new RegExp(`^[a-z0-9-]{1,${MAX_LANE_LENGTH}}\\.[0-9]{1,15}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{1,64}\\.[A-Za-z0-9_-]{43}$`);
+/** The only JWT algorithm the edge takes for the user id (RFC 7518 HMAC SHA-256). */
+export const JWT_ALGORITHM = "HS256";
+/**
+ * Percentages: every user has one bucket 0..PERCENT_BUCKETS-1 (the first 32 bits of the SHA-256
+ * of the user id, mod PERCENT_BUCKETS); the lanes of `percentages` take consecutive ranges in
+ * list order, `percent * PERCENT_BUCKETS / 100` buckets each; `default` keeps the rest.
+ */
+export const PERCENT_BUCKETS = 10000;
+/** Log line prefix of a rejected (unsigned, badly signed, expired) tester token, user id or cookie; a metric filter counts them. */
+export const REJECTED_LOG_PREFIX = "lanes-rejected";

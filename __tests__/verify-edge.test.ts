@@ -1,0 +1,135 @@
+/**
+ * The pipeline's verify step for a service behind the edge: its ALB answers CloudFront only, so
+ * the probe goes through the edge with a tester token minted for the lane. State and the edge's
+ * rules table are real (local S3 and DynamoDB); ECS health and the HTTP request to CloudFront are
+ * the cloud edge and are stood in for. The token is checked with the edge's own function.
+ */
+import { CreateTableCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { join } from "node:path";
+import { verifyRun, type VerifyDeps } from "../lib/ci/verify";
+import type { CiInputs } from "../lib/ci/inputs";
+import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfRequest } from "../lib/edge/function-runtime";
+import { publishState } from "../lib/harness/fake-state";
+import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import type { ParamsRepository } from "../lib/params/load";
+import { stateKey } from "../lib/state";
+import { TempParams, exampleFile, exampleParams } from "./helpers/project";
+
+const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
+
+const DOMAIN = "d111111abcdef8.cloudfront.net";
+const RULES = { version: 5, lanes: ["default", "gray"], testerHeader: "x-lane", changed: { default: 5, gray: 5 } };
+const KEYS = keysModule.rotateEdgeKeys({}, new Date(), 7).keys;
+
+describe("verify through the edge", () => {
+  let harness: LocalState;
+  let probes: { url: string; headers: Record<string, string>; insecure: boolean }[];
+
+  beforeAll(async () => {
+    const state = exampleParams().infra("dev").state;
+    harness = await startLocalState({ bucket: state.bucket, lockTable: state.lockTable, region: state.region });
+    for (const lane of ["gray", "default"]) {
+      await publishState(harness.s3, state.bucket, stateKey({ layer: "app", env: "dev", service: "user-api", lane }), {
+        ecs_service_name: `user-api-dev-${lane}`,
+        cluster_name: "dev-cluster",
+        target_group_arn: `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane}-tg/abc`,
+        alb_dns_name: "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com",
+      });
+    }
+    await publishState(harness.s3, state.bucket, stateKey({ layer: "edge", env: "dev" }), { distribution_domain_name: DOMAIN });
+    await harness.dynamodb.send(
+      new CreateTableCommand({
+        TableName: "lanes-edge-dev-rules",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "active" }, rules: { S: JSON.stringify(RULES) } } }));
+    await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "keys" }, keys: { S: JSON.stringify(KEYS) } } }));
+  });
+  afterAll(async () => harness.stop());
+  beforeEach(() => (probes = []));
+
+  const deps = (params: ParamsRepository): VerifyDeps => ({
+    params,
+    clients: { s3: harness.s3, dynamodb: harness.dynamodb },
+    cluster: { health: async () => ({ desired: 1, running: 1, rolloutState: "COMPLETED", healthyTargets: 1 }) },
+    progress: () => undefined,
+    healthTimeoutMs: 1000,
+    healthIntervalMs: 0,
+    healthChecks: 1,
+    probe: async (url, headers, insecure) => (probes.push({ url, headers, insecure }), 200),
+    probeAttempts: 1,
+    probeIntervalMs: 0,
+    sleep: async () => undefined,
+    edgeTable: harness.dynamodb,
+  });
+  const inputs = (lane: string): CiInputs => ({ layer: "app", env: "dev", region: "ap-southeast-2", stack: `app-user-api-dev-${lane}`, service: "user-api", lane, action: "deploy", buildsImage: false });
+
+  /** The lane the edge's viewer-request function gives a request with these headers. */
+  async function edgeLane(headers: Record<string, string>): Promise<string | undefined> {
+    const fn = loadCloudFrontFunction<CfRequest>(
+      join(__dirname, "..", "edge", "viewer-request.js"),
+      { cloudfront: cloudfrontModule(memoryKvs({ rules: JSON.stringify(RULES), keys: keysModule.serializeKeys(KEYS) })), crypto: cloudfrontCrypto },
+      { requireSigned: true },
+    );
+    const values = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, { value: v }]));
+    const out = await fn.handler({
+      version: "1.0",
+      context: { distributionDomainName: DOMAIN, distributionId: "E1", eventType: "viewer-request", requestId: "r" },
+      viewer: { ip: "198.51.100.1" },
+      request: { method: "GET", uri: "/healthz", querystring: {}, headers: values, cookies: {} },
+    });
+    return out.headers["x-lanes-lane"]?.value;
+  }
+
+  test("a lane is probed at the edge's domain with a tester token the edge gives that lane; the token is not shown", async () => {
+    const text = await verifyRun(inputs("gray"), deps(exampleParams()));
+    expect(probes).toHaveLength(1);
+    expect(probes[0]!.url).toBe(`https://${DOMAIN}/healthz`);
+    expect(probes[0]!.insecure).toBe(false);
+    expect(Object.keys(probes[0]!.headers)).toEqual(["x-lane"]);
+    expect(await edgeLane(probes[0]!.headers)).toBe("gray");
+    expect(text).toContain("x-lane: <token>");
+    expect(text).not.toContain(probes[0]!.headers["x-lane"]);
+  });
+
+  test("default is probed at the edge without a token", async () => {
+    await verifyRun({ ...inputs("default") }, deps(exampleParams()));
+    expect(probes.map((p) => [p.url, p.headers])).toEqual([[`https://${DOMAIN}/healthz`, {}]]);
+    expect(await edgeLane(probes[0]!.headers)).toBe("default");
+  });
+
+  test("an alias of the distribution is used when edge-{env}.json has one, and probePath when given", async () => {
+    const params = new TempParams({
+      "edge-dev.json": exampleFile("edge-dev.json", (j) => {
+        j.aliases = ["app.example.com"];
+        j.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0b8e7a2c-1111-2222-3333-444455556666";
+        j.origins = [{ service: "user-api", pathPatterns: ["/api/users/*"], probePath: "/api/users/healthz" }];
+      }),
+    });
+    try {
+      await verifyRun(inputs("gray"), deps(params.repo()));
+      expect(probes.map((p) => p.url)).toEqual(["https://app.example.com/api/users/healthz"]);
+    } finally {
+      params.cleanup();
+    }
+  });
+
+  test("a service behind the edge with no path the edge routes to it: target health only, and it says so", async () => {
+    const params = new TempParams({
+      "edge-dev.json": exampleFile("edge-dev.json", (j) => {
+        j.origins = [{ service: "billing", pathPatterns: [] }, { service: "user-api", pathPatterns: ["/api/users/*"] }];
+        j.defaultService = "billing";
+      }),
+    });
+    try {
+      const text = await verifyRun(inputs("gray"), deps(params.repo()));
+      expect(probes).toEqual([]);
+      expect(text).toContain("edge-dev.json names no probePath for it: its target health was checked, no request was sent");
+    } finally {
+      params.cleanup();
+    }
+  });
+});
