@@ -30,7 +30,7 @@ describe("lanes ramp", () => {
     expect(weights(ran)).toEqual(["5% at 0 min", "25% at 10 min", "50% at 20 min", "100% at 30 min"]);
     // default is deployed only after the last step passed, and with the image the ramp judged.
     expect(steps(ran)).toEqual(["deploy app-user-api-dev-gray sha-9f8e7d6", "deploy app-user-api-dev-default sha-9f8e7d6", "destroy app-user-api-dev-gray"]);
-    expect(ran.lines).toContain("adding the ramp rule (priority 50000, 0% to gray): deploy app-user-api-dev-gray with it");
+    expect(ran.lines).toContain("adding the ramp rule (priority 49999, 0% to gray): deploy app-user-api-dev-gray with it");
     const decisions = ran.outcome.result.decisions as { weight: number; verdict: string; window: { start: string; end: string } }[];
     expect(decisions.map((d) => [d.weight, d.verdict, d.window.start, d.window.end])).toEqual([
       [5, "pass", "2026-11-23T09:00:00.000Z", "2026-11-23T09:10:00.000Z"],
@@ -88,7 +88,7 @@ describe("lanes ramp", () => {
     const ran = await world.lanes(RAMP);
     expect(ran.outcome.code).toBe(6);
     expect(ran.outcome.text).toBe(
-      "lane 'blue' holds the ramp rule of user-api's listener (priority 50000, weights user-api-dev-blue-tg 25, user-api-dev-default-tg 75): one lane ramps at a time. Let blue's ramp finish, or promote or destroy blue, then ramp gray.",
+      "lane 'blue' holds the ramp rule of user-api's listener (priority 49999, weights user-api-dev-blue-tg 25, user-api-dev-default-tg 75): one lane ramps at a time. Let blue's ramp finish, or promote or destroy blue, then ramp gray.",
     );
     expect(ran.steps).toEqual([]);
     expect(world.elbCalls("ModifyRule")).toBe(0);

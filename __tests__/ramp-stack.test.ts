@@ -9,7 +9,7 @@ import { METRICS_RETRY } from "../lib/analysis/get-metric-data";
 import { RAMP_DEFAULTS, rampWorstCaseMinutes } from "../lib/analysis/ramp-settings";
 import { RELEASE, selectorVars } from "../lib/layers/selector";
 import { ParamsError } from "../lib/params/errors";
-import { PRIORITY_DERIVED_MIN, PRIORITY_DERIVED_SPAN, PRIORITY_EXPLICIT_MAX, RAMP_RULE_PRIORITY, lanePriority } from "../lib/routing";
+import { PRIORITY_DERIVED_MAX, PRIORITY_EXPLICIT_MAX, RAMP_RULE_PRIORITY, lanePriority } from "../lib/routing";
 import { planStacks, selectionFromEnv, imageUriFor } from "../lib/selection";
 import { processedLinePattern } from "../constructs/lane-alarms";
 import { TempParams, exampleFile, exampleParams, synth, type Json } from "./helpers/project";
@@ -38,9 +38,12 @@ describe("the weighted catch-all rule", () => {
   const [tgId] = s.resources("aws_lb_target_group")[0]!;
   const ramp = rules(s).find(([, r]) => r.priority === RAMP_RULE_PRIORITY)![1];
 
-  test("gray ramped: one rule at 50000, every path, forwarding weight 0 to gray's target group and 100 to default's", () => {
+  test("gray ramped: one rule at 49999, every path (with the origin header: user-api is behind the edge), forwarding weight 0 to gray's target group and 100 to default's", () => {
     expect(RAMP_RULE_PRIORITY).toBe(49999);
-    expect(ramp.condition).toEqual([{ path_pattern: { values: ["*"] } }]);
+    expect(ramp.condition).toEqual([
+      { path_pattern: { values: ["*"] } },
+      { http_header: { http_header_name: "x-lanes-origin-1", values: [expect.stringMatching(/^\$\{data\.terraform_remote_state\.infra[^.]*\.outputs\.origin_secrets\["1"\]\}$/)] } },
+    ]);
     expect(ramp.action).toEqual([
       {
         type: "forward",
@@ -69,15 +72,15 @@ describe("the weighted catch-all rule", () => {
     try {
       for (const lane of ["gray", "blue", "an-ad-hoc-lane-with-a-long-name"]) {
         const priorities = rules(synthLaneWith(lane, true, "user-api", params.repo())).map(([, r]) => r.priority as number);
-        expect(priorities.filter((p) => p === 50000)).toHaveLength(1);
-        expect(priorities.filter((p) => p !== 50000).every((p) => p >= 1 && p <= 49999)).toBe(true);
+        expect(priorities.filter((p) => p === 49999)).toHaveLength(1);
+        expect(priorities.filter((p) => p !== 49999).every((p) => p >= 1 && p <= 49998)).toBe(true);
       }
     } finally {
       params.cleanup();
     }
-    // Lane rules: explicit 1..9999 (params refuse more), derived 10000..49999; the ALB's last priority is 50000.
+    // Lane rules: explicit 1..9999 (params refuse more), derived 10000..49998; the ramp 49999; the default lane behind the edge 50000 (the ALB's last).
     expect(PRIORITY_EXPLICIT_MAX).toBeLessThan(RAMP_RULE_PRIORITY);
-    expect(PRIORITY_DERIVED_MIN + PRIORITY_DERIVED_SPAN - 1).toBe(49989);
+    expect(PRIORITY_DERIVED_MAX).toBe(49998);
     for (const lane of ["gray", "blue", "canary", "exp", "x", "release-2026-11"]) expect(lanePriority(lane)).toBeLessThan(RAMP_RULE_PRIORITY);
     const bad = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j: Json) => void (((j.lanes as Json).gray as Json).rulePriority = 50000)) });
     try {

@@ -2,7 +2,7 @@
  * The ramp rule, judged by Terraform itself: `LANES_RAMP=1 LANE=gray` synthesizes a stack that
  * passes `terraform validate`, and plans with the real AWS provider against the local state
  * harness (infra's and boot's outputs published from their synthesized stacks): the lane's own
- * resources plus one listener rule at priority 50000 forwarding 0 to gray and 100 to the default
+ * resources plus one listener rule at priority 49999 forwarding 0 to gray and 100 to the default
  * target group read from boot's state; blue gets the same priority.
  */
 import { rmSync } from "node:fs";
@@ -60,7 +60,7 @@ describe("the ramp rule in Terraform", () => {
     expect(result.ok).toBe(true);
   });
 
-  test("it plans against the harness: one more listener rule, at 50000, 0 to gray and 100 to default's target group from boot's state; blue gets the same priority", async () => {
+  test("it plans against the harness: one more listener rule, at 49999, 0 to gray and 100 to default's target group from boot's state; blue gets the same priority", async () => {
     const defaultTg = fakeOutputs(stackJson(lower, "boot-user-api-dev"), REGION).default_target_group_arn as string;
     const [gray, blue] = await Promise.all([plan(synthRamp("gray")), plan(synthRamp("blue"))]);
     for (const [lane, ran] of [["gray", gray!], ["blue", blue!]] as const) {
@@ -68,13 +68,13 @@ describe("the ramp rule in Terraform", () => {
       expect(ran.stdout).toContain("Plan: 10 to add, 0 to change, 0 to destroy");
       const rules = ran.stdout.split(/\n(?= {2}# )/).filter((block) => /\+ resource "aws_lb_listener_rule"/.test(block));
       expect(rules).toHaveLength(2);
-      const ramp = rules.find((b) => /\+ priority\s+= 50000/.test(b))!;
+      const ramp = rules.find((b) => /\+ priority\s+= 49999/.test(b))!;
       expect(ramp).toMatch(/\+ path_pattern \{\s+\+ values = \[\s+\+ "\*",\s+\]/);
       expect(ramp).toMatch(/\+ target_group \{\s+\+ arn\s+= \(known after apply\)\s+\+ weight = 0\s+\}/);
       expect(ramp).toMatch(new RegExp(`\\+ target_group \\{\\s+\\+ arn\\s+= "${defaultTg}"\\s+\\+ weight = 100\\s+\\}`));
       expect(ramp).toContain(`"Name"       = "user-api-dev-${lane}-ramp"`);
       const header = rules.find((b) => b !== ramp)!;
-      expect(header).not.toMatch(/\+ priority\s+= 50000/);
+      expect(header).not.toMatch(/\+ priority\s+= 49999/);
     }
   });
 });

@@ -1,8 +1,8 @@
 import {
   PRIORITY_DERIVED_MIN,
-  PRIORITY_DERIVED_SPAN,
   albHeaderMatches,
   derivedPriority,
+  fnv1a32,
   laneHeaderValues,
   lanePriority,
 } from "../lib/routing";
@@ -52,12 +52,12 @@ describe("tracestate header match", () => {
 });
 
 describe("rule priorities", () => {
-  test("derived priorities are deterministic and inside 10000..49999", () => {
-    for (const lane of ["gray", "blue", "canary", "x".repeat(115)]) {
+  test("derived priorities are deterministic and inside 10000..49998", () => {
+    for (const lane of ["gray", "blue", "canary", "x".repeat(115), "lane-dqdf"]) {
       const p = derivedPriority(lane);
       expect(p).toBe(derivedPriority(lane));
       expect(p).toBeGreaterThanOrEqual(PRIORITY_DERIVED_MIN);
-      expect(p).toBeLessThan(PRIORITY_DERIVED_MIN + PRIORITY_DERIVED_SPAN);
+      expect(p).toBeLessThanOrEqual(49998);
     }
   });
 
@@ -69,6 +69,14 @@ describe("rule priorities", () => {
     ]);
     expect(derivedPriority("gray")).toBe(30698);
     expect(derivedPriority("blue")).toBe(40541);
+  });
+
+  test("a lane landing on the ramp's 49999 is moved (only such lanes move), never to 49999 or 50000", () => {
+    // FNV-1a 32 of "lane-dqdf" is 1831519999 (computed independently): 10000 + 1831519999 mod 40000 = 49999,
+    // so it takes 10000 + 1831519999 mod 39999 = 15788. Same for "lane-dqqi" (1980399999 → 19510).
+    expect(fnv1a32("lane-dqdf")).toBe(1831519999);
+    expect(derivedPriority("lane-dqdf")).toBe(15788);
+    expect(derivedPriority("lane-dqqi")).toBe(19510);
   });
 
   test("an explicit priority wins", () => {

@@ -4,13 +4,16 @@ import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Construct } from "constructs";
 import type { PolicyDocument } from "../lib/policies/document";
 import type { pipelineNames } from "../lib/naming";
 import type { PipelineConfig } from "../lib/params/config";
 import type { BuildContext } from "../lib/policies/build-common";
+import { packPolicy } from "../lib/policies/pack";
 import { PrivateBucket } from "./private-bucket";
 
 export const BUILDSPEC_PATH = "ci/buildspec.yml";
@@ -93,10 +96,17 @@ export class DeliveryPipeline extends Construct {
     };
 
     this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com");
-    new IamRolePolicy(this, "build-policy", {
-      role: this.buildRole.name,
-      name: "deploy",
-      policy: JSON.stringify(props.buildPolicy(this.buildContext)),
+    // Managed policies, not inline: a deploy role's needs outgrow IAM's 10,240 characters of
+    // inline policy per role (lib/policies/pack.ts). The role name is unique in the account.
+    packPolicy(props.buildPolicy(this.buildContext), `the CodeBuild role ${names.codebuildRole.name}`).forEach((document, i) => {
+      const name = names.codebuildPolicy(i + 1);
+      const policy = new IamPolicy(this, `build-policy-${i + 1}`, {
+        name: name.name,
+        description: `Deploy permissions of ${names.codebuildRole.name} (part ${i + 1})`,
+        policy: JSON.stringify(document),
+        tags: { Name: name.fullName },
+      });
+      new IamRolePolicyAttachment(this, `build-policy-${i + 1}-attachment`, { role: this.buildRole.name, policyArn: policy.arn });
     });
     this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
     new IamRolePolicy(this, "pipeline-policy", {

@@ -34,6 +34,8 @@ export const Limits = {
   targetGroupName: 32,
   /** IAM role names. */
   iamRoleName: 64,
+  /** IAM managed policy names. */
+  iamPolicyName: 128,
   /** ECS service and task family: 255 letters, digits, hyphens, underscores. */
   ecsName: 255,
   /** ALB http-header condition value. */
@@ -290,6 +292,8 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     stack: stackNames.pipeline(pipeline),
     project,
     codebuildRole: fitted(`${pipeline}-codebuild`, Limits.iamRoleName),
+    /** The CodeBuild role's managed policies, numbered from 1 (lib/policies/pack.ts). */
+    codebuildPolicy: (part: number) => fitted(`${pipeline}-codebuild-deploy-${part}`, Limits.iamPolicyName),
     pipelineRole: fitted(`${pipeline}-pipeline`, Limits.iamRoleName),
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),

@@ -12,8 +12,10 @@
  * Priorities. Only one lane rule can match a request (a key appears once in `tracestate`), so
  * priority order never changes routing; priorities only have to be unique on a listener and
  * stable across deploys. A lane gets `rulePriority` from params when set (1..9999 reserved for
- * that), else `10000 + FNV-1a(lane) mod 39990` (10000..49989; 49990..50000 are the platform's own
- * rules: the ramp and the default lane behind the edge). Lanes known to params are checked
+ * that), else `10000 + FNV-1a(lane) mod 40000`, except that a lane landing on 49999 takes
+ * `10000 + FNV-1a(lane) mod 39999` instead (so 10000..49998: 49999 and 50000 are the platform's own
+ * rules, the ramp and the default lane behind the edge; every other lane keeps the priority it had
+ * before those were reserved, so no deployed rule moves). Lanes known to params are checked
  * for collisions when params load; an ad-hoc lane whose derived priority collides with a known
  * lane fails synth; a collision between two ad-hoc lanes is refused by the ALB
  * (`PriorityInUse`) at deploy time and never routes silently.
@@ -38,12 +40,14 @@ export { TRACESTATE_HEADER, laneHeaderValues, laneMember };
 export const PRIORITY_EXPLICIT_MIN = 1;
 export const PRIORITY_EXPLICIT_MAX = 9999;
 export const PRIORITY_DERIVED_MIN = 10000;
-export const PRIORITY_DERIVED_SPAN = 39990;
+export const PRIORITY_DERIVED_SPAN = 40000;
+/** The highest derived priority: below the platform's own rules. */
+export const PRIORITY_DERIVED_MAX = 49998;
 /** AWS: the highest listener rule priority. */
 export const PRIORITY_ALB_MAX = 50000;
 /** The default lane's rule behind the edge (it requires the origin header): the last rule of all. */
 export const DEFAULT_RULE_PRIORITY = PRIORITY_ALB_MAX;
-/** The weighted catch-all rule of the lane being ramped: after every lane rule (1..49989), before the default lane's. */
+/** The weighted catch-all rule of the lane being ramped: after every lane rule (1..49998), before the default lane's. */
 export const RAMP_RULE_PRIORITY = PRIORITY_ALB_MAX - 1;
 /** AWS: per listener rule, at most 5 condition values and 5 wildcards (`*`, `?`). */
 export const RULE_MAX_CONDITION_VALUES = 5;
@@ -61,7 +65,9 @@ export function fnv1a32(text: string): number {
 
 /** Priority a lane gets when params give none. */
 export function derivedPriority(lane: string): number {
-  return PRIORITY_DERIVED_MIN + (fnv1a32(lane) % PRIORITY_DERIVED_SPAN);
+  const hash = fnv1a32(lane);
+  const priority = PRIORITY_DERIVED_MIN + (hash % PRIORITY_DERIVED_SPAN);
+  return priority <= PRIORITY_DERIVED_MAX ? priority : PRIORITY_DERIVED_MIN + (hash % (PRIORITY_DERIVED_MAX - PRIORITY_DERIVED_MIN + 1));
 }
 
 /** The lane's priority: the explicit one from params, else the derived one. */

@@ -7,13 +7,22 @@ const LISTENER = elb("listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc5
 const ALB = elb("loadbalancer/app/user-api-dev-alb/50dc6c495c0c9188");
 
 describe("policy extraction from the synthesized pipeline stack", () => {
-  test("finds the CodeBuild role's inline policy by role reference and resolves its references", () => {
+  test("finds the CodeBuild role's managed policies through their attachments and resolves their references", () => {
     const s = synthesizedPipeline("app");
     const policies = rolePolicies(s, "user-api-dev-codebuild");
-    expect(policies.map((p) => p.name)).toEqual(["deploy"]);
-    const text = JSON.stringify(policies[0]!.document);
+    expect(policies.map((p) => p.name)).toEqual(["user-api-dev-codebuild-deploy-1", "user-api-dev-codebuild-deploy-2"]);
+    const text = JSON.stringify(policies.map((p) => p.document));
     expect(text).not.toContain("${");
     expect(text).toContain(`arn:aws:s3:::lanes-example-tfstate-dev/app/dev/user-api/*`);
+  });
+
+  test("an attachment of a policy the stack does not define (e.g. an AWS managed one) stops the test", () => {
+    const s = synthesizedPipeline("app");
+    const [id, attachment] = s.resources("aws_iam_role_policy_attachment")[0]!;
+    const patched = Object.create(s) as typeof s;
+    patched.resources = (type: string) =>
+      type === "aws_iam_role_policy_attachment" ? [[id, { ...attachment, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" }]] : s.resources(type);
+    expect(() => rolePolicies(patched, "user-api-dev-codebuild")).toThrow(`role user-api-dev-codebuild: attachment ${id} attaches arn:aws:iam::aws:policy/AdministratorAccess, which this adapter does not model`);
   });
 
   test("a role without inline policies, or an unknown role, is an error (never an empty allow-nothing principal)", () => {

@@ -210,7 +210,7 @@ export function policyFromAttribute(s: Synthesized, value: unknown, resolve: Ref
   return JSON.parse(resolveText(value, resolve, where)) as PolicyDocument;
 }
 
-/** Every inline policy (`aws_iam_role_policy`) attached to the role named `roleName` in the synthesized stack. */
+/** Every policy of the role named `roleName` in the synthesized stack: inline (`aws_iam_role_policy`) and managed ones of the same stack. */
 export function rolePolicies(s: Synthesized, roleName: string, resolve: ReferenceResolver = testAccountResolver): NamedPolicy[] {
   const roles = s.resources("aws_iam_role").filter(([, c]) => c.name === roleName);
   if (roles.length !== 1) throw new Error(`expected one aws_iam_role named ${roleName}, found ${roles.length}`);
@@ -220,10 +220,21 @@ export function rolePolicies(s: Synthesized, roleName: string, resolve: Referenc
     .resources("aws_iam_role_policy")
     .filter(([, c]) => attachesToRole(c.role))
     .map(([id, c]) => ({ name: (c.name as string | undefined) ?? id, document: policyFromAttribute(s, c.policy, resolve, `aws_iam_role_policy.${id}`) }));
-  const managed = s.resources("aws_iam_role_policy_attachment").filter(([, c]) => attachesToRole(c.role));
-  if (managed.length > 0) throw new Error(`role ${roleName} has managed policy attachments: this adapter does not model them`);
-  if (policies.length === 0) throw new Error(`role ${roleName} has no inline policies`);
-  return policies;
+  // Managed policies of the same stack (`policy_arn = aws_iam_policy.X.arn`); any other (an AWS
+  // managed policy, a policy from elsewhere) is not modelled and stops the test.
+  const managedPolicies = new Map(s.resources("aws_iam_policy"));
+  const managed = s
+    .resources("aws_iam_role_policy_attachment")
+    .filter(([, c]) => attachesToRole(c.role))
+    .map(([id, c]) => {
+      const ref = /^\$\{aws_iam_policy\.([^.}]+)\.arn\}$/.exec(String(c.policy_arn));
+      const policy = ref ? managedPolicies.get(ref[1]!) : undefined;
+      if (!ref || !policy) throw new Error(`role ${roleName}: attachment ${id} attaches ${String(c.policy_arn)}, which this adapter does not model`);
+      return { name: (policy.name as string | undefined) ?? ref[1]!, document: policyFromAttribute(s, policy.policy, resolve, `aws_iam_policy.${ref[1]}`) };
+    });
+  const all = [...policies, ...managed];
+  if (all.length === 0) throw new Error(`role ${roleName} has no policies`);
+  return all;
 }
 
 export type PipelineRoleKind = "infra" | "bootstrap" | "gc" | "app";
