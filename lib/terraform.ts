@@ -12,7 +12,10 @@
  *   MIRROR_CANDIDATES holding hashicorp/aws (`TF_PROVIDER_MIRROR=none` skips the machine's);
  * - else the project's own mirror `.lanes/terraform/providers`, filled once from the registry
  *   under an inter-process lock (the first run downloads; every run after it, and every run that
- *   waited on the lock, only reads). A CodeBuild cache can hold this directory as it is.
+ *   waited on the lock, only reads), from the registry or LANES_PROVIDER_UPSTREAM. The pipelines'
+ *   CodeBuild cache holds this directory as it is (ci/buildspec.yml), keyed by package-lock.json,
+ *   which pins @cdktf/provider-aws and through it the provider version; a restored mirror is
+ *   still only read, so parallel builds of one host never race on it.
  *
  * The CLI configuration is a file named after a hash of its content, written once by an atomic
  * rename, so concurrent runs never read half a file nor overwrite each other's.
@@ -176,6 +179,21 @@ export async function fillMirror(mirror: string, options: FillOptions): Promise<
   }
 }
 
+/**
+ * Where the project's mirror is filled from: the public registry, or `LANES_PROVIDER_UPSTREAM`, a
+ * filesystem mirror to copy from instead (a company's copy of the registry; the benchmark's cold
+ * run on a machine without internet). Returned as a `provider_installation` block.
+ */
+export function upstreamInstallation(vars: Vars = process.env): string | undefined {
+  const configured = vars.LANES_PROVIDER_UPSTREAM?.trim();
+  if (!configured) return undefined;
+  const dir = resolve(configured);
+  if (!holdsAws(dir)) {
+    throw new TerraformSetupError(`LANES_PROVIDER_UPSTREAM=${configured} does not hold ${AWS_PROVIDER} (filesystem-mirror layout): point it at the directory that contains registry.terraform.io/, or unset it to download from the registry.`);
+  }
+  return `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(dir)}\n  }\n}\n`;
+}
+
 /** The project's own mirror, used when the machine has none. */
 export function projectMirror(projectDir: string): string {
   return join(projectDir, ".lanes", "terraform", "providers");
@@ -189,7 +207,8 @@ export async function terraformEnv(projectDir: string, vars: Vars = process.env)
   let mirror = findProviderMirror(vars);
   if (!mirror || !existsSync(packageDir(mirror, awsProviderVersion()))) {
     mirror = projectMirror(projectDir);
-    await fillMirror(mirror, { version: awsProviderVersion(), env: vars });
+    const upstream = upstreamInstallation(vars);
+    await fillMirror(mirror, { version: awsProviderVersion(), env: vars, ...(upstream ? { upstream } : {}) });
   }
   const config = writeOnce(join(projectDir, ".lanes", "terraform"), "cli", ".tfrc", cliConfigText(mirror));
   return {
