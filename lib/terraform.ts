@@ -22,7 +22,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -171,7 +171,13 @@ export async function fillMirror(mirror: string, options: FillOptions): Promise<
     const downloaded = packageDir(cache, options.version, platform);
     if (!existsSync(downloaded)) throw new TerraformSetupError(`terraform init did not leave ${AWS_PROVIDER} ${options.version} (${platform}) in ${cache}`);
     mkdirSync(dirname(target), { recursive: true });
-    renameSync(downloaded, target);
+    if (lstatSync(downloaded).isSymbolicLink()) {
+      // From a filesystem upstream Terraform only links its package: copy it, so that the mirror
+      // (and a CodeBuild cache of it) holds the files, not a link to a directory of this host.
+      const copy = join(scratch, "copy");
+      cpSync(realpathSync(downloaded), copy, { recursive: true });
+      renameSync(copy, target);
+    } else renameSync(downloaded, target);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
