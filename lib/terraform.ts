@@ -22,7 +22,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -120,6 +120,23 @@ export function writeOnce(dir: string, stem: string, ext: string, text: string):
   return path;
 }
 
+/** Copies a directory tree, as hard links where the file system allows (the provider is ≈ 700 MB), else as copies. */
+function linkOrCopyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [src, dst] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) linkOrCopyTree(src, dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        copyFileSync(src, dst);
+        chmodSync(dst, statSync(src).mode);
+      }
+    }
+  }
+}
+
 /** How the project's mirror is filled: `direct` = the public registry; tests pass another installation block. */
 export interface FillOptions {
   readonly version: string;
@@ -175,7 +192,7 @@ export async function fillMirror(mirror: string, options: FillOptions): Promise<
       // From a filesystem upstream Terraform only links its package: copy it, so that the mirror
       // (and a CodeBuild cache of it) holds the files, not a link to a directory of this host.
       const copy = join(scratch, "copy");
-      cpSync(realpathSync(downloaded), copy, { recursive: true });
+      linkOrCopyTree(realpathSync(downloaded), copy);
       renameSync(copy, target);
     } else renameSync(downloaded, target);
     return true;
