@@ -63,7 +63,7 @@ else
     note "node_modules matches package-lock.json (${want%%;*}): npm ci skipped"
   else
     [[ -e node_modules ]] && note "node_modules does not match package-lock.json (or is incomplete): reinstalling"
-    npm ci --prefer-offline --no-audit --no-fund --cache "$cache/npm"
+    npm ci --prefer-offline --no-audit --no-fund --no-update-notifier --cache "$cache/npm"
     printf '%s\n' "$want" >"$stamp_file"
     note "npm ci done (${want%%;*})"
   fi
