@@ -79,7 +79,7 @@ function install(ws: CodeBuildWorkspace, opts: { offline: boolean }) {
   proxyConnections = 0;
   const dest = join(ws.root, "terraform-bin");
   const common = { TERRAFORM_INSTALL_DIR: dest, TERRAFORM_SHA256: zipSha, npm_config_update_notifier: "false" };
-  const network = opts.offline
+  const network: Record<string, string> = opts.offline
     ? {
         npm_config_registry: UNREACHABLE,
         // An attempt fails at once instead of npm's minute of retries (the negative control below).
