@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodeBuildWorkspace, loadBuildspec, type Buildspec } from "./helpers/codebuild";
 import { ROOT } from "./helpers/project";
+import { AWS_PROVIDER, findProviderMirror, packageDir, projectMirror } from "../lib/terraform";
 import "./helpers/slow";
 
 const DEP = "lanes-fixture-dep";
@@ -246,5 +247,54 @@ describe("ci/install.sh with the CodeBuild cache", () => {
     expect(refused.phases).toEqual([{ phase: "install", status: "FAILED", exitCode: 1 }]);
     expect(refused.output).toContain(`expected ${"0".repeat(64)}, actual ${zipSha}`);
     expect(existsSync(join(ws.root, "other-bin", "terraform"))).toBe(false);
+  });
+});
+
+/**
+ * hashicorp/aws, the other download: the deploy step installs it from the project's mirror
+ * (.lanes/terraform/providers, lib/terraform.ts), which the cache holds. Run through the
+ * project's Terraform environment (scripts/with-terraform.ts, what every deploy step uses) in a
+ * copy of this repository with no machine mirror (TF_PROVIDER_MIRROR=none, as in CodeBuild).
+ */
+describe("the provider mirror from the CodeBuild cache", () => {
+  let ws: CodeBuildWorkspace;
+  let stack: string;
+  const initThroughProxy = () => {
+    proxyConnections = 0;
+    return ws.bash(`node --import tsx scripts/with-terraform.ts terraform -chdir=${JSON.stringify(stack)} init -backend=false -input=false -no-color`, {
+      TF_PROVIDER_MIRROR: "none",
+      HTTPS_PROXY: proxyUrl,
+      HTTP_PROXY: proxyUrl,
+      https_proxy: proxyUrl,
+      http_proxy: proxyUrl,
+      TF_REGISTRY_DISCOVERY_RETRY: "0",
+    });
+  };
+
+  beforeAll(async () => {
+    ws = await CodeBuildWorkspace.create();
+    workspaces.push(ws);
+    stack = join(ws.tmp, "stack");
+    mkdirSync(stack);
+    writeFileSync(join(stack, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } } }));
+  });
+
+  it("cold (no mirror restored): the deploy would fetch it from the registry — the attempt goes out, and fails here", async () => {
+    const { code, output } = await initThroughProxy();
+    expect(code).not.toBe(0);
+    expect(output).toContain(`could not download ${AWS_PROVIDER} 5.100.0`);
+    expect(proxyConnections).toBeGreaterThan(0);
+  });
+
+  it("warm (the mirror restored from the cache): terraform init installs it with no network attempt", async () => {
+    const machineMirror = findProviderMirror();
+    if (!machineMirror) throw new Error("this test needs the machine's provider mirror to stand for what the cache restores");
+    const restored = packageDir(projectMirror(ws.src), "5.100.0");
+    mkdirSync(join(restored, ".."), { recursive: true });
+    symlinkSync(packageDir(machineMirror, "5.100.0"), restored, "dir");
+    const { code, output } = await initThroughProxy();
+    expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    expect(proxyConnections).toBe(0);
+    expect(existsSync(packageDir(join(stack, ".terraform", "providers"), "5.100.0"))).toBe(true);
   });
 });
