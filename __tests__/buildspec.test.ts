@@ -380,7 +380,7 @@ describe("ci/install.sh: Terraform pinned by SHA-256", () => {
 
   const install = (dest: string, vars: Record<string, string>) =>
     promisify(execFile)("bash", [join(ROOT, "ci", "install.sh")], {
-      env: { ...process.env, SKIP_NPM_CI: "1", TERRAFORM_URL: `file://${zip}`, TERRAFORM_INSTALL_DIR: dest, ...vars },
+      env: { ...process.env, SKIP_NPM_CI: "1", TERRAFORM_URL: `file://${zip}`, TERRAFORM_INSTALL_DIR: dest, LANES_CI_CACHE: join(dir, "cache"), ...vars },
     }).then(
       ({ stderr }) => ({ code: 0, stderr }),
       (err: { code?: number; stderr?: string }) => ({ code: err.code ?? 1, stderr: err.stderr ?? "" }),

@@ -98,6 +98,12 @@ describe("app pipeline user-api-dev", () => {
     expect(BUILDSPEC_PATH).toBe("ci/buildspec.yml");
   });
 
+  test("CodeBuild caches in S3, under build-cache/ of the pipeline's own artifact bucket", () => {
+    const [bucketId] = s.resources("aws_s3_bucket")[0]!;
+    expect(s.resources("aws_s3_bucket")).toHaveLength(1);
+    expect(s.only("aws_codebuild_project").cache).toEqual({ type: "S3", location: `\${aws_s3_bucket.${bucketId}.bucket}/build-cache` });
+  });
+
   test("artifact bucket is encrypted and private", () => {
     expect(s.only("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
       { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true },
@@ -130,6 +136,16 @@ describe("infra pipeline infra-dev", () => {
     expect(pipeline(s)).toMatchObject({ name: "infra-dev", pipeline_type: "V2", execution_mode: "QUEUED" });
     expect(pipeline(s).variable).toBeUndefined();
     expect(buildEnv(s)).toMatchObject({ LAYER: "infra", ENV: "dev" });
+  });
+});
+
+describe.each(["bootstrap", "infra", "gc"] as const)("%s pipeline: CodeBuild cache", (kind) => {
+  const s = synthPipeline(kind);
+
+  test("S3, under build-cache/ of its own artifact bucket", () => {
+    expect(s.resources("aws_s3_bucket")).toHaveLength(1);
+    const [bucketId] = s.resources("aws_s3_bucket")[0]!;
+    expect(s.only("aws_codebuild_project").cache).toEqual({ type: "S3", location: `\${aws_s3_bucket.${bucketId}.bucket}/build-cache` });
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -102,7 +102,11 @@ describe("Terraform setup", () => {
     const said = ran.map((r) => r.stdout.trim()).sort();
     expect(said).toEqual(["downloading\nfilled", ...Array<string>(7).fill("present")]);
     const pkg = packageDir(mirror, "5.100.0");
-    expect(realpathSync(pkg)).toBe(realpathSync(packageDir(machineMirror, "5.100.0")));
+    // A copy, not a link into the upstream: a CodeBuild cache of the mirror must not point at a directory of another host.
+    expect(lstatSync(pkg).isSymbolicLink()).toBe(false);
+    const upstreamPkg = realpathSync(packageDir(machineMirror, "5.100.0"));
+    expect(readdirSync(pkg).sort()).toEqual(readdirSync(upstreamPkg).sort());
+    for (const f of readdirSync(pkg)) expect(statSync(join(pkg, f)).size).toBe(statSync(join(upstreamPkg, f)).size);
     expect(readdirSync(root).sort()).toEqual(["providers"]); // no scratch directory or lock file left
 
     const stack = join(root, "stack");

@@ -131,6 +131,12 @@ export class DeliveryPipeline extends Construct {
         privilegedMode: props.buildsImages,
       },
       logsConfig: { cloudwatchLogs: { groupName: logs.name, status: "ENABLED" } },
+      // S3 cache in the artifact bucket (same encryption, same 30-day expiry): what ci/buildspec.yml
+      // `cache:` saves under its key (node_modules, the npm cache, the Terraform zip, the provider
+      // mirror), restored by the next build with the same lockfiles. S3 rather than LOCAL: LOCAL
+      // lives on one build host and is best-effort, so most builds would start cold. The build
+      // role's PipelineArtifacts statement already reads and writes the bucket's objects.
+      cache: { type: "S3", location: `${this.artifactBucket.bucket}/${names.buildCachePrefix}` },
     });
 
     const sourceAction = (name: string, repo: string, branch: string, output: string, cloneRef: boolean) => ({

@@ -298,6 +298,8 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),
     buildLogGroup: `/aws/codebuild/${project}`,
+    /** Prefix in the artifact bucket of the CodeBuild cache (one copy per ci/buildspec.yml cache key). */
+    buildCachePrefix: "build-cache",
     /** The EventBridge rule that starts a scheduled pipeline (gc), and the role it starts it with. */
     scheduleRule: `${pipeline}-schedule`,
     scheduleRole: fitted(`${pipeline}-schedule`, Limits.iamRoleName),

@@ -13,7 +13,7 @@
  * Locking per params: `lockfile` (S3 `<key>.tflock`, via `use_lockfile`), `dynamodb` (one item
  * per key in the lock table, `LockID = <bucket>/<key>`), or `both`.
  */
-import { DataTerraformRemoteStateS3, S3Backend, type S3BackendConfig, type TerraformStack } from "cdktf";
+import type { DataTerraformRemoteStateS3, S3Backend, S3BackendConfig, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { StateConfig } from "./params/config";
 
@@ -76,7 +76,9 @@ export function s3Location(state: StateConfig, address: StateAddress): S3Backend
 /** Configures `stack` to keep its state at `address`, locked as params say. */
 export function useS3State(stack: TerraformStack, state: StateConfig, address: StateAddress): S3Backend {
   const withDynamo = state.lock === "dynamodb" || state.lock === "both";
-  const backend = new S3Backend(stack, {
+  // cdktf is loaded by the synth that calls this, not by the operator commands that read state keys from here.
+  const { S3Backend: Backend } = require("cdktf") as typeof import("cdktf");
+  const backend = new Backend(stack, {
     ...s3Location(state, address),
     ...customEndpoint(state, withDynamo),
     encrypt: true,
@@ -91,5 +93,6 @@ export function useS3State(stack: TerraformStack, state: StateConfig, address: S
 
 /** Reads another layer's outputs from its state. */
 export function readS3State(scope: Construct, id: string, state: StateConfig, address: StateAddress): DataTerraformRemoteStateS3 {
-  return new DataTerraformRemoteStateS3(scope, id, s3Location(state, address));
+  const { DataTerraformRemoteStateS3: RemoteState } = require("cdktf") as typeof import("cdktf");
+  return new RemoteState(scope, id, s3Location(state, address));
 }

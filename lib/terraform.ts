@@ -12,14 +12,17 @@
  *   MIRROR_CANDIDATES holding hashicorp/aws (`TF_PROVIDER_MIRROR=none` skips the machine's);
  * - else the project's own mirror `.lanes/terraform/providers`, filled once from the registry
  *   under an inter-process lock (the first run downloads; every run after it, and every run that
- *   waited on the lock, only reads). A CodeBuild cache can hold this directory as it is.
+ *   waited on the lock, only reads), from the registry or LANES_PROVIDER_UPSTREAM. The pipelines'
+ *   CodeBuild cache holds this directory as it is (ci/buildspec.yml), keyed by package-lock.json,
+ *   which pins @cdktf/provider-aws and through it the provider version; a restored mirror is
+ *   still only read, so parallel builds of one host never race on it.
  *
  * The CLI configuration is a file named after a hash of its content, written once by an atomic
  * rename, so concurrent runs never read half a file nor overwrite each other's.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -117,6 +120,23 @@ export function writeOnce(dir: string, stem: string, ext: string, text: string):
   return path;
 }
 
+/** Copies a directory tree, as hard links where the file system allows (the provider is ≈ 700 MB), else as copies. */
+function linkOrCopyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [src, dst] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) linkOrCopyTree(src, dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        copyFileSync(src, dst);
+        chmodSync(dst, statSync(src).mode);
+      }
+    }
+  }
+}
+
 /** How the project's mirror is filled: `direct` = the public registry; tests pass another installation block. */
 export interface FillOptions {
   readonly version: string;
@@ -168,12 +188,33 @@ export async function fillMirror(mirror: string, options: FillOptions): Promise<
     const downloaded = packageDir(cache, options.version, platform);
     if (!existsSync(downloaded)) throw new TerraformSetupError(`terraform init did not leave ${AWS_PROVIDER} ${options.version} (${platform}) in ${cache}`);
     mkdirSync(dirname(target), { recursive: true });
-    renameSync(downloaded, target);
+    if (lstatSync(downloaded).isSymbolicLink()) {
+      // From a filesystem upstream Terraform only links its package: copy it, so that the mirror
+      // (and a CodeBuild cache of it) holds the files, not a link to a directory of this host.
+      const copy = join(scratch, "copy");
+      linkOrCopyTree(realpathSync(downloaded), copy);
+      renameSync(copy, target);
+    } else renameSync(downloaded, target);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await release();
   }
+}
+
+/**
+ * Where the project's mirror is filled from: the public registry, or `LANES_PROVIDER_UPSTREAM`, a
+ * filesystem mirror to copy from instead (a company's copy of the registry; the benchmark's cold
+ * run on a machine without internet). Returned as a `provider_installation` block.
+ */
+export function upstreamInstallation(vars: Vars = process.env): string | undefined {
+  const configured = vars.LANES_PROVIDER_UPSTREAM?.trim();
+  if (!configured) return undefined;
+  const dir = resolve(configured);
+  if (!holdsAws(dir)) {
+    throw new TerraformSetupError(`LANES_PROVIDER_UPSTREAM=${configured} does not hold ${AWS_PROVIDER} (filesystem-mirror layout): point it at the directory that contains registry.terraform.io/, or unset it to download from the registry.`);
+  }
+  return `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(dir)}\n  }\n}\n`;
 }
 
 /** The project's own mirror, used when the machine has none. */
@@ -189,7 +230,8 @@ export async function terraformEnv(projectDir: string, vars: Vars = process.env)
   let mirror = findProviderMirror(vars);
   if (!mirror || !existsSync(packageDir(mirror, awsProviderVersion()))) {
     mirror = projectMirror(projectDir);
-    await fillMirror(mirror, { version: awsProviderVersion(), env: vars });
+    const upstream = upstreamInstallation(vars);
+    await fillMirror(mirror, { version: awsProviderVersion(), env: vars, ...(upstream ? { upstream } : {}) });
   }
   const config = writeOnce(join(projectDir, ".lanes", "terraform"), "cli", ".tfrc", cliConfigText(mirror));
   return {

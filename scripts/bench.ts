@@ -8,7 +8,10 @@
  *     key (the monolith a naive project would build), where the lock serializes them;
  *  4. resources one lane deploy touches versus a monolith holding the whole system;
  *  5. `terraform init` of one stack alone and of 8 stacks at once (the provider linked from the
- *     read-only mirror, lib/terraform.ts).
+ *     read-only mirror, lib/terraform.ts);
+ *  6. the pipeline overhead of one lane deploy, cold and warm, against the plan alone
+ *     (scripts/bench-pipeline.ts). `npm run bench -- --only pipeline` runs only this section and
+ *     replaces it in docs/BENCHMARKS.md.
  */
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
@@ -20,6 +23,7 @@ import { PROJECT_ROOT, runAsync, stackJson, synthEnv, synthMainAsync, type Ran }
 import { ParamsRepository } from "../lib/params/load";
 import { stateKey } from "../lib/state";
 import { requireTerraform, terraformEnv } from "../lib/terraform";
+import { pipelineOverhead, replaceSection } from "./bench-pipeline";
 
 const REGION = "ap-southeast-2";
 const LANES = ["gray", "blue", "green", "canary", "exp"] as const;
@@ -65,11 +69,19 @@ function countResources(stack: Record<string, unknown>): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const runs = Math.max(1, Number(values.runs));
   const terraformVersion = requireTerraform();
   const temps: string[] = [];
   const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
+  const benchmarks = join(PROJECT_ROOT, "docs", "BENCHMARKS.md");
+  const pipelineSection = async () => {
+    const { lines, coldRatio, warmRatio } = await pipelineOverhead(Math.min(runs, 3), terraformVersion, log);
+    replaceSection(benchmarks, lines);
+    log(`pipeline overhead: cold ${coldRatio.toFixed(2)}x, warm ${warmRatio.toFixed(2)}x the plan; wrote docs/BENCHMARKS.md`);
+  };
+  if (values.only === "pipeline") return pipelineSection();
+  if (values.only !== undefined) throw new Error(`--only ${values.only}: the only section that runs alone is 'pipeline'`);
 
   // 1. synth of one lane, 1 versus 100 lanes declared.
   const small = paramsWith(1, 2);
@@ -228,12 +240,13 @@ async function main(): Promise<void> {
       `A lane deploy refreshes and plans only the lane's own ${laneResources} resources (target group, listener rule, task definition, ECS service, its alarms and autoscaling); in one shared state every deploy would plan the whole system and hold its single lock.`,
       ``,
     ];
-    writeFileSync(join(PROJECT_ROOT, "docs", "BENCHMARKS.md"), rows.join("\n"));
+    writeFileSync(benchmarks, rows.join("\n"));
     log("wrote docs/BENCHMARKS.md");
   } finally {
     await harness.stop();
     for (const t of temps) rmSync(t, { recursive: true, force: true });
   }
+  await pipelineSection();
 }
 
 main().catch((err: Error) => {

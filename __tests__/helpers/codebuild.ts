@@ -7,12 +7,13 @@
  *
  * Phase rules followed (buildspec 0.2): a failing command ends its phase; a failing install or
  * pre_build ends the build; a failing build still runs post_build with
- * CODEBUILD_BUILD_SUCCEEDING=0. Not emulated: runtime-versions, reports, caches, artifact upload.
+ * CODEBUILD_BUILD_SUCCEEDING=0. The S3 cache with a key is emulated on request (restoreCache /
+ * saveCache around a run). Not emulated: runtime-versions, reports, artifact upload.
  */
 import { execFile, spawn } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { ROOT } from "./project";
@@ -27,6 +28,8 @@ export interface Buildspec {
   readonly exportedVariables: readonly string[];
   readonly phases: Readonly<Partial<Record<Phase, readonly string[]>>>;
   readonly artifactFiles: readonly string[];
+  /** `cache:` (S3 cache with a key): the key expression and the cached paths (whole directories). */
+  readonly cache?: { readonly key: string; readonly fallbackKeys: readonly string[]; readonly paths: readonly string[] };
 }
 
 function record(value: unknown, where: string): Record<string, unknown> {
@@ -47,6 +50,7 @@ export function loadBuildspec(file: string): Buildspec {
   const unknownPhases = Object.keys(phases).filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknownPhases.length > 0) throw new Error(`buildspec: unknown phases ${unknownPhases.join(", ")}`);
   const variables = env.variables === undefined ? {} : record(env.variables, "env.variables");
+  const cache = doc.cache === undefined ? undefined : record(doc.cache, "cache");
   return {
     version: String(doc.version),
     shell: env.shell === undefined ? undefined : String(env.shell),
@@ -56,6 +60,15 @@ export function loadBuildspec(file: string): Buildspec {
       Object.entries(phases).map(([name, body]) => [name, strings(record(body, `phases.${name}`).commands, `phases.${name}.commands`)]),
     ),
     artifactFiles: doc.artifacts === undefined ? [] : strings(record(doc.artifacts, "artifacts").files, "artifacts.files"),
+    ...(cache
+      ? {
+          cache: {
+            key: String(cache.key),
+            fallbackKeys: cache["fallback-keys"] === undefined ? [] : strings(cache["fallback-keys"], "cache.fallback-keys"),
+            paths: strings(cache.paths, "cache.paths"),
+          },
+        }
+      : {}),
   };
 }
 
@@ -98,6 +111,20 @@ if (tool === "aws") {
 }
 `;
 
+/**
+ * Stand-in for CodeBuild's `codebuild-hash-files <file>...`: one SHA-256 over the named files of
+ * the source directory (names and contents). Only plain paths: the buildspec names its lockfiles.
+ */
+const HASH_FILES_SOURCE = String.raw`
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
+const files = process.argv.slice(2);
+if (files.length === 0 || files.some((f) => /[*?[]/.test(f))) { process.stderr.write("codebuild-hash-files stand-in: plain file paths only\n"); process.exit(2); }
+const hash = createHash("sha256");
+for (const f of [...files].sort()) hash.update(f + "\0" + createHash("sha256").update(fs.readFileSync(f)).digest("hex") + "\n");
+process.stdout.write(hash.digest("hex") + "\n");
+`;
+
 export interface PhaseResult {
   readonly phase: Phase;
   readonly status: "SUCCEEDED" | "FAILED";
@@ -114,6 +141,8 @@ export interface BuildResult {
   readonly env: Readonly<Record<string, string>>;
   /** Values of env.exported-variables at the end of the build (what CodeBuild hands the pipeline). */
   readonly exported: Readonly<Record<string, string>>;
+  /** Wall time of each phase that ran, in milliseconds. */
+  readonly ms: Readonly<Partial<Record<Phase, number>>>;
 }
 
 /** Variables the build must not inherit from the test process. */
@@ -188,10 +217,22 @@ export class CodeBuildWorkspace {
     this.tmp = join(root, "tmp");
   }
 
-  static async create(): Promise<CodeBuildWorkspace> {
+  /** How node_modules is laid out: a link to this repository's (never installed into), or absent. */
+  private nodeModules: "link" | "none" = "link";
+
+  /**
+   * `nodeModules`: "link" (default) symlinks this repository's node_modules (the install phase
+   * is refused: it would rewrite them); "none" leaves it to the install phase, as in CodeBuild.
+   * `source`: lays out the primary source in the given directory instead of copying this repository.
+   */
+  static async create(opts: { nodeModules?: "link" | "none"; source?: (dir: string) => void } = {}): Promise<CodeBuildWorkspace> {
     const ws = new CodeBuildWorkspace(mkdtempSync(join(tmpdir(), "lanes-codebuild-")));
+    ws.nodeModules = opts.nodeModules ?? "link";
     try {
-      ws.copySource();
+      if (opts.source) {
+        mkdirSync(ws.src);
+        opts.source(ws.src);
+      } else ws.copySource();
       ws.writeStubs();
       mkdirSync(ws.tmp);
       await ws.createApp();
@@ -211,7 +252,7 @@ export class CodeBuildWorkspace {
         return rel === "" || !rel.split(sep).some((part) => skip.has(part));
       },
     });
-    symlinkSync(join(ROOT, "node_modules"), join(this.src, "node_modules"), "dir");
+    if (this.nodeModules === "link") symlinkSync(join(ROOT, "node_modules"), join(this.src, "node_modules"), "dir");
   }
 
   private writeStubs(): void {
@@ -223,6 +264,8 @@ export class CodeBuildWorkspace {
         chmodSync(join(dir, tool), 0o755);
       }
     }
+    writeFileSync(join(this.bin, "codebuild-hash-files"), `#!${process.execPath}\n${HASH_FILES_SOURCE}`);
+    chmodSync(join(this.bin, "codebuild-hash-files"), 0o755);
   }
 
   private async createApp(): Promise<void> {
@@ -293,7 +336,11 @@ export class CodeBuildWorkspace {
     writeFileSync(this.log, "");
     let env = this.baseEnv({ ...spec.variables, ...vars });
     const wanted = opts.phases ?? ["pre_build", "build", "post_build"];
+    if (wanted.includes("install") && this.nodeModules === "link") {
+      throw new Error("the install phase would rewrite this repository's node_modules (linked into the workspace): create the workspace with nodeModules: \"none\"");
+    }
     const results: PhaseResult[] = [];
+    const ms: Partial<Record<Phase, number>> = {};
     let output = "";
     let ended = false;
     for (const phase of PHASES) {
@@ -301,6 +348,7 @@ export class CodeBuildWorkspace {
       if (ended) break;
       if (!wanted.includes(phase) || commands === undefined) continue;
       let exitCode = 0;
+      const started = process.hrtime.bigint();
       for (const command of commands) {
         const dump = join(this.root, `env-${this.runs}`);
         rmSync(dump, { force: true });
@@ -315,6 +363,7 @@ export class CodeBuildWorkspace {
           break;
         }
       }
+      ms[phase] = Number(process.hrtime.bigint() - started) / 1e6;
       results.push({ phase, status: exitCode === 0 ? "SUCCEEDED" : "FAILED", exitCode });
       if (exitCode !== 0) {
         // A failed build phase still runs post_build, told so; any other failure ends the build.
@@ -323,7 +372,7 @@ export class CodeBuildWorkspace {
       }
     }
     const exported = Object.fromEntries(spec.exportedVariables.filter((v) => env[v] !== undefined).map((v) => [v, env[v]!]));
-    return { succeeded: results.every((r) => r.status === "SUCCEEDED"), phases: results, output, env, exported };
+    return { succeeded: results.every((r) => r.status === "SUCCEEDED"), phases: results, output, env, exported, ms };
   }
 
   /** Runs one bash snippet in the source directory with the CodeBuild environment (for function-level checks). */
@@ -331,6 +380,57 @@ export class CodeBuildWorkspace {
     this.log = join(this.root, `calls-${++this.runs}.jsonl`);
     writeFileSync(this.log, "");
     return runBash(script, this.src, this.baseEnv(vars));
+  }
+
+  /** The buildspec's cache key as CodeBuild resolves it: evaluated by bash in the source directory. */
+  async cacheKey(spec: Buildspec): Promise<string> {
+    if (!spec.cache) throw new Error("the buildspec declares no cache");
+    const { code, output } = await runBash(`set -e; key="${spec.cache.key}"; printf '%s' "$key"`, this.src, this.baseEnv({}));
+    if (code !== 0 || !/^[\w.-]+$/.test(output)) throw new Error(`cache key ${spec.cache.key} did not resolve: ${output}`);
+    return output;
+  }
+
+  private cacheDirs(spec: Buildspec): string[] {
+    return (spec.cache?.paths ?? []).map((p) => {
+      if (!p.endsWith("/**/*")) throw new Error(`cache path ${p}: only whole directories (dir/**/*) are emulated`);
+      return p.slice(0, -"/**/*".length);
+    });
+  }
+
+  /**
+   * CodeBuild's S3 cache with a key, kept in `store`: restores the copy saved under this build's
+   * key, if any (no fallback keys: another key's copy is never used). `move` moves instead of
+   * copying (the benchmark's gigabyte of node_modules). Returns the key and whether it was found.
+   */
+  async restoreCache(spec: Buildspec, store: string, opts: { move?: boolean } = {}): Promise<{ key: string; hit: boolean }> {
+    const key = await this.cacheKey(spec);
+    const saved = join(store, key);
+    if (!existsSync(saved)) return { key, hit: false };
+    for (const dir of this.cacheDirs(spec)) {
+      if (!existsSync(join(saved, dir))) continue;
+      mkdirSync(dirname(join(this.src, dir)), { recursive: true });
+      if (opts.move) renameSync(join(saved, dir), join(this.src, dir));
+      else cpSync(join(saved, dir), join(this.src, dir), { recursive: true, verbatimSymlinks: true });
+    }
+    if (opts.move) rmSync(saved, { recursive: true, force: true });
+    return { key, hit: true };
+  }
+
+  /** Saves the cached directories under this build's key unless a copy is there already (one immutable copy per key). */
+  async saveCache(spec: Buildspec, store: string, opts: { move?: boolean } = {}): Promise<{ key: string; saved: boolean }> {
+    const key = await this.cacheKey(spec);
+    const target = join(store, key);
+    if (existsSync(target)) return { key, saved: false };
+    const partial = `${target}.partial`;
+    for (const dir of this.cacheDirs(spec)) {
+      if (!existsSync(join(this.src, dir)) || lstatSync(join(this.src, dir)).isSymbolicLink()) continue;
+      mkdirSync(dirname(join(partial, dir)), { recursive: true });
+      if (opts.move) renameSync(join(this.src, dir), join(partial, dir));
+      else cpSync(join(this.src, dir), join(partial, dir), { recursive: true, verbatimSymlinks: true });
+    }
+    mkdirSync(partial, { recursive: true });
+    renameSync(partial, target);
+    return { key, saved: true };
   }
 
   cleanup(): void {

@@ -3,28 +3,44 @@
  * use, closed when the command ends) the AWS-facing parts. Tests pass their own through
  * `Dependencies`; everything not given is the real thing.
  */
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { recordCalls } from "../ops/aws-calls";
-import { CloudWatchAlarmReader, realClock, type AlarmReader, type Clock } from "../ops/canary";
-import { AwsClusterView, type ClusterView } from "../ops/cluster";
-import { CloudWatchLaneMetrics } from "../analysis/metrics";
-import { CloudWatchWorkerCounts } from "../analysis/worker-metrics";
-import { AwsLoadBalancerQuotas, type LoadBalancerQuotas } from "../ops/quota";
-import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { AlarmReader, Clock } from "../ops/canary";
+import type { ClusterView } from "../ops/cluster";
+import type { LoadBalancerQuotas } from "../ops/quota";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { OpsContext } from "../ops/commands";
 import type { EvidenceDeps, WorkerCountsReader } from "../ops/evidence";
-import { ElbTrafficControl } from "../ops/traffic";
-import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
+import type { Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
 import type { StateClients } from "../preflight";
 import { PROJECT_ROOT } from "../process";
+
+/**
+ * The SDK clients and the operations behind them, loaded when a command first uses them: a
+ * command that needs none (`lanes ci inputs`, called by every pipeline build) starts without
+ * loading them, which is most of the CLI's start-up time.
+ */
+const lazy = {
+  cloudwatch: () => require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch"),
+  dynamodb: () => require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb"),
+  elb: () => require("@aws-sdk/client-elastic-load-balancing-v2") as typeof import("@aws-sdk/client-elastic-load-balancing-v2"),
+  s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
+  quotasClient: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
+  logs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
+  canary: () => require("../ops/canary") as typeof import("../ops/canary"),
+  cluster: () => require("../ops/cluster") as typeof import("../ops/cluster"),
+  metrics: () => require("../analysis/metrics") as typeof import("../analysis/metrics"),
+  workerMetrics: () => require("../analysis/worker-metrics") as typeof import("../analysis/worker-metrics"),
+  quota: () => require("../ops/quota") as typeof import("../ops/quota"),
+  traffic: () => require("../ops/traffic") as typeof import("../ops/traffic"),
+  steps: () => require("../ops/steps") as typeof import("../ops/steps"),
+};
 
 export interface Dependencies {
   readonly clients?: StateClients;
@@ -51,10 +67,10 @@ export interface Dependencies {
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
 export function stateClients(state: StateConfig): StateClients {
-  const s3 = recordCalls(new S3Client({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) }));
+  const s3 = recordCalls(new (lazy.s3().S3Client)({ region: state.region, ...(state.endpoints ? { endpoint: state.endpoints.s3, forcePathStyle: true } : {}) }));
   const withTable = state.lock === "dynamodb" || state.lock === "both";
   const dynamodb = withTable
-    ? recordCalls(new DynamoDBClient({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) }))
+    ? recordCalls(new (lazy.dynamodb().DynamoDBClient)({ region: state.region, ...(state.endpoints?.dynamodb ? { endpoint: state.endpoints.dynamodb } : {}) }))
     : undefined;
   return { s3, ...(dynamodb ? { dynamodb } : {}) };
 }
@@ -102,15 +118,15 @@ export class CommandContext {
       c.s3.destroy();
       c.dynamodb?.destroy();
     });
-    const cluster = this.deps.cluster ?? this.owns(new AwsClusterView(infra.region), (c) => c.destroy());
+    const cluster = this.deps.cluster ?? this.owns(new (lazy.cluster().AwsClusterView)(infra.region), (c) => c.destroy());
     const quotas =
       this.deps.quotas ??
-      new AwsLoadBalancerQuotas(
-        this.owns(recordCalls(new ElasticLoadBalancingV2Client({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
-        this.owns(recordCalls(new ServiceQuotasClient({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+      new (lazy.quota().AwsLoadBalancerQuotas)(
+        this.owns(recordCalls(new (lazy.elb().ElasticLoadBalancingV2Client)({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
+        this.owns(recordCalls(new (lazy.quotasClient().ServiceQuotasClient)({ region: infra.region, maxAttempts: 2 })), (c) => c.destroy()),
         (line) => this.progress(line),
       );
-    const steps = this.deps.steps ?? (options.dryRun ? new DryRunSteps(this.env, this.progress, options.output) : new CdktfSteps(this.env, this.progress, options.output));
+    const steps = this.deps.steps ?? (options.dryRun ? new (lazy.steps().DryRunSteps)(this.env, this.progress, options.output) : new (lazy.steps().CdktfSteps)(this.env, this.progress, options.output));
     return {
       params: this.params,
       state: infra.state,
@@ -127,11 +143,11 @@ export class CommandContext {
   }
 
   alarms(region: string): AlarmReader {
-    return this.deps.alarms ?? this.owns(new CloudWatchAlarmReader(region), (r) => r.destroy());
+    return this.deps.alarms ?? this.owns(new (lazy.canary().CloudWatchAlarmReader)(region), (r) => r.destroy());
   }
 
   clock(): Clock {
-    return this.deps.clock ?? realClock;
+    return this.deps.clock ?? lazy.canary().realClock;
   }
 
   private readonly clients = new Map<string, unknown>();
@@ -150,23 +166,23 @@ export class CommandContext {
   evidence(region: string): EvidenceDeps {
     const clock = this.clock();
     // Retries are the metrics reader's (on the command's clock, reported), not the SDK's.
-    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));
-    const elb = this.deps.elb ?? this.client("elb", region, () => new ElasticLoadBalancingV2Client({ region, maxAttempts: 3 }));
+    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new (lazy.cloudwatch().CloudWatchClient)({ region, maxAttempts: 1 }));
+    const elb = this.deps.elb ?? this.client("elb", region, () => new (lazy.elb().ElasticLoadBalancingV2Client)({ region, maxAttempts: 3 }));
     return {
       clock,
-      metrics: new CloudWatchLaneMetrics({ client: cloudwatch, clock, onRetry: this.progress }),
-      traffic: new ElbTrafficControl(elb),
+      metrics: new (lazy.metrics().CloudWatchLaneMetrics)({ client: cloudwatch, clock, onRetry: this.progress }),
+      traffic: new (lazy.traffic().ElbTrafficControl)(elb),
     };
   }
 
   /** A worker lane's and default's error lines and processed messages. */
   workerCounts(region: string): WorkerCountsReader {
-    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));
-    return new CloudWatchWorkerCounts({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
+    const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new (lazy.cloudwatch().CloudWatchClient)({ region, maxAttempts: 1 }));
+    return new (lazy.workerMetrics().CloudWatchWorkerCounts)({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
   }
 
   logs(region: string): CloudWatchLogsClient {
-    return this.deps.logs ?? this.owns(recordCalls(new CloudWatchLogsClient({ region })), (c) => c.destroy());
+    return this.deps.logs ?? this.owns(recordCalls(new (lazy.logs().CloudWatchLogsClient)({ region })), (c) => c.destroy());
   }
 
   /** Writes one line of a streamed result. */
@@ -176,6 +192,6 @@ export class CommandContext {
   }
 
   edgeTable(region: string): DynamoDBClient {
-    return this.deps.edgeTable ?? this.owns(recordCalls(new DynamoDBClient({ region })), (c) => c.destroy());
+    return this.deps.edgeTable ?? this.owns(recordCalls(new (lazy.dynamodb().DynamoDBClient)({ region })), (c) => c.destroy());
   }
 }

@@ -9,7 +9,8 @@ import { CommandContext, type Dependencies } from "./context";
 import { describeAwsError } from "./aws-errors";
 import { CliError, EXIT } from "./exit-codes";
 import { buildProgram, CommanderError } from "./program";
-import { PreflightError } from "../preflight";
+import { commandNamed } from "./table";
+import type { PreflightError } from "../preflight";
 
 export type { Dependencies } from "./context";
 export type { Outcome } from "./command";
@@ -20,7 +21,8 @@ const INPUT_ERRORS = ["ParamsError", "NamingError", "SelectionError", "CiInputEr
 export function exitCodeOf(err: unknown): number | undefined {
   const error = err as Error & { code?: string };
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof PreflightError) return error.reason === "locked" ? EXIT.locked.code : EXIT.lowerLayerMissing.code;
+  // By name: importing lib/preflight here would load cdktf (through lib/state) into every command's start-up.
+  if (error.name === "PreflightError") return (error as PreflightError).reason === "locked" ? EXIT.locked.code : EXIT.lowerLayerMissing.code;
   if (INPUT_ERRORS.includes(error.name)) return EXIT.usage.code;
   return undefined;
 }
@@ -30,7 +32,9 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let out = "";
   let err = "";
   let chosen: { spec: CommandSpec; input: CommandInput } | undefined;
-  const program = buildProgram((spec, input) => (chosen = { spec, input }), { out: (s) => (out += s), err: (s) => (err += s) });
+  // A command line that starts with a command's name loads only that command.
+  const named = argv[0] && !argv[0].startsWith("-") ? commandNamed(argv[0]) : undefined;
+  const program = buildProgram((spec, input) => (chosen = { spec, input }), { out: (s) => (out += s), err: (s) => (err += s) }, named ? [named] : undefined);
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (e) {

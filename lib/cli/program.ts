@@ -23,8 +23,15 @@ export function commandFooter(spec: CommandSpec): string {
   ].join("\n");
 }
 
-/** Builds the program; `onRun` receives the chosen command and its input. */
-export function buildProgram(onRun: (spec: CommandSpec, input: CommandInput) => void, write: { out: (s: string) => void; err: (s: string) => void }): Command {
+/**
+ * Builds the program; `onRun` receives the chosen command and its input. `commands`: the
+ * commands to offer (default: the whole table; `lanes <command> …` passes just that one).
+ */
+export function buildProgram(
+  onRun: (spec: CommandSpec, input: CommandInput) => void,
+  write: { out: (s: string) => void; err: (s: string) => void },
+  commands: readonly CommandSpec[] = commandTable(),
+): Command {
   const program = new Command(PROGRAM)
     .description("See and steer lanes (parallel versions of a service on ECS) from their Terraform state.")
     .option("--debug", "print stack traces of unexpected errors")
@@ -32,7 +39,7 @@ export function buildProgram(onRun: (spec: CommandSpec, input: CommandInput) => 
     .configureOutput({ writeOut: write.out, writeErr: write.err })
     .showHelpAfterError("(lanes <command> --help shows the command's options and examples)")
     .addHelpText("after", `\nExit codes: ${Object.values(EXIT).map((e) => `${e.code} ${e.meaning}`).join("; ")}.`);
-  for (const spec of commandTable()) {
+  for (const spec of commands) {
     const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ? `${spec.summary}.\n\n${spec.description}` : `${spec.summary}.`);
     for (const a of spec.arguments) {
       const arg = new Argument(a.required ? `<${a.name}>` : `[${a.name}]`, a.description);

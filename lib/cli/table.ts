@@ -10,18 +10,35 @@ const COMMANDS_DIR = join(__dirname, "commands");
 
 let loaded: readonly CommandSpec[] | undefined;
 
+function load(file: string): CommandSpec {
+  const mod = require(join(COMMANDS_DIR, file)) as { command?: CommandSpec };
+  if (!mod.command) throw new Error(`lib/cli/commands/${file} exports no \`command\``);
+  return mod.command;
+}
+
+function commandFiles(): string[] {
+  return readdirSync(COMMANDS_DIR)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))
+    .sort();
+}
+
 export function commandTable(): readonly CommandSpec[] {
   if (loaded) return loaded;
-  const specs = readdirSync(COMMANDS_DIR)
-    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))
-    .sort()
-    .map((f) => {
-      const mod = require(join(COMMANDS_DIR, f)) as { command?: CommandSpec };
-      if (!mod.command) throw new Error(`lib/cli/commands/${f} exports no \`command\``);
-      return mod.command;
-    });
-  loaded = specs;
-  return specs;
+  loaded = commandFiles().map(load);
+  return loaded;
+}
+
+/**
+ * The one command `name` names, loading only its file (`<name>.ts`), or undefined when no file
+ * is named so: a command line naming its command does not load the others (their AWS SDK clients,
+ * cdktf…), which is most of the CLI's start-up, paid by every `lanes ci` call of a pipeline build.
+ */
+export function commandNamed(name: string): CommandSpec | undefined {
+  if (loaded) return loaded.find((c) => c.name === name);
+  const file = commandFiles().find((f) => f.replace(/\.(ts|js)$/, "") === name);
+  if (!file) return undefined;
+  const spec = load(file);
+  return spec.name === name ? spec : undefined;
 }
 
 export function findCommand(name: string): CommandSpec | undefined {

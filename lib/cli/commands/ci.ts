@@ -9,8 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { actionArgv } from "../../ci/deploy";
 import { deployParams, imageExports, imagesFound, inputExports, resolveCiInputs, type CiInputs } from "../../ci/inputs";
-import { probeStatus } from "../../ci/probe";
-import { verifyRun } from "../../ci/verify";
 import type { CommandSpec, Outcome } from "../command";
 import { UsageError } from "../exit-codes";
 import { option } from "../options";
@@ -76,6 +74,9 @@ export const command: CommandSpec = {
         const run = inputs(env, ctx.params);
         if (env.LANES_DRY_RUN === "1") return ok("verify skipped: dry run (LANES_DRY_RUN=1) deployed nothing");
         const ops = ctx.ops(run.env, { dryRun: false });
+        // Loaded here: the other phases (every build runs four of them) start without the AWS SDK and cdktf.
+        const { verifyRun } = require("../../ci/verify") as typeof import("../../ci/verify");
+        const { probeStatus } = require("../../ci/probe") as typeof import("../../ci/probe");
         const text = await verifyRun(run, {
           params: ctx.params,
           clients: ops.clients,
