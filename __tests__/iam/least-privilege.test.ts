@@ -34,11 +34,12 @@ const GRANTED_BEYOND_NEEDS: Readonly<Record<Layer, Readonly<Record<string, strin
   },
   infra: {},
 };
-/** The pipeline's own plumbing (buildCommonStatements): artifacts, source connection. */
+/** The pipeline's own plumbing (buildCommonStatements): artifacts and build cache, source connection. */
 const PIPELINE_PLUMBING = new Set([
   "s3:getobject",
   "s3:getobjectversion",
   "s3:putobject",
+  "s3:getbucketacl",
   "s3:getbucketlocation",
   "codestar-connections:useconnection",
   "codeconnections:useconnection",

@@ -22,9 +22,11 @@ export function buildCommonStatements(c: BuildContext): Statement[] {
       Resource: [arns.logGroup(c, c.buildLogGroup), arns.logGroup(c, `${c.buildLogGroup}:*`)],
     },
     {
+      // The pipeline's artifacts and the build cache (`build-cache/`): AWS's CodeBuild service
+      // role policy grants objects Get/Put and the bucket's identity (GetBucketAcl, GetBucketLocation).
       Sid: "PipelineArtifacts",
       Effect: "Allow",
-      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation"],
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketAcl", "s3:GetBucketLocation"],
       Resource: [c.artifactBucketArn, `${c.artifactBucketArn}/*`],
     },
     {
