@@ -20,6 +20,12 @@ export interface LaneRouteProps {
    * @default the lane member alone
    */
   readonly originSecret?: { readonly header: string; readonly value: string };
+  /**
+   * The service's internal listener for its callers (lib/routing.ts callListener): the same
+   * tracestate rule there, at the same priority, without the origin secret (that listener admits
+   * only the callers' task security groups). @default none
+   */
+  readonly internalListener?: { readonly arn: string; readonly ruleName: string };
 }
 
 /**
@@ -31,6 +37,7 @@ export interface LaneRouteProps {
 export class LaneRoute extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly rule: LbListenerRule;
+  readonly internalRule?: LbListenerRule;
 
   constructor(scope: Construct, id: string, props: LaneRouteProps) {
     super(scope, id);
@@ -49,5 +56,14 @@ export class LaneRoute extends Construct {
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       tags: { Name: props.ruleName },
     });
+    if (props.internalListener) {
+      this.internalRule = new LbListenerRule(this, "internal-rule", {
+        listenerArn: props.internalListener.arn,
+        priority: props.priority,
+        condition: [{ httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } }],
+        action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        tags: { Name: props.internalListener.ruleName },
+      });
+    }
   }
 }

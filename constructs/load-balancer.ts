@@ -58,6 +58,12 @@ export interface LoadBalancerProps {
    * @default open to 0.0.0.0/0 on the listener ports, every request forwarded
    */
   readonly edgeOnly?: { readonly prefixListId: string; readonly header: string; readonly secret: string; readonly defaultRuleName: string };
+  /**
+   * A plain HTTP listener for the services that call this one (lib/routing.ts callListener),
+   * forwarding to the default target group; no ingress here: each caller's boot layer admits its
+   * own task security group on this port. @default none (callers use the HTTP listener)
+   */
+  readonly internalListener?: { readonly port: number; readonly name: string };
   /** Access logs to this bucket under this prefix. @default no access logs */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
@@ -82,6 +88,8 @@ export class LoadBalancer extends Construct {
   readonly httpsListener?: LbListener;
   /** The listener that carries lane rules. */
   readonly routingListener: LbListener;
+  /** The listener callers use when the routing listener is closed to them (it carries a copy of each lane rule). */
+  readonly internalListener?: LbListener;
   /** Behind the edge: the rule forwarding requests with the origin secret to the default target group. */
   readonly defaultRule?: LbListenerRule;
 
@@ -151,6 +159,16 @@ export class LoadBalancer extends Construct {
       });
     }
     this.routingListener = this.httpsListener ?? this.httpListener;
+    if (props.internalListener) {
+      this.internalListener = new LbListener(this, "internal", {
+        loadBalancerArn: this.alb.arn,
+        port: props.internalListener.port,
+        protocol: "HTTP",
+        defaultAction: forwardDefault,
+        tags: { Name: props.internalListener.name },
+        lifecycle,
+      });
+    }
     if (props.edgeOnly) {
       this.defaultRule = new LbListenerRule(this, "default-rule", {
         listenerArn: this.routingListener.arn,

@@ -80,3 +80,25 @@ export function albHeaderMatches(pattern: string, value: string): boolean {
     .join("");
   return new RegExp(`^${regex}$`, "is").test(value);
 }
+
+/** What decides which listener a service's callers use (a BootConfig has these fields). */
+export interface CallListenerInput {
+  readonly httpPort: number;
+  readonly internalPort: number;
+  readonly https?: unknown;
+  readonly originGuard?: unknown;
+}
+
+/**
+ * The listener the services that call this one (params `calls`) connect to. The routing listener
+ * when it is plain HTTP open to the VPC; else a separate internal HTTP listener on `internalPort`
+ * (`separate: true`): behind the edge the routing listener answers only CloudFront carrying the
+ * origin secret, which no task should hold, and with HTTPS its certificate does not name the
+ * ALB's DNS name. The internal listener admits only the callers' task security groups and carries
+ * a copy of every lane rule (without the origin secret condition), so callers are routed exactly
+ * like viewers.
+ */
+export function callListener(boot: CallListenerInput): { readonly port: number; readonly separate: boolean } {
+  const separate = boot.https !== undefined || boot.originGuard !== undefined;
+  return { port: separate ? boot.internalPort : boot.httpPort, separate };
+}

@@ -243,6 +243,10 @@ const BOOT_FIELDS = {
     .meta({ description: "Log retention in days." }),
   healthCheckPath: HttpPath.meta({ description: "Target group health check path." }),
   containerPort: Port.meta({ description: "Port the service's container listens on." }),
+  internalPort: Port.meta({
+    description:
+      "Port of the ALB's internal listener, which the services that call this one use when its routing listener is not open to them (behind the edge, or HTTPS only): admits only their task security groups.",
+  }),
   deletionProtection: z.boolean().meta({ description: "ALB deletion protection. When unset: on in every env but 'dev'." }),
   protectSharedResources: z.boolean().meta({
     description: "prevent_destroy on the ALB, listeners, log group, ECR repository and Cloud Map service.",
@@ -258,6 +262,7 @@ export const BOOT_DEFAULTS = {
   logRetentionDays: 30,
   healthCheckPath: "/healthz",
   containerPort: 8080,
+  internalPort: 8081,
   protectSharedResources: true,
 } as const;
 
@@ -447,6 +452,13 @@ export const ServiceParamsSchema = strict({
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
   image: ImageRef.optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),
+  calls: z
+    .array(ServiceName)
+    .default([])
+    .meta({
+      description:
+        "http services of the same env this service calls. Every lane gets {CALLEE}_URL (e.g. ORDER_API_URL: the callee's ALB, read from its boot state) and the task security group may reach that ALB; the callee's lane rules pick its lane and fall back to default.",
+    }),
   container: Container.prefault({}),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
