@@ -72,7 +72,8 @@ export interface LoadBalancerProps {
 export const REFUSED = { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } as const;
 
 /**
- * The service's ALB: security group open only on the listener ports, an HTTP
+ * The service's ALB: security group open only on the listener ports (an internal ALB: to no one
+ * but the task security groups of the services that call it, added by their boot layers), an HTTP
  * listener (redirecting to HTTPS when a certificate is given), and the default target group
  * that serves the `default` lane and any request without a lane match. Behind the edge
  * (`edgeOnly`) the security group admits CloudFront's prefix list on the routing listener's port
@@ -104,7 +105,9 @@ export class LoadBalancer extends Construct {
       tags: { Name: props.securityGroupName },
     });
     const routingPort = props.https ? props.https.port : props.httpPort;
-    const ports = props.edgeOnly ? [routingPort] : [props.httpPort, ...(props.https ? [props.https.port] : [])];
+    // An internal ALB (not behind the edge) admits only the services that declare it in `calls`:
+    // each caller's boot layer adds its task security group (constructs/call-path.ts).
+    const ports = props.edgeOnly ? [routingPort] : props.internal ? [] : [props.httpPort, ...(props.https ? [props.https.port] : [])];
     for (const port of ports) {
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
         securityGroupId: this.securityGroup.id,
