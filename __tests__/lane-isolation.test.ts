@@ -184,7 +184,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     // The callee's base URL, read from order-api's boot state into the task's environment.
     const callee = fakeOutputs(stackJson(outdir, "boot-order-api-dev"), REGION);
     expect(callee.call_url).toMatch(/^http:\/\/order-api-dev-alb-[0-9a-f]{8}\.ap-southeast-2\.elb\.amazonaws\.com:80$/);
-    expect(text).toContain(`\\"name\\":\\"ORDER_API_URL\\",\\"value\\":\\"${callee.call_url as string}\\"`);
+    expect(text).toMatch(new RegExp(`\\+ name\\s+= "ORDER_API_URL"\\s*\\n\\s*\\+ value\\s+= "${(callee.call_url as string).replace(/\./g, "\\.")}"`));
   });
 
   test("a locked lane fails fast saying who holds it, while another lane plans at the same time", async () => {
@@ -246,6 +246,8 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
   test("edge-dev plans, reading the ALB of its origin from boot's state", async () => {
     await lowerLayers({ infra: true, boot: true });
+    // web-bff is an origin too.
+    await publishState(harness.s3, bucket(), stateKey({ layer: "boot", env: "dev", service: "web-bff" }), fakeOutputs(stackJson(outdir, "boot-web-bff-dev"), REGION));
     const edge = await plan("edge-dev");
     expect([edge.code, edge.stderr]).toEqual([0, ""]);
     const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
