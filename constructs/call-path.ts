@@ -12,6 +12,11 @@ export interface CallPathProps {
   readonly callerSecurityGroupId: string;
   /** The callee's listener for callers (lib/routing.ts callListener). */
   readonly port: number;
+  /**
+   * A direct call too (params `discovery`): the callee's task security group admits the caller's
+   * tasks on the callee's container port. @default through the ALB only
+   */
+  readonly direct?: { readonly calleeTaskSecurityGroupId: string; readonly containerPort: number };
 }
 
 /**
@@ -22,6 +27,7 @@ export interface CallPathProps {
  */
 export class CallPath extends Construct {
   readonly ingress: VpcSecurityGroupIngressRule;
+  readonly directIngress?: VpcSecurityGroupIngressRule;
 
   constructor(scope: Construct, id: string, props: CallPathProps) {
     super(scope, id);
@@ -33,5 +39,15 @@ export class CallPath extends Construct {
       toPort: props.port,
       referencedSecurityGroupId: props.callerSecurityGroupId,
     });
+    if (props.direct) {
+      this.directIngress = new VpcSecurityGroupIngressRule(this, "direct", {
+        securityGroupId: props.direct.calleeTaskSecurityGroupId,
+        description: `${props.caller} tasks calling ${props.callee} tasks directly (Cloud Map)`,
+        ipProtocol: "tcp",
+        fromPort: props.direct.containerPort,
+        toPort: props.direct.containerPort,
+        referencedSecurityGroupId: props.callerSecurityGroupId,
+      });
+    }
   }
 }

@@ -252,6 +252,11 @@ export function calleeUrlVariable(callee: string): string {
   return `${callee.replace(/-/g, "_").toUpperCase()}_URL`;
 }
 
+/** The variable that holds `{namespace}/{cloud map service}` of a callee called directly (params `discovery`). */
+export function calleeDiscoveryVariable(callee: string): string {
+  return `${callee.replace(/-/g, "_").toUpperCase()}_DISCOVERY`;
+}
+
 /** Names of one lane's resources. */
 export function laneNames(service: string, env: string, lane: string) {
   const prefix = `${service}-${env}-${lane}`;

@@ -60,6 +60,8 @@ export class AppLaneStack extends LanesStack {
     const calleeUrls: Record<string, string> = {};
     for (const call of service.calls) {
       calleeUrls[call.urlVariable] = new BootState(this, `callee-${call.service}`, infra.state, service.env, call.service).callUrl;
+      // A direct call (params discovery): where LaneDiscovery of @lanes/lane-context looks the callee up.
+      if (call.discovery) calleeUrls[call.discovery.variable] = `${call.discovery.namespace}/${call.discovery.cloudMapService}`;
     }
     if (config.release.ramp) {
       if (!this.route) throw new Error(`LANES_RAMP=1: lane '${lane.lane}' of ${lane.service} has no rule of its own to ramp (the default lane, or a service without an ALB).`);

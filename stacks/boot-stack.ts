@@ -97,6 +97,7 @@ export class BootStack extends LanesStack {
       taskRoleName: names.taskRole,
       boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
       ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
+      ...(boot.calls.some((c) => c.discovery) ? { discoversIn: infra.cloudMap.namespace } : {}),
     });
     this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {
       name: names.taskSecurityGroup,
@@ -116,6 +117,7 @@ export class BootStack extends LanesStack {
           calleeAlbSecurityGroupId: callee.albSecurityGroupId,
           callerSecurityGroupId: this.taskSecurityGroup.securityGroup.id,
           port: call.port,
+          ...(call.discovery ? { direct: { calleeTaskSecurityGroupId: callee.taskSecurityGroupId, containerPort: call.discovery.containerPort } } : {}),
         }),
       );
     }

@@ -69,6 +69,20 @@ export interface CallConfig {
   readonly urlVariable: string;
   /** The callee's listener port callers connect to (its internal listener, else its HTTP listener). */
   readonly port: number;
+  /** Set when the caller also calls it directly (params `discovery`): found through Cloud Map by lane. */
+  readonly discovery?: CallDiscoveryConfig;
+}
+
+/** A direct, lane-aware call through Cloud Map (params `discovery`). */
+export interface CallDiscoveryConfig {
+  /** The variable holding `{namespace}/{service}` in every lane of the caller, e.g. ORDER_API_DISCOVERY. */
+  readonly variable: string;
+  /** The env's Cloud Map namespace. */
+  readonly namespace: string;
+  /** The callee's Cloud Map service. */
+  readonly cloudMapService: string;
+  /** The callee's container port, which its task security group opens to the caller's tasks. */
+  readonly containerPort: number;
 }
 
 /** A service's access layer: boot-{env}.json (defaults, then the service's entry) and the service's kind from its own file. */

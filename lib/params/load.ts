@@ -10,16 +10,19 @@ import {
   assertEnv,
   assertLane,
   assertService,
+  calleeDiscoveryVariable,
   calleeUrlVariable,
   envNameProblem,
   infraNames,
   serviceNameProblem,
+  serviceNames,
   stateNames,
 } from "../naming";
 import { callListener, lanePriority } from "../routing";
 import {
   type BootConfig,
   type CallConfig,
+  type CallDiscoveryConfig,
   type EdgeConfig,
   type InfraConfig,
   type LaneConfig,
@@ -359,7 +362,12 @@ export class ParamsRepository {
         problems.push(`field '${setByHand[0]}.${urlVariable}' is set, but the platform sets ${urlVariable} because calls lists "${callee}". Allowed: remove ${urlVariable} from ${setByHand.join(" and ")}.`);
         return;
       }
-      calls.push({ service: callee, urlVariable, port: callListener(calleeBoot).port });
+      calls.push({ service: callee, urlVariable, port: callListener(calleeBoot).port, ...this.discoveryOf(env, callee, calleeBoot, p, problems) });
+    });
+    p.discovery.forEach((callee, i) => {
+      if (!p.calls.includes(callee)) {
+        problems.push(`field 'discovery[${i}]' has bad value "${callee}": it is not in calls. Allowed: services listed in calls; add "${callee}" to calls, or remove it from discovery.`);
+      }
     });
     const cycle = this.callCycle(service, env, [service]);
     if (cycle) {
@@ -370,6 +378,37 @@ export class ParamsRepository {
     if (problems.length > 0) throw new ParamsError(display, problems);
     this.callsCache.set(key, calls);
     return calls;
+  }
+
+  /** The direct call of `callee` when `discovery` lists it: the callee must register in Cloud Map. */
+  private discoveryOf(
+    env: string,
+    callee: string,
+    calleeBoot: Omit<BootConfig, "calls">,
+    p: ServiceParamsFile,
+    problems: string[],
+  ): { discovery?: CallDiscoveryConfig } {
+    const i = p.discovery.indexOf(callee);
+    if (i < 0) return {};
+    if (!calleeBoot.initCloudMap) {
+      problems.push(
+        `field 'discovery[${i}]' has bad value "${callee}": it does not register in Cloud Map (initCloudMap: false in ${paramsFiles.boot(env)}). Allowed: a callee with initCloudMap; turn it on, or call it through its ALB only (remove it from discovery).`,
+      );
+      return {};
+    }
+    const variable = calleeDiscoveryVariable(callee);
+    if (variable in p.container.env) {
+      problems.push(`field 'container.env.${variable}' is set, but the platform sets ${variable} because discovery lists "${callee}". Allowed: remove it.`);
+      return {};
+    }
+    return {
+      discovery: {
+        variable,
+        namespace: this.infra(env).cloudMap.namespace,
+        cloudMapService: serviceNames(callee, env).cloudMapService,
+        containerPort: calleeBoot.containerPort,
+      },
+    };
   }
 
   /** A chain of calls from the last service of `path` back to its first one, if any. */

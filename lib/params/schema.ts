@@ -459,6 +459,13 @@ export const ServiceParamsSchema = strict({
       description:
         "http services of the same env this service calls. Every lane gets {CALLEE}_URL (e.g. ORDER_API_URL: the callee's ALB, read from its boot state) and the task security group may reach that ALB; the callee's lane rules pick its lane and fall back to default.",
     }),
+  discovery: z
+    .array(ServiceName)
+    .default([])
+    .meta({
+      description:
+        "Callees (each also in calls) this service calls directly, task to task, found through Cloud Map by lane (@lanes/lane-context LaneDiscovery): every lane gets {CALLEE}_DISCOVERY ({namespace}/{service}), the task role may DiscoverInstances in the env's namespace, and the callee's task security group admits this service's tasks on its container port.",
+    }),
   container: Container.prefault({}),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
