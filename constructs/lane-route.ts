@@ -2,7 +2,7 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
-import { TRACESTATE_HEADER, laneHeaderValues } from "../lib/routing";
+import { ON_UNHEALTHY_TAG, TRACESTATE_HEADER, laneHeaderValues, type OnUnhealthy } from "../lib/routing";
 import { laneTargetGroup } from "./load-balancer";
 
 export interface LaneRouteProps {
@@ -14,6 +14,8 @@ export interface LaneRouteProps {
   readonly vpcId: string;
   readonly port: number;
   readonly healthCheckPath: string;
+  /** What the rules do while the lane has no healthy target (tagged on them for the fallback switch, lib/ops/fallback.ts). */
+  readonly onUnhealthy: OnUnhealthy;
   /**
    * Behind the edge: the rule also requires the origin secret header (a second condition, one
    * value without wildcards: with the four tracestate values, 5 condition values and 4 wildcards).
@@ -54,7 +56,7 @@ export class LaneRoute extends Construct {
         ...(props.originSecret ? [{ httpHeader: { httpHeaderName: props.originSecret.header, values: [props.originSecret.value] } }] : []),
       ],
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      tags: { Name: props.ruleName },
+      tags: { Name: props.ruleName, [ON_UNHEALTHY_TAG]: props.onUnhealthy },
     });
     if (props.internalListener) {
       this.internalRule = new LbListenerRule(this, "internal-rule", {
@@ -62,7 +64,7 @@ export class LaneRoute extends Construct {
         priority: props.priority,
         condition: [{ httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } }],
         action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-        tags: { Name: props.internalListener.ruleName },
+        tags: { Name: props.internalListener.ruleName, [ON_UNHEALTHY_TAG]: props.onUnhealthy },
       });
     }
   }

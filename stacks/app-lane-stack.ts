@@ -51,6 +51,7 @@ export class AppLaneStack extends LanesStack {
         vpcId: infraState.vpcId,
         port: boot.containerPort,
         healthCheckPath: boot.healthCheckPath,
+        onUnhealthy: lane.onUnhealthy,
         ...(originSecret ? { originSecret } : {}),
         ...(callListener(boot).separate ? { internalListener: { arn: bootState.callListenerArn, ruleName: names.internalListenerRule } } : {}),
       });

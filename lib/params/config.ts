@@ -121,6 +121,8 @@ export interface LaneConfig {
   readonly alarms: AlarmThresholds;
   /** Time to live after each deploy (lib/ttl.ts): the lane's, else laneDefaults'; never for default. */
   readonly ttl?: string;
+  /** What its rules do while it has no healthy target: the lane's, else laneDefaults'. */
+  readonly onUnhealthy: "default" | "refuse";
 }
 
 /** A queue worker: its queue, backlog scaling target, canary and worker alarms. */

@@ -66,6 +66,7 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     ...(scaling ? { scaling } : {}),
     alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
     ...(ttl ? { ttl } : {}),
+    onUnhealthy: settings?.onUnhealthy ?? p.laneDefaults.onUnhealthy,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   SERVICE_RULE_TEXT,
 } from "../naming";
 import { IMAGE_REFERENCE_FORM, imageReferenceProblem } from "../image";
-import { PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
+import { ON_UNHEALTHY, PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
 import { TTL_RULE_TEXT, ttlProblem } from "../ttl";
 
 /** A strict object whose "unknown field" error lists the fields that are allowed. */
@@ -404,6 +404,8 @@ const RampDefaults = strict(withDefaults(RAMP_FIELDS, { ...RAMP_DEFAULTS, steps:
   }
 });
 
+const OnUnhealthySetting = z.enum(ON_UNHEALTHY as ["default", "refuse"]);
+
 const LaneSettings = strict({
   desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
   rulePriority: z
@@ -417,6 +419,7 @@ const LaneSettings = strict({
   env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
   scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; when unset: laneDefaults.scaling." }),
   alarms: Alarms.optional(),
+  onUnhealthy: OnUnhealthySetting.optional().meta({ description: "While this lane has no healthy target: 'default' (its rules forward to default's target group) or 'refuse' (strict: 503); when unset: laneDefaults.onUnhealthy." }),
 });
 
 /** A queue worker's queue, canary and alarms. */
@@ -474,6 +477,9 @@ export const ServiceParamsSchema = strict({
     analysis: AnalysisDefaults.prefault({}).meta({ description: "How a lane is judged against default: lanes analyze, promote --analyze, ramp, the worker canary." }),
     ramp: RampDefaults.prefault({}).meta({ description: "Defaults of lanes ramp (and the app pipeline's ACTION=ramp)." }),
     ttl: Ttl.optional().meta({ description: `Time to live of every lane but default after each deploy (${TTL_RULE_TEXT}); when unset: lanes never expire.` }),
+    onUnhealthy: OnUnhealthySetting.default("default").meta({
+      description: "While a lane has no healthy target (its healthy-hosts alarm): 'default' (its rules forward to default's target group, the request keeps its lane for the next hop) or 'refuse' (strict: its rules answer 503).",
+    }),
   }).prefault({}),
   lanes: z
     .record(LaneName, LaneSettings)
