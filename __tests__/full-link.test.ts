@@ -11,7 +11,7 @@
  * is served in gray, then by default where there is no gray, then in gray again.
  */
 import { exampleRules } from "./helpers/edge-rules";
-import { exampleParams } from "./helpers/project";
+import { TempParams, exampleFile, exampleParams } from "./helpers/project";
 import { startLaneWorld, type LaneWorld } from "../lib/harness/lane-world";
 import "./helpers/slow";
 
@@ -108,5 +108,49 @@ describe("a request through three services in lane gray, where only two have gra
       "user-api:default (request gray)",
       "order-api:gray (request gray)",
     ]);
+  });
+});
+
+describe("per-hop fallback: the middle service's gray lane is there but unhealthy", () => {
+  const start = (params = exampleParams(), deployedOrder: string[] = ["default", "gray"]) =>
+    startLaneWorld({
+      params,
+      env: "dev",
+      deployed: { "web-bff": ["default", "gray"], "user-api": ["default", "gray"], "order-api": deployedOrder },
+      unhealthy: ["user-api/gray"],
+      edgeRules: { ...exampleRules(), lanes: ["default", "gray"], users: {}, percentages: [] },
+    });
+
+  test("user-api's gray rule falls back to default (the switch's decision), and the next hop is back in gray", async () => {
+    const world = await start();
+    try {
+      const res = await world.viaEdge("/bff/orders", { "x-lane": "gray" });
+      expect(res.status).toBe(200);
+      expect((JSON.parse(res.body) as { hops: Hop[] }).hops.map((h) => `${h.service}:${h.deployedLane} (request ${h.requestLane})`)).toEqual([
+        "web-bff:gray (request gray)",
+        "user-api:default (request gray)",
+        "order-api:gray (request gray)",
+      ]);
+      expect(world.decisions.filter((d) => d.service === "user-api")).toEqual([{ service: "user-api", port: 8081, rule: "user-api-dev-gray-internal-rule", lane: "default" }]);
+    } finally {
+      await world.stop();
+    }
+  });
+
+  test("strict (onUnhealthy: refuse): the hop is refused with 503 and why, never served by default", async () => {
+    const temp = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => void ((j.lanes as Record<string, Record<string, unknown>>).gray!.onUnhealthy = "refuse")),
+    });
+    const world = await start(temp.repo(), []);
+    try {
+      const res = await world.viaEdge("/bff/orders", { "x-lane": "gray" });
+      const body = JSON.parse(res.body) as { hops: Hop[]; error?: { status: number; body: string } };
+      expect(body.hops.map((h) => `${h.service}:${h.deployedLane}`)).toEqual(["web-bff:gray"]);
+      expect(body.error).toMatchObject({ status: 503, body: "lane gray has no healthy target and is strict: refused instead of falling back to default" });
+      expect(world.decisions.filter((d) => d.service === "user-api").map((d) => d.lane)).toEqual(["(fixed 503)"]);
+    } finally {
+      await world.stop();
+      temp.cleanup();
+    }
   });
 });

@@ -23,6 +23,7 @@ import { buildStack } from "../layers/registry";
 import type { StackPlan } from "../layers/plan";
 import { stackNames } from "../naming";
 import type { ParamsRepository } from "../params/load";
+import { ON_UNHEALTHY_TAG, laneRuleAction } from "../routing";
 import { stateKey } from "../state";
 import { PROJECT_ROOT } from "./run";
 import { headerLines, readAlb, remoteStateKey, resources, route, taskEnvironment, type AlbAction, type AlbListener, type Json, type SynthesizedAlb } from "./local-alb";
@@ -40,6 +41,8 @@ export interface LaneWorldOptions {
   readonly edgeRules: Json;
   /** Print each routing decision. */
   readonly log?: (line: string) => void;
+  /** Lanes started with a failing health check (`service/lane`). */
+  readonly unhealthy?: readonly string[];
 }
 
 /** A local listener of one service's ALB. */
@@ -108,7 +111,7 @@ function send(url: string, method: string, lines: readonly [string, string][]): 
   });
 }
 
-function startProcess(service: string, lane: string, environment: Record<string, string>, propagation: Propagation): Promise<LaneProcess> {
+function startProcess(service: string, lane: string, environment: Record<string, string>, propagation: Propagation, unhealthy: boolean): Promise<LaneProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "examples", "lane-app", "main.ts")], {
     cwd: PROJECT_ROOT,
     env: {
@@ -118,6 +121,7 @@ function startProcess(service: string, lane: string, environment: Record<string,
       PORT: "0",
       HOST: "127.0.0.1",
       LANE_PROPAGATION: propagation,
+      ...(unhealthy ? { LANE_UNHEALTHY: "1" } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -231,18 +235,35 @@ export async function startLaneWorld(options: LaneWorldOptions): Promise<LaneWor
           },
         );
       };
-      if (action.type === "forward") {
-        const lanes = albs.get(local.service)!.targets.get(action.targetGroup) ?? [];
-        answer(action, lanes[0] ?? "(no targets)");
-      } else {
-        answer(action, `(fixed ${action.status})`);
-      }
+      const alb = albs.get(local.service)!;
+      const lanesOf = (tg: string) => alb.targets.get(tg) ?? [];
+      const healthy = async (tg: string): Promise<boolean> => {
+        for (const lane of lanesOf(tg)) {
+          const p = processes.find((x) => x.service === local.service && x.lane === lane);
+          if (!p) continue;
+          const r = await send(`${p.url}${alb.healthCheckPaths.get(tg) ?? "/"}`, "GET", []).catch(() => ({ status: 0 }));
+          if (r.status >= 200 && r.status < 400) return true;
+        }
+        return false;
+      };
+      const decide = async (): Promise<AlbAction> => {
+        // A lane rule while its lane has no healthy target: what the fallback switch
+        // (lib/ops/fallback.ts) has set it to, by the same decision.
+        const onUnhealthy = rule?.tags[ON_UNHEALTHY_TAG];
+        if (action.type !== "forward" || !rule || !onUnhealthy || (await healthy(action.targetGroup))) return action;
+        const defaultTg = alb.outputs.get("default_target_group_arn")!;
+        const decided = laneRuleAction({ lane: lanesOf(action.targetGroup)[0] ?? "?", healthy: false, onUnhealthy: onUnhealthy === "refuse" ? "refuse" : "default", laneTargetGroupArn: action.targetGroup, defaultTargetGroupArn: defaultTg });
+        return decided.type === "forward"
+          ? { type: "forward", targetGroup: decided.targetGroupArn }
+          : { type: "fixed-response", status: Number(decided.statusCode), contentType: decided.contentType, body: decided.messageBody };
+      };
+      void decide().then((a) => (a.type === "forward" ? answer(a, lanesOf(a.targetGroup)[0] ?? "(no targets)") : answer(a, `(fixed ${a.status})`)));
     };
 
     // One process per deployed lane, with its synthesized environment.
     const started = await Promise.all(
       services.flatMap((service) =>
-        [...laneStacks.get(service)!].map(([lane, { stack }]) => startProcess(service, lane, taskEnvironment(stack, resolve), options.propagation?.[service] ?? "package")),
+        [...laneStacks.get(service)!].map(([lane, { stack }]) => startProcess(service, lane, taskEnvironment(stack, resolve), options.propagation?.[service] ?? "package", (options.unhealthy ?? []).includes(`${service}/${lane}`))),
       ),
     );
     processes.push(...started);

@@ -37,6 +37,8 @@ export interface AlbRule {
   readonly action: AlbAction;
   /** The rule's Name tag, for messages. */
   readonly name: string;
+  /** The rule's tags (a lane rule says what it does while the lane is unhealthy). */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface AlbListener {
@@ -151,6 +153,8 @@ export interface SynthesizedAlb {
   readonly outputs: ReadonlyMap<string, string>;
   /** Target group key → the lanes whose ECS service registers in it. */
   readonly targets: ReadonlyMap<string, readonly string[]>;
+  /** Target group key → its health check path. */
+  readonly healthCheckPaths: ReadonlyMap<string, string>;
 }
 
 /**
@@ -185,10 +189,19 @@ export function readAlb(bootName: string, boot: Json, lanes: ReadonlyMap<string,
       conditions: conditionsOf(rule, boot, resolve),
       action: actionOf((rule.action as Json[])[0]!, bootTg),
       name: ((rule.tags as Json | undefined)?.Name as string | undefined) ?? "(boot rule)",
+      tags: (rule.tags as Record<string, string> | undefined) ?? {},
     });
   }
   const targets = new Map<string, string[]>();
+  const healthCheckPaths = new Map<string, string>();
+  const addPaths = (stackName: string, stack: Json) => {
+    for (const [id, tg] of resources(stack, "aws_lb_target_group")) {
+      healthCheckPaths.set(targetGroupKey(stackName, id), ((tg.health_check as Json | undefined)?.path as string | undefined) ?? "/");
+    }
+  };
+  addPaths(bootName, boot);
   for (const [lane, { name, stack }] of lanes) {
+    addPaths(name, stack);
     const fromBoot = (expr: string): string => {
       const m = REMOTE_OUTPUT.exec(expr);
       if (!m || remoteStateKey(stack, m[1]!) !== ((boot.terraform as Json).backend as Record<string, Json>).s3!.key) {
@@ -208,6 +221,7 @@ export function readAlb(bootName: string, boot: Json, lanes: ReadonlyMap<string,
         conditions: conditionsOf(rule, stack, resolve),
         action: actionOf((rule.action as Json[])[0]!, laneTg),
         name: ((rule.tags as Json | undefined)?.Name as string | undefined) ?? name,
+        tags: (rule.tags as Record<string, string> | undefined) ?? {},
       });
     }
     for (const [, svc] of resources(stack, "aws_ecs_service")) {
@@ -221,7 +235,7 @@ export function readAlb(bootName: string, boot: Json, lanes: ReadonlyMap<string,
   for (const [id, l] of resources(boot, "aws_lb_listener")) {
     listeners.set(id, { port: l.port as number, defaultAction: actionOf((l.default_action as Json[])[0]!, bootTg), rules: rules.get(id) ?? [] });
   }
-  return { listeners, outputs, targets };
+  return { listeners, outputs, targets, healthCheckPaths };
 }
 
 /** The container environment of a lane's task definition, each value resolved. */
