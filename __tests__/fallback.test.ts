@@ -4,7 +4,12 @@
  */
 import { DescribeRulesCommand, DescribeTagsCommand, ElasticLoadBalancingV2Client, ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { mockClient } from "aws-sdk-client-mock";
+import { run } from "../lib/cli/lanes";
+import { BootOutputs, LaneOutputs } from "../lib/contract";
+import { publishState } from "../lib/harness/fake-state";
+import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { healthAlarmName, switchLaneRules } from "../lib/ops/fallback";
+import { stateKey } from "../lib/state";
 import { exampleParams } from "./helpers/project";
 import { synthLane } from "./helpers/stacks";
 
@@ -83,5 +88,37 @@ describe("the fallback switch", () => {
     expect(exampleParams().lane("user-api", "dev", "gray").onUnhealthy).toBe("default");
     const tags = synthLane("gray").resources("aws_lb_listener_rule").map(([, c]) => (c.tags as Record<string, string>)["lanes:on-unhealthy"]);
     expect(tags).toEqual(["default", "default"]);
+  });
+
+  describe("lanes fallback (the switch by hand, reading the listeners and groups from state)", () => {
+    let harness: LocalState;
+    beforeAll(async () => {
+      harness = await startLocalState(exampleParams().infra("dev").state);
+      await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), {
+        [BootOutputs.listenerArn.name]: VIEWER,
+        [BootOutputs.callListenerArn.name]: INTERNAL,
+        [BootOutputs.defaultTargetGroupArn.name]: DEFAULT_TG,
+      });
+      await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "app", env: "dev", service: "user-api", lane: "gray" }), { [LaneOutputs.targetGroupArn.name]: GRAY_TG });
+    });
+    afterAll(async () => harness?.stop());
+    const lanes = (argv: string[]) => run(argv, { ...process.env, ...harness.env }, { progress: () => undefined, clients: { s3: harness.s3 }, elb: client });
+
+    test("--unhealthy switches both rules to default; --healthy back", async () => {
+      world("default");
+      const out = await lanes(["fallback", "gray", "--service", "user-api", "--env", "dev", "--unhealthy"]);
+      expect([out.code, out.text]).toEqual([0, "user-api-dev-gray-rule: forward to default\nuser-api-dev-gray-internal-rule: forward to default"]);
+      world("default");
+      const back = await lanes(["fallback", "gray", "--service", "user-api", "--env", "dev", "--healthy"]);
+      expect(back.text).toBe("user-api-dev-gray-rule: forward to the lane\nuser-api-dev-gray-internal-rule: forward to the lane");
+      expect(modified().map(([arn]) => arn)).toEqual([rule("1"), rule("3")]);
+    });
+
+    test("a lane without a target group of its own, and bad flags, are refused", async () => {
+      world("default");
+      expect((await lanes(["fallback", "blue", "--service", "user-api", "--env", "dev", "--unhealthy"])).code).toBe(7);
+      expect((await lanes(["fallback", "gray", "--service", "user-api", "--env", "dev"])).text).toBe("give exactly one of --unhealthy and --healthy.");
+      expect(modified()).toEqual([]);
+    });
   });
 });

@@ -159,6 +159,11 @@ export class CommandContext {
     };
   }
 
+  /** ELBv2 of the region (the fallback switch). */
+  elb(region: string): ElasticLoadBalancingV2Client {
+    return this.deps.elb ?? this.client("elb", region, () => new ElasticLoadBalancingV2Client({ region, maxAttempts: 3 }));
+  }
+
   /** A worker lane's and default's error lines and processed messages. */
   workerCounts(region: string): WorkerCountsReader {
     const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));

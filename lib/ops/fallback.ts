@@ -12,7 +12,13 @@
  * of the end-to-end test applies too.
  */
 import { DescribeRulesCommand, DescribeTagsCommand, ModifyRuleCommand, type Action, type ElasticLoadBalancingV2Client, type Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { BootOutputs, LaneOutputs } from "../contract";
 import { laneNames } from "../naming";
+import type { StateConfig } from "../params/config";
+import { stateKey } from "../state";
+import { OpsError } from "./commands";
+import { readStateOutputs } from "./lane-state";
 import { ON_UNHEALTHY_TAG, laneRuleAction, type OnUnhealthy } from "../routing";
 
 export interface LaneHealthChange {
@@ -74,4 +80,23 @@ export async function switchLaneRules(elb: ElasticLoadBalancingV2Client, change:
     }
   }
   return switched;
+}
+
+/** The listeners and target groups of a lane's switch, from the boot and lane states. */
+export async function laneHealthTargets(
+  s3: S3Client,
+  state: StateConfig,
+  plan: { readonly service: string; readonly env: string; readonly lane: string },
+): Promise<Pick<LaneHealthChange, "listenerArns" | "laneTargetGroupArn" | "defaultTargetGroupArn">> {
+  const { service, env, lane } = plan;
+  const boot = await readStateOutputs(s3, state, stateKey({ layer: "boot", env, service }));
+  if (!boot) throw new OpsError(`boot-${service}-${env} has no state: deploy it first.`, "lowerLayerMissing");
+  const own = await readStateOutputs(s3, state, stateKey({ layer: "app", env, service, lane }));
+  const laneTg = own?.[LaneOutputs.targetGroupArn.name];
+  const defaultTg = boot[BootOutputs.defaultTargetGroupArn.name];
+  if (typeof laneTg !== "string" || laneTg === "" || laneTg === defaultTg) {
+    throw new OpsError(`lane '${lane}' of ${service} in ${env} has no target group of its own (not deployed, the default lane, or a worker): nothing to switch.`, "unknownLane");
+  }
+  const listeners = [boot[BootOutputs.listenerArn.name], boot[BootOutputs.callListenerArn.name]].filter((a): a is string => typeof a === "string" && a !== "");
+  return { listenerArns: listeners, laneTargetGroupArn: laneTg, defaultTargetGroupArn: String(defaultTg) };
 }
