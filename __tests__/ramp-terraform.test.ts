@@ -41,11 +41,13 @@ describe("the ramp rule in Terraform", () => {
     tfEnv = await terraformOrFail();
     params = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j: Json) => void ((j.lanes as Json).blue = {})) });
     harness = await startLocalState(params.repo().infra("dev").state);
-    ({ outdir: lower } = synthMain({ ...harness.env, ENV: "dev", SERVICE: "user-api", LAYER: "boot" }, params.dir));
+    ({ outdir: lower } = synthMain({ ...harness.env, ENV: "dev", LAYER: "boot" }, params.dir));
     const infra = synthMain({ ...harness.env, ENV: "dev", LAYER: "infra" }, params.dir);
     outdirs.push(lower, infra.outdir);
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), fakeOutputs(stackJson(infra.outdir, "infra-dev"), REGION));
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), fakeOutputs(stackJson(lower, "boot-user-api-dev"), REGION));
+    // user-api calls order-api (params calls): its lanes read order-api's boot state too.
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-api" }), fakeOutputs(stackJson(lower, "boot-order-api-dev"), REGION));
   });
 
   afterAll(async () => {
