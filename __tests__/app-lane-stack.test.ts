@@ -15,9 +15,18 @@ function remoteStates(s: Synthesized): Record<string, { id: string; key: string 
   const out: Record<string, { id: string; key: string }> = {};
   for (const [id, c] of s.data("terraform_remote_state")) {
     const key = (c.config as Json).key as string;
-    out[key.split("/")[0]!] = { id, key };
+    const [layer, , service] = key.split("/");
+    // user-api's own boot layer is "boot"; its callees' (params calls) are "callee:{service}".
+    out[layer === "boot" && service !== "user-api" ? `callee:${service}` : layer!] = { id, key };
   }
   return out;
+}
+
+/** The lane's rule on the listener viewers reach (boot's listener_arn). */
+function routingRule(s: Synthesized): Json {
+  const rules = s.resources("aws_lb_listener_rule").filter(([, c]) => /outputs\.listener_arn\}$/.test(c.listener_arn as string));
+  expect(rules).toHaveLength(1);
+  return rules[0]![1];
 }
 
 function containerDefinition(s: Synthesized): Json {
@@ -33,7 +42,7 @@ describe("app-user-api-dev-gray", () => {
 
   test("has its own state key and reads exactly the keys the infra and boot stacks write", () => {
     expect(backendKey(s)).toBe("app/dev/user-api/gray/terraform.tfstate");
-    expect(Object.values(remote).map((r) => r.key).sort()).toEqual([backendKey(synthBoot()), backendKey(synthInfra())].sort());
+    expect(Object.values(remote).map((r) => r.key).sort()).toEqual([backendKey(synthBoot()), backendKey(synthInfra()), backendKey(synthBoot("order-api"))].sort());
   });
 
   test("reads only outputs the lower layers declare (the contract)", () => {
@@ -43,6 +52,7 @@ describe("app-user-api-dev-gray", () => {
     const declared = {
       [remote.infra!.id]: Object.values(InfraOutputs).map((o) => o.name),
       [remote.boot!.id]: Object.values(BootOutputs).map((o) => o.name),
+      [remote["callee:order-api"]!.id]: Object.values(BootOutputs).map((o) => o.name),
     };
     for (const [id, name] of used) expect(declared[id!]).toContain(name);
   });
@@ -59,7 +69,7 @@ describe("app-user-api-dev-gray", () => {
 
   test("listener rule on boot's listener matches the whole tracestate member (and, behind the edge, the origin secret) and forwards to the lane", () => {
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
-    expect(s.only("aws_lb_listener_rule")).toEqual(
+    expect(routingRule(s)).toEqual(
       expect.objectContaining({
         listener_arn: output("boot", "listener_arn"),
         priority: 100,
@@ -68,7 +78,7 @@ describe("app-user-api-dev-gray", () => {
           { http_header: { http_header_name: "x-lanes-origin-1", values: [`\${data.terraform_remote_state.${remote.infra!.id}.outputs.origin_secrets["1"]}`] } },
         ],
         action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }],
-        tags: { Name: "user-api-dev-gray-rule" },
+        tags: { Name: "user-api-dev-gray-rule", "lanes:on-unhealthy": "default" },
       }),
     );
   });
@@ -93,6 +103,7 @@ describe("app-user-api-dev-gray", () => {
       { name: "ENV", value: "dev" },
       { name: "LANE", value: "gray" },
       { name: "LOG_LEVEL", value: "info" },
+      { name: "ORDER_API_URL", value: `\${data.terraform_remote_state.${remote["callee:order-api"]!.id}.outputs.call_url}` },
     ]);
     expect(c.logConfiguration).toEqual({
       logDriver: "awslogs",
@@ -102,7 +113,7 @@ describe("app-user-api-dev-gray", () => {
 
   test("ECS service: private subnets, no public IP, circuit breaker with rollback, Cloud Map, lane target group", () => {
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
-    const [ruleId] = s.resources("aws_lb_listener_rule")[0]!;
+    const [ruleId] = s.resources("aws_lb_listener_rule").find(([, c]) => c === routingRule(s))!;
     const svc = s.only("aws_ecs_service");
     expect(svc).toMatchObject({
       name: "user-api-dev-gray",
@@ -149,7 +160,7 @@ describe("app-user-api-dev-default", () => {
 describe("ad-hoc and variant lanes", () => {
   test("an unlisted lane gets the lane defaults and its derived priority", () => {
     const s = synthLane("blue");
-    expect(s.only("aws_lb_listener_rule").priority).toBe(derivedPriority("blue"));
+    expect(routingRule(s).priority).toBe(derivedPriority("blue"));
     expect(s.only("aws_ecs_service").desired_count).toBe(1);
     expect(((s.json.terraform as Json).backend as Record<string, Json>).s3!.key).toBe("app/dev/user-api/blue/terraform.tfstate");
   });

@@ -7,13 +7,17 @@ const CERT = "arn:aws:acm:ap-southeast-2:123456789012:certificate/0b8e7a2c-1111-
 describe("boot-user-api-dev", () => {
   const s = synthBoot();
 
-  test("keeps its state under boot/dev/user-api/ and reads infra from infra/dev/", () => {
+  test("keeps its state under boot/dev/user-api/ and reads infra from infra/dev/ and its callee order-api from boot/dev/order-api/", () => {
     const backend = ((s.json.terraform as Json).backend as Record<string, Json>).s3!;
     expect(backend.key).toBe("boot/dev/user-api/terraform.tfstate");
     const remote = s.data("terraform_remote_state").map(([, c]) => c);
-    expect(remote).toEqual([
-      { backend: "s3", config: { bucket: "lanes-example-tfstate-dev", key: "infra/dev/terraform.tfstate", region: "ap-southeast-2" } },
-    ]);
+    expect(remote).toEqual(
+      expect.arrayContaining([
+        { backend: "s3", config: { bucket: "lanes-example-tfstate-dev", key: "infra/dev/terraform.tfstate", region: "ap-southeast-2" } },
+        { backend: "s3", config: { bucket: "lanes-example-tfstate-dev", key: "boot/dev/order-api/terraform.tfstate", region: "ap-southeast-2" } },
+      ]),
+    );
+    expect(remote).toHaveLength(2);
   });
 
   test("internet-facing ALB in the public subnets, invalid headers dropped, named by the rule", () => {
@@ -30,10 +34,9 @@ describe("boot-user-api-dev", () => {
   });
 
   test("behind the edge (an origin of edge-dev.json): the HTTP listener refuses by default; the default lane is a rule requiring the origin secret", () => {
-    const listener = s.only("aws_lb_listener");
-    const [listenerId] = s.resources("aws_lb_listener")[0]!;
+    const [listenerId, listener] = s.resources("aws_lb_listener").find(([, c]) => c.port === 80)!;
     const [tgId] = s.resources("aws_lb_target_group")[0]!;
-    const [infraId] = s.data("terraform_remote_state")[0]!;
+    const [infraId] = s.data("terraform_remote_state").find(([, c]) => (c.config as Json).key === "infra/dev/terraform.tfstate")!;
     expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
     expect(listener.default_action).toEqual([{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden" } }]);
     expect(s.only("aws_lb_listener_rule")).toEqual(
@@ -62,10 +65,12 @@ describe("boot-user-api-dev", () => {
     expect(ingress.filter((r) => r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined)).toEqual([]);
     const cloudfront = ingress.filter((r) => r.prefix_list_id);
     expect(cloudfront).toEqual([expect.objectContaining({ from_port: 80, to_port: 80, ip_protocol: "tcp", prefix_list_id: expect.stringMatching(/outputs\.cloudfront_prefix_list_id\}$/) })]);
-    const fromAlb = ingress.filter((r) => r.referenced_security_group_id);
+    const taskSg = s.resources("aws_security_group").find(([, c]) => c.name === "user-api-dev-task-sg")![0];
+    const fromAlb = ingress.filter((r) => r.security_group_id === `\${aws_security_group.${taskSg}.id}`);
     expect(fromAlb).toHaveLength(1);
     expect(fromAlb[0]).toMatchObject({ from_port: 8080, to_port: 8080, ip_protocol: "tcp" });
-    expect(ingress).toHaveLength(2);
+    // The third: this service's tasks into its callee's ALB (params calls), see the calls tests.
+    expect(ingress).toHaveLength(3);
     const albSg = s.resources("aws_security_group").find(([, c]) => c.name === "user-api-dev-alb-sg")![0];
     expect(fromAlb[0]!.referenced_security_group_id).toBe(`\${aws_security_group.${albSg}.id}`);
   });
@@ -142,7 +147,9 @@ describe("boot variants", () => {
     const s = synthBoot("user-api", "dev", params.repo());
     const ingress = s.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((r) => !r.referenced_security_group_id);
     expect(ingress.map((r) => [r.from_port, Boolean(r.prefix_list_id), r.cidr_ipv4])).toEqual([[443, true, undefined]]);
-    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.protocol as string, { id, c }]));
+    // 80 and 443, and 8081: the internal listener for the services that call user-api (the HTTPS one does not name the ALB).
+    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.port === 80 ? "HTTP" : c.port === 443 ? "HTTPS" : String(c.port), { id, c }]));
+    expect(listeners["8081"]!.c).toMatchObject({ protocol: "HTTP" });
     expect((listeners.HTTPS!.c.default_action as Json[])[0]!.type).toBe("fixed-response");
     expect(s.only("aws_lb_listener_rule").listener_arn).toBe(`\${aws_lb_listener.${listeners.HTTPS!.id}.arn}`);
   });
@@ -160,7 +167,9 @@ describe("boot variants", () => {
       }),
     });
     const s = synthBoot("user-api", "dev", params.repo());
-    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.protocol as string, { id, c }]));
+    // 80 and 443, and 8081: the internal listener for the services that call user-api (the HTTPS one does not name the ALB).
+    const listeners = Object.fromEntries(s.resources("aws_lb_listener").map(([id, c]) => [c.port === 80 ? "HTTP" : c.port === 443 ? "HTTPS" : String(c.port), { id, c }]));
+    expect(listeners["8081"]!.c).toMatchObject({ protocol: "HTTP" });
     expect(listeners.HTTP!.c.default_action).toEqual([
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
     ]);
@@ -184,7 +193,8 @@ describe("boot variants", () => {
     for (const type of ["aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_cloudwatch_log_group", "aws_service_discovery_service"]) {
       expect([type, s.resources(type)]).toEqual([type, []]);
     }
-    expect(s.resources("aws_vpc_security_group_ingress_rule")).toEqual([]);
+    // Only the path to its callee's ALB (params calls): nothing into this service.
+    expect(s.resources("aws_vpc_security_group_ingress_rule").map(([id]) => id)).toEqual([expect.stringMatching(/^calls-order-api_ingress_/)]);
     expect(s.outputs()[BootOutputs.listenerArn.name]!.value).toBe("");
     expect(s.outputs()[BootOutputs.logGroupName.name]!.value).toBe("/ecs/dev/user-api");
   });

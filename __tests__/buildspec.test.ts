@@ -71,7 +71,8 @@ beforeAll(async () => {
   const { outdir } = synthMain({ ...harness.env, ENV: "dev", LAYER: "boot" });
   const infra = synthMain({ ...harness.env, ENV: "dev", LAYER: "infra" });
   await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), fakeOutputs(stackJson(infra.outdir, "infra-dev"), "ap-southeast-2"));
-  for (const service of ["user-api", "order-worker"]) {
+  // order-api: user-api calls it (params calls), so user-api's lanes read its boot state.
+  for (const service of ["user-api", "order-worker", "order-api"]) {
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service }), fakeOutputs(stackJson(outdir, `boot-${service}-dev`), "ap-southeast-2"));
   }
   rmSync(outdir, { recursive: true, force: true });

@@ -429,6 +429,26 @@ describe("viewer-request: baggage", () => {
     event.request.headers.baggage = { value: "a=1", multiValue: [{ value: "a=1,lane=gray" }, { value: "LANE=blue,b=2" }] };
     expect(header(await run(event), "baggage")).toBe("a=1,b=2");
   });
+
+  test("the assigned lane goes into baggage first, written with tracestate's member (the viewer's own replaced)", async () => {
+    const req = await run(requestEvent({ headers: { "x-lane": token("gray"), baggage: "userId=alice,lane=blue" } }));
+    expect(header(req, "x-lanes-lane")).toBe("gray");
+    expect(header(req, "tracestate")).toBe("ctx=lane:gray");
+    expect(header(req, "baggage")).toBe("lane=gray,userId=alice");
+  });
+
+  test("baggage limits (W3C Baggage: 64 members, 8192 bytes): whole members of the viewer's are dropped from the end, never the lane", async () => {
+    const many = Array.from({ length: 70 }, (_, i) => `k${i}=v${i}`).join(",");
+    const req = await run(requestEvent({ headers: { "x-lane": token("gray"), baggage: many } }));
+    const members = (header(req, "baggage") ?? "").split(",");
+    expect(members).toHaveLength(64);
+    expect(members[0]).toBe("lane=gray");
+    expect(members[63]).toBe("k62=v62");
+    const big = Array.from({ length: 3 }, (_, i) => `big${i}=${"x".repeat(3000)}`).join(",");
+    const sized = header(await run(requestEvent({ headers: { "x-lane": token("gray"), baggage: big } })), "baggage") ?? "";
+    expect(sized.split(",").map((m) => m.split("=")[0])).toEqual(["lane", "big0", "big1"]);
+    expect(sized.length).toBeLessThanOrEqual(8192);
+  });
 });
 
 describe("viewer-request: percentages mean what they say", () => {

@@ -73,10 +73,28 @@ function withOriginSecret(sent: number[], required: number): TempParams {
   return new TempParams({ "edge-dev.json": exampleFile("edge-dev.json", (j) => void (j.originSecret = { sent, required })) });
 }
 
-describe("a service behind the edge: every way into its ALB requires the origin secret", () => {
+/** A lane's rule on the viewer listener (boot's listener_arn); the other one is on the internal listener for callers. */
+function viewerRule(s: Synthesized): Json {
+  const found = s.resources("aws_lb_listener_rule").filter(([, c]) => /outputs\.listener_arn\}$/.test(String(c.listener_arn)));
+  expect(found).toHaveLength(1);
+  return found[0]![1];
+}
+
+describe("a service behind the edge: every way into its ALB from outside requires the origin secret", () => {
   const lanes = ["gray", "blue", LONGEST_LANE];
-  const rules = Object.fromEntries(lanes.map((lane) => [lane, synthLane(lane).only("aws_lb_listener_rule")]));
+  const rules = Object.fromEntries(lanes.map((lane) => [lane, viewerRule(synthLane(lane))]));
   const boot = synthBoot();
+  const viewerListener = () => boot.resources("aws_lb_listener").find(([, c]) => c.port === 80)![1];
+
+  test("the other way in is the internal listener for the services that call it (params calls): no ingress here, only each caller's boot admits its own tasks", () => {
+    const internal = boot.resources("aws_lb_listener").filter(([, c]) => c.port !== 80);
+    expect(internal.map(([, c]) => [c.port, c.protocol])).toEqual([[8081, "HTTP"]]);
+    const [albSg] = boot.resources("aws_security_group").find(([, c]) => c.name === "user-api-dev-alb-sg")!;
+    const intoAlb = boot.resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((c) => c.security_group_id === `\${aws_security_group.${albSg}.id}`);
+    expect(intoAlb.map((c) => [c.from_port, c.prefix_list_id === undefined ? "other" : "cloudfront"])).toEqual([[80, "cloudfront"]]);
+    const fromCaller = synthBoot("web-bff").resources("aws_vpc_security_group_ingress_rule").map(([, c]) => c).filter((c) => String(c.description) === "web-bff tasks calling user-api");
+    expect(fromCaller.map((c) => [c.from_port, c.referenced_security_group_id !== undefined, c.cidr_ipv4])).toEqual([[8081, true, undefined]]);
+  });
 
   test.each(lanes)("lane %s: its rule requires the lane member and the origin secret header", (lane) => {
     const c = conditions(rules[lane]!);
@@ -96,7 +114,7 @@ describe("a service behind the edge: every way into its ALB requires the origin 
   });
 
   test("the listener's default action refuses; the default lane's rule requires the origin secret and comes after every lane rule", () => {
-    expect(boot.only("aws_lb_listener").default_action).toEqual([expect.objectContaining({ type: "fixed-response" })]);
+    expect(viewerListener().default_action).toEqual([expect.objectContaining({ type: "fixed-response" })]);
     const rule = boot.only("aws_lb_listener_rule");
     expect(conditions(rule).map((c) => [c.name, secretGeneration(c.values[0]!)])).toEqual([["x-lanes-origin-1", "1"]]);
     for (const lane of lanes) expect(rules[lane]!.priority as number).toBeLessThan(rule.priority as number);
@@ -145,7 +163,7 @@ describe("origin secret rotation, one value per rule (5 condition values: 4 for 
     return {
       ...p,
       edge: sentHeaders(synthEdge(params), SECRETS),
-      rules: [synthBoot("user-api", "dev", params.repo()).only("aws_lb_listener_rule"), ...["gray", "blue"].map((lane) => synthLane(lane, { params: params.repo() }).only("aws_lb_listener_rule"))].map(
+      rules: [synthBoot("user-api", "dev", params.repo()).only("aws_lb_listener_rule"), ...["gray", "blue"].map((lane) => viewerRule(synthLane(lane, { params: params.repo() })))].map(
         conditions,
       ),
     };

@@ -21,11 +21,12 @@ describe("edge-dev", () => {
 
   test("keeps its state under edge/dev/, reads the origin's ALB from its boot state and the origin secret from infra's", () => {
     expect((((s.json.terraform as Json).backend as Record<string, Json>).s3!).key).toBe("edge/dev/terraform.tfstate");
-    expect(remote.map(([, c]) => (c.config as Json).key).sort()).toEqual(["boot/dev/user-api/terraform.tfstate", "infra/dev/terraform.tfstate"]);
+    expect(remote.map(([, c]) => (c.config as Json).key).sort()).toEqual(["boot/dev/user-api/terraform.tfstate", "boot/dev/web-bff/terraform.tfstate", "infra/dev/terraform.tfstate"]);
     const [bootId] = remote.find(([, c]) => (c.config as Json).key === "boot/dev/user-api/terraform.tfstate")!;
     const [infraId] = remote.find(([, c]) => (c.config as Json).key === "infra/dev/terraform.tfstate")!;
     const dist = s.only("aws_cloudfront_distribution");
-    expect(dist.origin).toEqual([
+    expect((dist.origin as Json[]).map((o) => o.origin_id)).toEqual(["user-api", "web-bff"]);
+    expect((dist.origin as Json[]).slice(0, 1)).toEqual([
       expect.objectContaining({
         origin_id: "user-api",
         domain_name: `\${data.terraform_remote_state.${bootId}.outputs.alb_dns_name}`,
@@ -41,9 +42,9 @@ describe("edge-dev", () => {
     const [fnRequest] = s.resources("aws_cloudfront_function").find(([, c]) => (c.name as string).endsWith("viewer-request"))!;
     const [fnResponse] = s.resources("aws_cloudfront_function").find(([, c]) => (c.name as string).endsWith("viewer-response"))!;
     const behaviors = [dist.default_cache_behavior as Json, ...(dist.ordered_cache_behavior as Json[])];
-    expect((dist.ordered_cache_behavior as Json[]).map((b) => b.path_pattern)).toEqual(["/api/users/*"]);
+    expect((dist.ordered_cache_behavior as Json[]).map((b) => b.path_pattern)).toEqual(["/api/users/*", "/bff/*"]);
     for (const b of behaviors) {
-      expect(b).toMatchObject({ target_origin_id: "user-api", cache_policy_id: CACHING_DISABLED_POLICY, origin_request_policy_id: ALL_VIEWER_ORIGIN_REQUEST_POLICY, viewer_protocol_policy: "redirect-to-https" });
+      expect(b).toMatchObject({ target_origin_id: b.path_pattern === "/bff/*" ? "web-bff" : "user-api", cache_policy_id: CACHING_DISABLED_POLICY, origin_request_policy_id: ALL_VIEWER_ORIGIN_REQUEST_POLICY, viewer_protocol_policy: "redirect-to-https" });
       expect(b.function_association).toEqual([
         { event_type: "viewer-request", function_arn: `\${aws_cloudfront_function.${fnRequest}.arn}` },
         { event_type: "viewer-response", function_arn: `\${aws_cloudfront_function.${fnResponse}.arn}` },
@@ -174,7 +175,7 @@ describe("edge params", () => {
   test("the default service must be one of the origins", () => {
     const params = new TempParams({ "edge-dev.json": exampleFile("edge-dev.json", (j) => void (j.defaultService = "billing")) });
     try {
-      expect(() => params.repo().edge("dev")).toThrow(/field 'defaultService' has bad value "billing"\. Allowed: one of the origins \(user-api\)/);
+      expect(() => params.repo().edge("dev")).toThrow(/field 'defaultService' has bad value "billing"\. Allowed: one of the origins \(user-api, web-bff\)/);
     } finally {
       params.cleanup();
     }

@@ -100,6 +100,8 @@ describe("lanes ls, expiry and gc", () => {
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), { vpc_id: "vpc-0123456789abcdef0" });
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), { [BootOutputs.albArn.name]: ALB_ARN });
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-worker" }), { [BootOutputs.albArn.name]: "" });
+    // user-api calls order-api (params calls): a user-api lane reads order-api's boot state too.
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-api" }), { [BootOutputs.albArn.name]: "" });
 
     const published = Date.now();
     now = published + 3 * HOUR;

@@ -32,11 +32,14 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
   const bucket = () => harness.state.bucket;
   const INFRA_KEY = stateKey({ layer: "infra", env: "dev" });
   const BOOT_KEY = stateKey({ layer: "boot", env: "dev", service: "user-api" });
+  /** user-api calls order-api (params calls): its boot layer and lanes read order-api's boot state. */
+  const CALLEE_KEY = stateKey({ layer: "boot", env: "dev", service: "order-api" });
   /** Each test states which lower layers exist: published from their synthesized outputs, or absent. */
-  const lowerLayers = async (layers: { infra: boolean; boot: boolean }) => {
+  const lowerLayers = async (layers: { infra: boolean; boot: boolean; callee?: boolean }) => {
     for (const [present, stack, key] of [
       [layers.infra, "infra-dev", INFRA_KEY],
       [layers.boot, "boot-user-api-dev", BOOT_KEY],
+      [layers.callee ?? true, "boot-order-api-dev", CALLEE_KEY],
     ] as const) {
       if (present) await publishState(harness.s3, bucket(), key, fakeOutputs(stackJson(outdir, stack), REGION));
       else await harness.s3.send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
@@ -127,6 +130,27 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     expect(ran.stderr).toContain("aws codepipeline start-pipeline-execution --name bootstrap-dev --variables name=SERVICE,value=user-api");
   });
 
+  test("a caller's lane whose callee has no boot layer is stopped naming the callee's boot stack and how to create it", async () => {
+    await lowerLayers({ infra: true, boot: true, callee: false });
+    const ran = await cli(["check", "--env", "dev", "--service", "user-api", "--lane", "gray"]);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain(
+      "app-user-api-dev-gray reads the outputs of boot-order-api-dev, which has not been deployed: there is no state at s3://lanes-example-tfstate-dev/boot/dev/order-api/terraform.tfstate. Create it first: npm run cdktf -- deploy boot-order-api-dev",
+    );
+    expect(ran.stderr).toContain("--variables name=SERVICE,value=order-api");
+  });
+
+  test("the caller's boot layer plans the path into its callee's ALB from the callee's state: its task security group admitted on the callee's listener port", async () => {
+    await lowerLayers({ infra: true, boot: false });
+    const ran = await plan("boot-user-api-dev");
+    expect([ran.code, ran.stderr]).toEqual([0, ""]);
+    const callee = fakeOutputs(stackJson(outdir, "boot-order-api-dev"), REGION);
+    const paths = ran.stdout.split(/\n\s*# /).filter((block) => block.includes('resource "aws_vpc_security_group_ingress_rule"') && block.includes("user-api tasks calling order-api"));
+    expect(paths).toHaveLength(1);
+    expect(paths[0]).toContain(`security_group_id            = "${callee.alb_security_group_id as string}"`);
+    expect(paths[0]).toMatch(/from_port\s+= 80\b/);
+  });
+
   test("app-user-api-dev-gray plans with cdktf diff (while blue's cdktf diff runs from the same checkout), reading infra and boot, and adds the lane's target group, rule, task definition and service (with its alarms and scaling)", async () => {
     await lowerLayers({ infra: true, boot: true });
     // Two CLI runs at once, each synthesizing into a directory of its own (a shared cdktf.out would
@@ -146,15 +170,21 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       "aws_ecs_service",
       "aws_ecs_task_definition",
       "aws_lb_listener_rule",
+      // the same rule on the internal listener user-api's callers use (it is behind the edge)
+      "aws_lb_listener_rule",
       "aws_lb_target_group",
     ]);
-    expect(text).toContain("Plan: 9 to add, 0 to change, 0 to destroy");
+    expect(text).toContain("Plan: 10 to add, 0 to change, 0 to destroy");
     expect(text).toContain('"*,ctx=lane:gray,*"');
     // Values read from the lower layers' state: infra's cluster, boot's ALB.
     const infra = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
     const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
     expect(text).toContain(`cluster                            = "${infra.cluster_arn as string}"`);
     expect(text).toContain(`alb_dns_name        = "${boot.alb_dns_name as string}"`);
+    // The callee's base URL, read from order-api's boot state into the task's environment.
+    const callee = fakeOutputs(stackJson(outdir, "boot-order-api-dev"), REGION);
+    expect(callee.call_url).toMatch(/^http:\/\/order-api-dev-alb-[0-9a-f]{8}\.ap-southeast-2\.elb\.amazonaws\.com:80$/);
+    expect(text).toMatch(new RegExp(`\\+ name\\s+= "ORDER_API_URL"\\s*\\n\\s*\\+ value\\s+= "${(callee.call_url as string).replace(/\./g, "\\.")}"`));
   });
 
   test("a locked lane fails fast saying who holds it, while another lane plans at the same time", async () => {
@@ -194,7 +224,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       expect(viaTerraform.stderr).toContain("codebuild@user-api-dev-deploy");
       expect(blue.stderr).toBe("");
       expect(blue.code).toBe(0);
-      expect(blue.stdout).toContain("Plan: 9 to add");
+      expect(blue.stdout).toContain("Plan: 10 to add");
     } finally {
       await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: lockId } } }));
     }
@@ -216,6 +246,8 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
   test("edge-dev plans, reading the ALB of its origin from boot's state", async () => {
     await lowerLayers({ infra: true, boot: true });
+    // web-bff is an origin too.
+    await publishState(harness.s3, bucket(), stateKey({ layer: "boot", env: "dev", service: "web-bff" }), fakeOutputs(stackJson(outdir, "boot-web-bff-dev"), REGION));
     const edge = await plan("edge-dev");
     expect([edge.code, edge.stderr]).toEqual([0, ""]);
     const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
@@ -230,7 +262,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     const results = await Promise.all(LANES.map((lane) => plan(`app-user-api-dev-${lane}`, `lane-${lane}`)));
     results.forEach((r, i) => expect([LANES[i], r.code, r.stderr]).toEqual([LANES[i], 0, ""]));
 
-    const lower = [INFRA_KEY, BOOT_KEY];
+    const lower = [INFRA_KEY, BOOT_KEY, CALLEE_KEY];
     for (const lane of LANES) {
       const own = stateKey({ layer: "app", env: "dev", service: "user-api", lane });
       const mine = harness.requests.filter((r: RecordedRequest) => r.appId === `lane-${lane}`);

@@ -7,7 +7,7 @@ import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput 
 import { DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { run, type Dependencies } from "../lib/cli/lanes";
-import { LaneOutputs } from "../lib/contract";
+import { BootOutputs, LaneOutputs } from "../lib/contract";
 import { fakeOutputs, publishState } from "../lib/harness/fake-state";
 import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { PROJECT_ROOT, stackJson, synthMainAsync } from "../lib/harness/run";
@@ -86,6 +86,8 @@ describe("lanes CLI", () => {
     temps.push(outdir, boot.outdir);
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "infra", env: "dev" }), fakeOutputs(stackJson(outdir, "infra-dev"), "ap-southeast-2"));
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), fakeOutputs(stackJson(boot.outdir, "boot-user-api-dev"), "ap-southeast-2"));
+    // user-api calls order-api (params calls): its lanes read order-api's boot state too.
+    await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-api" }), { [BootOutputs.callUrl.name]: "http://internal-order-api-dev-alb-1234567890.ap-southeast-2.elb.amazonaws.com:80" });
     const workerBoot = await synthMainAsync({ ...harness.env, ENV: "dev", SERVICE: "order-worker", LAYER: "boot" }, params.dir);
     temps.push(workerBoot.outdir);
     await publishState(harness.s3, harness.state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-worker" }), fakeOutputs(stackJson(workerBoot.outdir, "boot-order-worker-dev"), "ap-southeast-2"));

@@ -12,19 +12,50 @@ describe("stack selection", () => {
     expect(names(planStacks(params, selectionFromEnv({})))).toEqual([
       "state-dev",
       "infra-dev",
+      "boot-order-api-dev",
       "boot-order-worker-dev",
       "boot-user-api-dev",
+      "boot-web-bff-dev",
+      "app-order-api-dev-default",
+      "app-order-api-dev-gray",
       "app-order-worker-dev-default",
       "app-order-worker-dev-canary",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
+      "app-web-bff-dev-default",
+      "app-web-bff-dev-gray",
       "edge-dev",
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-gc-dev",
+      "pipeline-order-api-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
+      "pipeline-web-bff-dev",
     ]);
+  });
+
+  test("a callee's boot stack comes before its callers' (params calls), whatever the names' order", () => {
+    const temp = new TempParams({
+      "a-front-dev.json": exampleFile("web-bff-dev.json", (j) => {
+        j.service = "a-front";
+        j.calls = ["b-middle"];
+      }),
+      "b-middle-dev.json": exampleFile("web-bff-dev.json", (j) => {
+        j.service = "b-middle";
+        j.calls = ["c-back"];
+      }),
+      "c-back-dev.json": exampleFile("order-api-dev.json", (j) => {
+        j.service = "c-back";
+      }),
+    });
+    try {
+      const boots = names(planStacks(temp.repo(), selectionFromEnv({ ENV: "dev", LAYER: "boot" })));
+      expect(boots.indexOf("boot-c-back-dev")).toBeLessThan(boots.indexOf("boot-b-middle-dev"));
+      expect(boots.indexOf("boot-b-middle-dev")).toBeLessThan(boots.indexOf("boot-a-front-dev"));
+    } finally {
+      temp.cleanup();
+    }
   });
 
   test("LAYER=pipeline: the env's pipelines (infra, bootstrap, gc, one per service); with SERVICE, that service's pipeline", () => {
@@ -32,8 +63,10 @@ describe("stack selection", () => {
       "pipeline-infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-gc-dev",
+      "pipeline-order-api-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
+      "pipeline-web-bff-dev",
     ]);
     expect(names(planStacks(params, selectionFromEnv({ ENV: "dev", SERVICE: "user-api", LAYER: "pipeline" })))).toEqual(["pipeline-user-api-dev"]);
   });
@@ -98,6 +131,6 @@ describe("stack selection", () => {
     const one = selectionFromEnv({ LANE: "gray", SERVICE: "user-api", ENV: "dev", IMAGE_URI: "repo/img:sha-1" });
     expect(imageUriFor(one, planStacks(params, one))).toBe("repo/img:sha-1");
     const all = selectionFromEnv({ IMAGE_URI: "repo/img:sha-1" });
-    expect(() => imageUriFor(all, planStacks(params, all))).toThrow(/IMAGE_URI is set but this run builds 4 lane stacks/);
+    expect(() => imageUriFor(all, planStacks(params, all))).toThrow(/IMAGE_URI is set but this run builds 8 lane stacks/);
   });
 });

@@ -20,19 +20,27 @@ describe("terraform validate", () => {
     const { outdir, stacks } = synthMain();
     outdirs.push(outdir);
     expect(stacks).toEqual([
+      "app-order-api-dev-default",
+      "app-order-api-dev-gray",
       "app-order-worker-dev-canary",
       "app-order-worker-dev-default",
       "app-user-api-dev-default",
       "app-user-api-dev-gray",
+      "app-web-bff-dev-default",
+      "app-web-bff-dev-gray",
+      "boot-order-api-dev",
       "boot-order-worker-dev",
       "boot-user-api-dev",
+      "boot-web-bff-dev",
       "edge-dev",
       "infra-dev",
       "pipeline-bootstrap-dev",
       "pipeline-gc-dev",
       "pipeline-infra-dev",
+      "pipeline-order-api-dev",
       "pipeline-order-worker-dev",
       "pipeline-user-api-dev",
+      "pipeline-web-bff-dev",
       "state-dev",
     ]);
     const results = await inBatches(stacks, 2, (s) => validateStack(join(outdir, "stacks", s), env));

@@ -2,7 +2,7 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
-import { TRACESTATE_HEADER, laneHeaderValues } from "../lib/routing";
+import { ON_UNHEALTHY_TAG, TRACESTATE_HEADER, laneHeaderValues, type OnUnhealthy } from "../lib/routing";
 import { laneTargetGroup } from "./load-balancer";
 
 export interface LaneRouteProps {
@@ -14,12 +14,20 @@ export interface LaneRouteProps {
   readonly vpcId: string;
   readonly port: number;
   readonly healthCheckPath: string;
+  /** What the rules do while the lane has no healthy target (tagged on them for the fallback switch, lib/ops/fallback.ts). */
+  readonly onUnhealthy: OnUnhealthy;
   /**
    * Behind the edge: the rule also requires the origin secret header (a second condition, one
    * value without wildcards: with the four tracestate values, 5 condition values and 4 wildcards).
    * @default the lane member alone
    */
   readonly originSecret?: { readonly header: string; readonly value: string };
+  /**
+   * The service's internal listener for its callers (lib/routing.ts callListener): the same
+   * tracestate rule there, at the same priority, without the origin secret (that listener admits
+   * only the callers' task security groups). @default none
+   */
+  readonly internalListener?: { readonly arn: string; readonly ruleName: string };
 }
 
 /**
@@ -31,6 +39,7 @@ export interface LaneRouteProps {
 export class LaneRoute extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly rule: LbListenerRule;
+  readonly internalRule?: LbListenerRule;
 
   constructor(scope: Construct, id: string, props: LaneRouteProps) {
     super(scope, id);
@@ -47,7 +56,16 @@ export class LaneRoute extends Construct {
         ...(props.originSecret ? [{ httpHeader: { httpHeaderName: props.originSecret.header, values: [props.originSecret.value] } }] : []),
       ],
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      tags: { Name: props.ruleName },
+      tags: { Name: props.ruleName, [ON_UNHEALTHY_TAG]: props.onUnhealthy },
     });
+    if (props.internalListener) {
+      this.internalRule = new LbListenerRule(this, "internal-rule", {
+        listenerArn: props.internalListener.arn,
+        priority: props.priority,
+        condition: [{ httpHeader: { httpHeaderName: TRACESTATE_HEADER, values: laneHeaderValues(props.lane) } }],
+        action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        tags: { Name: props.internalListener.ruleName, [ON_UNHEALTHY_TAG]: props.onUnhealthy },
+      });
+    }
   }
 }

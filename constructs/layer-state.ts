@@ -99,4 +99,13 @@ export class BootState extends Construct {
   get logGroupName(): string {
     return this.remote.getString(BootOutputs.logGroupName.name);
   }
+  get albSecurityGroupId(): string {
+    return this.remote.getString(BootOutputs.albSecurityGroupId.name);
+  }
+  get callUrl(): string {
+    return this.remote.getString(BootOutputs.callUrl.name);
+  }
+  get callListenerArn(): string {
+    return this.remote.getString(BootOutputs.callListenerArn.name);
+  }
 }

@@ -58,6 +58,12 @@ export interface LoadBalancerProps {
    * @default open to 0.0.0.0/0 on the listener ports, every request forwarded
    */
   readonly edgeOnly?: { readonly prefixListId: string; readonly header: string; readonly secret: string; readonly defaultRuleName: string };
+  /**
+   * A plain HTTP listener for the services that call this one (lib/routing.ts callListener),
+   * forwarding to the default target group; no ingress here: each caller's boot layer admits its
+   * own task security group on this port. @default none (callers use the HTTP listener)
+   */
+  readonly internalListener?: { readonly port: number; readonly name: string };
   /** Access logs to this bucket under this prefix. @default no access logs */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
@@ -66,7 +72,8 @@ export interface LoadBalancerProps {
 export const REFUSED = { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } as const;
 
 /**
- * The service's ALB: security group open only on the listener ports, an HTTP
+ * The service's ALB: security group open only on the listener ports (an internal ALB: to no one
+ * but the task security groups of the services that call it, added by their boot layers), an HTTP
  * listener (redirecting to HTTPS when a certificate is given), and the default target group
  * that serves the `default` lane and any request without a lane match. Behind the edge
  * (`edgeOnly`) the security group admits CloudFront's prefix list on the routing listener's port
@@ -82,6 +89,8 @@ export class LoadBalancer extends Construct {
   readonly httpsListener?: LbListener;
   /** The listener that carries lane rules. */
   readonly routingListener: LbListener;
+  /** The listener callers use when the routing listener is closed to them (it carries a copy of each lane rule). */
+  readonly internalListener?: LbListener;
   /** Behind the edge: the rule forwarding requests with the origin secret to the default target group. */
   readonly defaultRule?: LbListenerRule;
 
@@ -96,7 +105,9 @@ export class LoadBalancer extends Construct {
       tags: { Name: props.securityGroupName },
     });
     const routingPort = props.https ? props.https.port : props.httpPort;
-    const ports = props.edgeOnly ? [routingPort] : [props.httpPort, ...(props.https ? [props.https.port] : [])];
+    // An internal ALB (not behind the edge) admits only the services that declare it in `calls`:
+    // each caller's boot layer adds its task security group (constructs/call-path.ts).
+    const ports = props.edgeOnly ? [routingPort] : props.internal ? [] : [props.httpPort, ...(props.https ? [props.https.port] : [])];
     for (const port of ports) {
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
         securityGroupId: this.securityGroup.id,
@@ -151,6 +162,16 @@ export class LoadBalancer extends Construct {
       });
     }
     this.routingListener = this.httpsListener ?? this.httpListener;
+    if (props.internalListener) {
+      this.internalListener = new LbListener(this, "internal", {
+        loadBalancerArn: this.alb.arn,
+        port: props.internalListener.port,
+        protocol: "HTTP",
+        defaultAction: forwardDefault,
+        tags: { Name: props.internalListener.name },
+        lifecycle,
+      });
+    }
     if (props.edgeOnly) {
       this.defaultRule = new LbListenerRule(this, "default-rule", {
         listenerArn: this.routingListener.arn,

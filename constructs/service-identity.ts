@@ -12,6 +12,8 @@ export interface ServiceIdentityProps {
   readonly taskRoleName: FittedName;
   /** A worker's queue: the task role may consume this queue and nothing else. */
   readonly consumesQueueArn?: string;
+  /** The env's Cloud Map namespace, when the service calls some callee directly (params `discovery`): the task role may DiscoverInstances there. */
+  readonly discoversIn?: string;
   /** The env's boundary policy (constructs/task-role-boundary.ts) in the env's account, set on both roles. */
   readonly boundary: { readonly account: string; readonly policyName: string };
 }
@@ -65,6 +67,24 @@ export class ServiceIdentity extends Construct {
               Effect: "Allow",
               Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
               Resource: props.consumesQueueArn,
+            },
+          ],
+        }),
+      });
+    }
+    if (props.discoversIn) {
+      new IamRolePolicy(this, "discover-instances", {
+        role: this.taskRole.name,
+        name: "discover-instances",
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DiscoverInstancesOfTheEnv",
+              Effect: "Allow",
+              Action: ["servicediscovery:DiscoverInstances"],
+              Resource: "*",
+              Condition: { StringEquals: { "servicediscovery:NamespaceName": props.discoversIn } },
             },
           ],
         }),

@@ -13,7 +13,7 @@ import crypto from 'crypto';
 // indexOf, no optional chaining, destructuring or spread; crypto.createHash/createHmac.
 // Full-line comments are dropped at synth (lib/edge/function-code.ts): the code stays under 10 KB.
 
-// @protocol DEFAULT_LANE TRACESTATE_KEY LANE_VALUE_PREFIX LANE_PATTERN MAX_LANE_LENGTH TRACESTATE_MAX_MEMBERS TRACESTATE_MAX_LENGTH TRACESTATE_LARGE_MEMBER RULES_KEY RULES_DEFAULT_COOKIE_NAME RULES_DEFAULT_COOKIE_MAX_AGE RULES_MIN_COOKIE_MAX_AGE RULES_MAX_COOKIE_MAX_AGE COOKIE_NAME_PATTERN USER_ID_PATTERN MAX_USER_ID_LENGTH BAGGAGE_KEY KEYS_KEY SIGNED_SEPARATOR TOKEN_KIND COOKIE_KIND KEY_ID_PATTERN JWT_ALGORITHM PERCENT_BUCKETS REJECTED_LOG_PREFIX
+// @protocol DEFAULT_LANE TRACESTATE_KEY LANE_VALUE_PREFIX LANE_PATTERN MAX_LANE_LENGTH TRACESTATE_MAX_MEMBERS TRACESTATE_MAX_LENGTH TRACESTATE_LARGE_MEMBER RULES_KEY RULES_DEFAULT_COOKIE_NAME RULES_DEFAULT_COOKIE_MAX_AGE RULES_MIN_COOKIE_MAX_AGE RULES_MAX_COOKIE_MAX_AGE COOKIE_NAME_PATTERN USER_ID_PATTERN MAX_USER_ID_LENGTH BAGGAGE_KEY BAGGAGE_MAX_MEMBERS BAGGAGE_MAX_BYTES KEYS_KEY SIGNED_SEPARATOR TOKEN_KIND COOKIE_KIND KEY_ID_PATTERN JWT_ALGORITHM PERCENT_BUCKETS REJECTED_LOG_PREFIX
 // @settings REQUIRE_SIGNED
 // W3C Trace Context: list member key and value.
 const KEY_RE = /^(?:[a-z0-9][_0-9a-z*\/-]{0,255}|[a-z0-9][_0-9a-z*\/-]{0,240}@[a-z][_0-9a-z*\/-]{0,13})$/;
@@ -254,17 +254,18 @@ function decide(rules, keys, request, now) {
   return { lane: DEFAULT_LANE, stick: value !== '' };
 }
 
-// W3C Baggage: a viewer's own `lane` member is dropped; only the edge assigns lanes.
-function stripBaggageLane(headers) {
+// W3C Baggage: a viewer's own `lane` member is dropped; only the edge assigns lanes. The
+// assigned lane goes first (written with tracestate's), whole members only, within the limits.
+function baggageLane(headers, lane) {
   const raw = header(headers, 'baggage', true);
-  if (!raw) return;
-  const kept = [];
-  const parts = raw.split(',');
+  const kept = lane === DEFAULT_LANE ? [] : [BAGGAGE_KEY + '=' + lane];
+  const parts = raw ? raw.split(',') : [];
   for (let i = 0; i < parts.length; i++) {
     const member = parts[i].trim();
     const key = member.split('=')[0].trim().toLowerCase();
     if (member && key !== BAGGAGE_KEY) kept.push(member);
   }
+  while (kept.length > BAGGAGE_MAX_MEMBERS || kept.join(',').length > BAGGAGE_MAX_BYTES) kept.pop();
   if (kept.length > 0) headers.baggage = { value: kept.join(',') };
   else delete headers.baggage;
 }
@@ -346,7 +347,7 @@ async function handler(event) {
   const tracestate = serialise(list, decision.lane);
   if (tracestate) headers.tracestate = { value: tracestate };
   else delete headers.tracestate;
-  stripBaggageLane(headers);
+  baggageLane(headers, decision.lane);
 
   // Always overwritten: a viewer cannot send its own. The cookie is signed here, with the
   // current key; without one nothing is remembered.

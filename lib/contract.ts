@@ -53,6 +53,8 @@ export const BootOutputs = {
   taskExecutionRoleArn: { name: "task_execution_role_arn", description: "Task execution role (image pull, logs)" },
   taskRoleArn: { name: "task_role_arn", description: "Task role the application runs as" },
   taskSecurityGroupId: { name: "task_security_group_id", description: "Security group of the tasks (ALB-only ingress)" },
+  callUrl: { name: "call_url", description: "Base URL the services that call this one use (http://{ALB DNS name}:{port} of the listener for callers; '' without an ALB)" },
+  callListenerArn: { name: "call_listener_arn", description: "Listener the services that call this one reach: the internal listener behind the edge or with HTTPS, else the routing listener ('' without an ALB)" },
 } as const;
 
 /** Outputs of a lane stack, read by the pipeline's verify step and the operator tooling. */

@@ -225,6 +225,8 @@ export function serviceNames(service: string, env: string) {
     alb: fitted(`${prefix}-alb`, Limits.albName),
     albSecurityGroup: `${prefix}-alb-sg`,
     taskSecurityGroup: `${prefix}-task-sg`,
+    /** `Name` tag of the ALB's internal listener (the one callers use when the routing listener is closed to them). */
+    internalListener: `${prefix}-internal`,
     defaultTargetGroup: fitted(`${prefix}-default-tg`, Limits.targetGroupName),
     /** `Name` tag of the rule forwarding edge traffic to the default target group (a service behind the edge). */
     defaultRule: `${prefix}-default-rule`,
@@ -244,6 +246,19 @@ export function serviceNames(service: string, env: string) {
   };
 }
 
+/**
+ * The environment variable that holds a callee's base URL in every lane of a service that calls
+ * it (params `calls`): `order-api` → `ORDER_API_URL`.
+ */
+export function calleeUrlVariable(callee: string): string {
+  return `${callee.replace(/-/g, "_").toUpperCase()}_URL`;
+}
+
+/** The variable that holds `{namespace}/{cloud map service}` of a callee called directly (params `discovery`). */
+export function calleeDiscoveryVariable(callee: string): string {
+  return `${callee.replace(/-/g, "_").toUpperCase()}_DISCOVERY`;
+}
+
 /** Names of one lane's resources. */
 export function laneNames(service: string, env: string, lane: string) {
   const prefix = `${service}-${env}-${lane}`;
@@ -253,6 +268,8 @@ export function laneNames(service: string, env: string, lane: string) {
     stack: stackNames.app(service, env, lane),
     targetGroup: fitted(`${prefix}-tg`, Limits.targetGroupName),
     listenerRule: `${prefix}-rule`,
+    /** The lane's rule on the service's internal listener (the one its callers use, behind the edge or HTTPS only). */
+    internalListenerRule: `${prefix}-internal-rule`,
     /** The weighted catch-all rule while the lane is ramped (`Name` tag). */
     rampRule: `${prefix}-ramp`,
     taskFamily: `${prefix}-task`,

@@ -86,3 +86,59 @@ export function albHeaderMatches(pattern: string, value: string): boolean {
     .join("");
   return new RegExp(`^${regex}$`, "is").test(value);
 }
+
+/** What decides which listener a service's callers use (a BootConfig has these fields). */
+export interface CallListenerInput {
+  readonly httpPort: number;
+  readonly internalPort: number;
+  readonly https?: unknown;
+  readonly originGuard?: unknown;
+}
+
+/**
+ * The listener the services that call this one (params `calls`) connect to. The routing listener
+ * when it is plain HTTP open to the VPC; else a separate internal HTTP listener on `internalPort`
+ * (`separate: true`): behind the edge the routing listener answers only CloudFront carrying the
+ * origin secret, which no task should hold, and with HTTPS its certificate does not name the
+ * ALB's DNS name. The internal listener admits only the callers' task security groups and carries
+ * a copy of every lane rule (without the origin secret condition), so callers are routed exactly
+ * like viewers.
+ */
+export function callListener(boot: CallListenerInput): { readonly port: number; readonly separate: boolean } {
+  const separate = boot.https !== undefined || boot.originGuard !== undefined;
+  return { port: separate ? boot.internalPort : boot.httpPort, separate };
+}
+
+/**
+ * What a lane's rules do while the lane has no healthy target (params `onUnhealthy`):
+ * `default` forwards to the default lane's target group (the request keeps its lane context, so
+ * the next hop re-enters its lane), `refuse` answers LANE_UNAVAILABLE (strict mode, for isolation
+ * tests: a request must never be served outside its lane). The ALB itself would keep sending a
+ * lane's traffic to its unhealthy targets (fail open) or answer 503 when the group is empty.
+ */
+export type OnUnhealthy = "default" | "refuse";
+export const ON_UNHEALTHY: readonly OnUnhealthy[] = ["default", "refuse"];
+/** The tag on a lane's rules that says what they do while the lane is unhealthy. */
+export const ON_UNHEALTHY_TAG = "lanes:on-unhealthy";
+
+/** What a strict lane's rules answer while it has no healthy target. */
+export function laneUnavailable(lane: string): { readonly statusCode: "503"; readonly contentType: "text/plain"; readonly messageBody: string } {
+  return { statusCode: "503", contentType: "text/plain", messageBody: `lane ${lane} has no healthy target and is strict: refused instead of falling back to default` };
+}
+
+/** A lane rule's action as the fallback switch sets it. */
+export type LaneRuleAction =
+  | { readonly type: "forward"; readonly targetGroupArn: string }
+  | { readonly type: "fixed-response"; readonly statusCode: string; readonly contentType: string; readonly messageBody: string };
+
+/** The action of a lane's rule given the lane's health: its own group, else default's or the refusal. */
+export function laneRuleAction(input: {
+  readonly lane: string;
+  readonly healthy: boolean;
+  readonly onUnhealthy: OnUnhealthy;
+  readonly laneTargetGroupArn: string;
+  readonly defaultTargetGroupArn: string;
+}): LaneRuleAction {
+  if (input.healthy) return { type: "forward", targetGroupArn: input.laneTargetGroupArn };
+  return input.onUnhealthy === "refuse" ? { type: "fixed-response", ...laneUnavailable(input.lane) } : { type: "forward", targetGroupArn: input.defaultTargetGroupArn };
+}

@@ -131,7 +131,7 @@ export function planStacks(params: ParamsRepository, sel: Selection): StackPlan[
       if (wants("state")) plans.push({ layer: "state", env });
       if (wants("infra")) plans.push({ layer: "infra", env });
     }
-    const services = sel.service ? [sel.service] : params.services(env);
+    const services = sel.service ? [sel.service] : calleesFirst(params.services(env), env, params);
     for (const service of services) {
       if (wants("boot")) {
         params.boot(service, env);
@@ -186,3 +186,17 @@ export function imageUriFor(sel: Selection, plans: readonly StackPlan[]): string
   return sel.imageUri;
 }
 
+/**
+ * `services` (sorted) with every callee before its callers (params `calls`): a caller's boot layer
+ * reads its callees' (it opens their ALBs to its tasks). Params refuse cycles.
+ */
+function calleesFirst(services: readonly string[], env: string, params: ParamsRepository): string[] {
+  const ordered: string[] = [];
+  const visit = (service: string): void => {
+    if (ordered.includes(service) || !services.includes(service)) return;
+    for (const call of params.boot(service, env).calls) visit(call.service);
+    ordered.push(service);
+  };
+  for (const service of services) visit(service);
+  return ordered;
+}

@@ -9,6 +9,7 @@ import { LaneOutputs } from "../lib/contract";
 import { imageHistory } from "../lib/image";
 import { DEFAULT_LANE, laneNames, originSecretHeader, serviceNames } from "../lib/naming";
 import type { LaneStackConfig } from "../lib/params/config";
+import { callListener } from "../lib/routing";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
@@ -50,8 +51,18 @@ export class AppLaneStack extends LanesStack {
         vpcId: infraState.vpcId,
         port: boot.containerPort,
         healthCheckPath: boot.healthCheckPath,
+        onUnhealthy: lane.onUnhealthy,
         ...(originSecret ? { originSecret } : {}),
+        ...(callListener(boot).separate ? { internalListener: { arn: bootState.callListenerArn, ruleName: names.internalListenerRule } } : {}),
       });
+    }
+    // Each callee's base URL, from its boot state (never a cross-stack reference): calls go
+    // through the callee's ALB, whose lane rules pick the callee's lane or fall back to default.
+    const calleeUrls: Record<string, string> = {};
+    for (const call of service.calls) {
+      calleeUrls[call.urlVariable] = new BootState(this, `callee-${call.service}`, infra.state, service.env, call.service).callUrl;
+      // A direct call (params discovery): where LaneDiscovery of @lanes/lane-context looks the callee up.
+      if (call.discovery) calleeUrls[call.discovery.variable] = `${call.discovery.namespace}/${call.discovery.cloudMapService}`;
     }
     if (config.release.ramp) {
       if (!this.route) throw new Error(`LANES_RAMP=1: lane '${lane.lane}' of ${lane.service} has no rule of its own to ramp (the default lane, or a service without an ALB).`);
@@ -77,7 +88,7 @@ export class AppLaneStack extends LanesStack {
       memory: service.memory,
       containerPort: boot.containerPort,
       // A worker finds its queue in QUEUE_URL (read from boot's state).
-      environment: worker ? { ...lane.environment, QUEUE_URL: bootState.queueUrl } : lane.environment,
+      environment: { ...lane.environment, ...calleeUrls, ...(worker ? { QUEUE_URL: bootState.queueUrl } : {}) },
       logGroupName: shared.logGroup,
       logStreamPrefix: names.logStreamPrefix,
       executionRoleArn: bootState.taskExecutionRoleArn,

@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
 import { AlarmTopic } from "../constructs/alarm-topic";
+import { CallPath } from "../constructs/call-path";
 import { ImageRepository } from "../constructs/image-repository";
-import { InfraState } from "../constructs/layer-state";
+import { BootState, InfraState } from "../constructs/layer-state";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { ServiceDashboard } from "../constructs/service-dashboard";
 import { ServiceIdentity } from "../constructs/service-identity";
@@ -12,6 +13,7 @@ import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
 import { accessLogPrefix, infraNames, laneTargetGroupPrefix, originSecretHeader, serviceNames, taskRoleBoundaryName } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
+import { callListener } from "../lib/routing";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
@@ -32,6 +34,8 @@ export class BootStack extends LanesStack {
   readonly alarms: AlarmTopic;
   readonly queue?: WorkQueue;
   readonly dashboard: ServiceDashboard;
+  /** One per service it calls: the callee's ALB admits this service's tasks. */
+  readonly callPaths: CallPath[] = [];
 
   constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
     const names = serviceNames(boot.service, boot.env);
@@ -40,6 +44,7 @@ export class BootStack extends LanesStack {
     const infraState = new InfraState(this, "infra", infra.state, infra.env);
     const protect = boot.protectSharedResources;
 
+    const forCallers = callListener(boot);
     if (boot.initAlb) {
       const guard = boot.originGuard;
       this.loadBalancer = new LoadBalancer(this, "alb", {
@@ -54,6 +59,7 @@ export class BootStack extends LanesStack {
         targetGroup: { port: boot.containerPort, healthCheckPath: boot.healthCheckPath },
         deletionProtection: boot.deletionProtection,
         protect,
+        ...(forCallers.separate ? { internalListener: { port: forCallers.port, name: names.internalListener } } : {}),
         ...(guard
           ? {
               edgeOnly: {
@@ -91,6 +97,7 @@ export class BootStack extends LanesStack {
       taskRoleName: names.taskRole,
       boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
       ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
+      ...(boot.calls.some((c) => c.discovery) ? { discoversIn: infra.cloudMap.namespace } : {}),
     });
     this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {
       name: names.taskSecurityGroup,
@@ -98,6 +105,22 @@ export class BootStack extends LanesStack {
       containerPort: boot.containerPort,
       ...(this.loadBalancer ? { albSecurityGroupId: this.loadBalancer.securityGroup.id } : {}),
     });
+
+    // Calls go through the callee's ALB (its lane rules pick the lane, default otherwise); the
+    // callee's state gives its ALB security group, params the port.
+    for (const call of boot.calls) {
+      const callee = new BootState(this, `callee-${call.service}`, infra.state, boot.env, call.service);
+      this.callPaths.push(
+        new CallPath(this, `calls-${call.service}`, {
+          caller: boot.service,
+          callee: call.service,
+          calleeAlbSecurityGroupId: callee.albSecurityGroupId,
+          callerSecurityGroupId: this.taskSecurityGroup.securityGroup.id,
+          port: call.port,
+          ...(call.discovery ? { direct: { calleeTaskSecurityGroupId: callee.taskSecurityGroupId, containerPort: call.discovery.containerPort } } : {}),
+        }),
+      );
+    }
 
     this.alarms = new AlarmTopic(this, "alarms", { name: names.alarmTopic });
 
@@ -133,6 +156,8 @@ export class BootStack extends LanesStack {
       taskExecutionRoleArn: this.identity.executionRole.arn,
       taskRoleArn: this.identity.taskRole.arn,
       taskSecurityGroupId: this.taskSecurityGroup.securityGroup.id,
+      callUrl: lb ? `http://${lb.alb.dnsName}:${forCallers.port}` : "",
+      callListenerArn: lb ? (lb.internalListener ?? lb.httpListener).arn : "",
     });
   }
 }

@@ -175,6 +175,11 @@ export class CommandContext {
     };
   }
 
+  /** ELBv2 of the region (the fallback switch). */
+  elb(region: string): ElasticLoadBalancingV2Client {
+    return this.deps.elb ?? this.client("elb", region, () => new (lazy.elb().ElasticLoadBalancingV2Client)({ region, maxAttempts: 3 }));
+  }
+
   /** A worker lane's and default's error lines and processed messages. */
   workerCounts(region: string): WorkerCountsReader {
     const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new (lazy.cloudwatch().CloudWatchClient)({ region, maxAttempts: 1 }));

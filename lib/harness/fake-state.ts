@@ -88,7 +88,10 @@ function fakeValue(stack: Json, region: string, value: unknown): OutputValue {
     return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, fakeValue(stack, region, v) as string]));
   }
   if (typeof value !== "string") throw new Error(`fake-state: unsupported output value ${JSON.stringify(value)}`);
-  return value.includes("${") ? fakeReference(stack, region, value) : value;
+  if (!value.includes("${")) return value;
+  if (/^\$\{[^}]*\}$/.test(value)) return fakeReference(stack, region, value);
+  // A string with references inside (e.g. `http://${aws_lb.x.dns_name}:8081`): each one valued.
+  return value.replace(/\$\{[^}]*\}/g, (expr) => fakeReference(stack, region, expr));
 }
 
 /** Output name → realistic fake value, for every output the synthesized stack declares. */

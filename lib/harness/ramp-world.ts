@@ -151,6 +151,10 @@ export class RampWorld {
       [BootOutputs.defaultTargetGroupArn.name]: DEFAULT_TG_ARN,
       [BootOutputs.defaultTargetGroupArnSuffix.name]: tgSuffix(DEFAULT_TG_ARN),
     });
+    // user-api calls order-api (params calls): its lanes read order-api's boot state too.
+    await publishState(s3, state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-api" }), {
+      [BootOutputs.callUrl.name]: "http://internal-order-api-dev-alb-1234567890.ap-southeast-2.elb.amazonaws.com:80",
+    });
     for (const lane of ["default", "gray", ...(options.lanes ?? [])]) await this.publishLane(lane, IMAGES[lane as keyof typeof IMAGES] ?? IMAGES.gray);
     if (options.rampHeldBy) {
       this.terraformApplied(options.rampHeldBy, true);

@@ -1,4 +1,8 @@
-/** `app-{service}-{env}-{lane}`: one lane of a service. Reads infra and the service's boot layer. */
+/**
+ * `app-{service}-{env}-{lane}`: one lane of a service. Reads infra, the service's boot layer and
+ * the boot layer of every service it calls (their ALB URLs), so preflight refuses the lane while
+ * a callee has not been bootstrapped.
+ */
 import { resolveImage } from "../image";
 import { LaneOutputs } from "../contract";
 import { pipelineNames, stackNames } from "../naming";
@@ -9,9 +13,10 @@ export const appLayer: LayerKind<"app"> = {
   outputs: LaneOutputs,
   stackName: (plan) => stackNames.app(plan.service, plan.env, plan.lane),
   stateAddress: (plan) => ({ layer: "app", env: plan.env, service: plan.service, lane: plan.lane }),
-  lowerLayers: (plan) => [
+  lowerLayers: (plan, params) => [
     { layer: "infra", env: plan.env },
     { layer: "boot", env: plan.env, service: plan.service },
+    ...params.boot(plan.service, plan.env).calls.map((c) => ({ layer: "boot" as const, env: plan.env, service: c.service })),
   ],
   howToCreate: (plan) =>
     `npm run lanes -- deploy ${plan.lane} --service ${plan.service} --env ${plan.env} (or: aws codepipeline start-pipeline-execution --name ${pipelineNames(plan.env, { kind: "app", service: plan.service }).pipeline} --variables name=LANE,value=${plan.lane})`,

@@ -1,4 +1,7 @@
-/** `boot-{service}-{env}`: the access layer every lane of a service shares. Reads infra. */
+/**
+ * `boot-{service}-{env}`: the access layer every lane of a service shares. Reads infra, and the
+ * boot layer of every service it calls (it opens their ALBs to its task security group).
+ */
 import { BootOutputs } from "../contract";
 import { pipelineNames, stackNames } from "../naming";
 import type { LayerKind } from "./kind";
@@ -8,7 +11,10 @@ export const bootLayer: LayerKind<"boot"> = {
   outputs: BootOutputs,
   stackName: (plan) => stackNames.boot(plan.service, plan.env),
   stateAddress: (plan) => ({ layer: "boot", env: plan.env, service: plan.service }),
-  lowerLayers: (plan) => [{ layer: "infra", env: plan.env }],
+  lowerLayers: (plan, params) => [
+    { layer: "infra", env: plan.env },
+    ...params.boot(plan.service, plan.env).calls.map((c) => ({ layer: "boot" as const, env: plan.env, service: c.service })),
+  ],
   howToCreate: (plan) =>
     `npm run cdktf -- deploy ${stackNames.boot(plan.service, plan.env)} (or: aws codepipeline start-pipeline-execution --name ${pipelineNames(plan.env, { kind: "bootstrap" }).pipeline} --variables name=SERVICE,value=${plan.service})`,
   subject: (plan) => `the access layer of ${plan.service} in ${plan.env}`,

@@ -61,6 +61,30 @@ export interface OriginGuardConfig {
   readonly generation: number;
 }
 
+/** A service this one calls (params `calls`): how its tasks reach the callee's ALB. */
+export interface CallConfig {
+  /** The callee, an http service with an ALB in the same env. */
+  readonly service: string;
+  /** The variable holding the callee's base URL in every lane of the caller, e.g. ORDER_API_URL. */
+  readonly urlVariable: string;
+  /** The callee's listener port callers connect to (its internal listener, else its HTTP listener). */
+  readonly port: number;
+  /** Set when the caller also calls it directly (params `discovery`): found through Cloud Map by lane. */
+  readonly discovery?: CallDiscoveryConfig;
+}
+
+/** A direct, lane-aware call through Cloud Map (params `discovery`). */
+export interface CallDiscoveryConfig {
+  /** The variable holding `{namespace}/{service}` in every lane of the caller, e.g. ORDER_API_DISCOVERY. */
+  readonly variable: string;
+  /** The env's Cloud Map namespace. */
+  readonly namespace: string;
+  /** The callee's Cloud Map service. */
+  readonly cloudMapService: string;
+  /** The callee's container port, which its task security group opens to the caller's tasks. */
+  readonly containerPort: number;
+}
+
 /** A service's access layer: boot-{env}.json (defaults, then the service's entry) and the service's kind from its own file. */
 export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionProtection"> {
   readonly service: string;
@@ -74,6 +98,8 @@ export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionPr
   readonly deletionProtection: boolean;
   /** Set when the service is an origin of edge-{env}.json (an http service behind CloudFront). */
   readonly originGuard?: OriginGuardConfig;
+  /** The services it calls (its service file's `calls`): its task security group may reach their ALBs. */
+  readonly calls: readonly CallConfig[];
 }
 
 export type ScalingConfig = ScalingParams;
@@ -95,6 +121,8 @@ export interface LaneConfig {
   readonly alarms: AlarmThresholds;
   /** Time to live after each deploy (lib/ttl.ts): the lane's, else laneDefaults'; never for default. */
   readonly ttl?: string;
+  /** What its rules do while it has no healthy target: the lane's, else laneDefaults'. */
+  readonly onUnhealthy: "default" | "refuse";
 }
 
 /** A queue worker: its queue, backlog scaling target, canary and worker alarms. */
@@ -116,6 +144,8 @@ export interface ServiceConfig {
   readonly analysis: AnalysisParams;
   /** Defaults of a ramp (laneDefaults.ramp). */
   readonly ramp: RampParams;
+  /** The services it calls: every lane gets each callee's base URL (read from the callee's boot state). */
+  readonly calls: readonly CallConfig[];
 }
 
 /** What a deploy of a lane releases: the image, the lane's image history, who changed it. */

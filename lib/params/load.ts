@@ -10,14 +10,19 @@ import {
   assertEnv,
   assertLane,
   assertService,
+  calleeDiscoveryVariable,
+  calleeUrlVariable,
   envNameProblem,
   infraNames,
   serviceNameProblem,
+  serviceNames,
   stateNames,
 } from "../naming";
-import { lanePriority } from "../routing";
+import { callListener, lanePriority } from "../routing";
 import {
   type BootConfig,
+  type CallConfig,
+  type CallDiscoveryConfig,
   type EdgeConfig,
   type InfraConfig,
   type LaneConfig,
@@ -61,6 +66,7 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     ...(scaling ? { scaling } : {}),
     alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
     ...(ttl ? { ttl } : {}),
+    onUnhealthy: settings?.onUnhealthy ?? p.laneDefaults.onUnhealthy,
   };
 }
 
@@ -186,13 +192,18 @@ export class ParamsRepository {
    * own file. The files relate one way: boot reads the service file, never the other way round.
    */
   boot(service: string, env: string): BootConfig {
+    return { ...this.bootBase(service, env), calls: this.callsOf(service, env) };
+  }
+
+  /** The access layer without the services it calls (what a caller needs to know of a callee). */
+  private bootBase(service: string, env: string): Omit<BootConfig, "calls"> {
     assertService(service, "SERVICE", env);
     const infra = this.infra(env);
     const file = this.bootFile(env);
     const s: BootSettings = { ...file.defaults, ...definedOnly(file.services[service]) };
     const { kind, worker, containerPortInFile } = this.kindOf(service, env);
     const { listeners, deletionProtection, ...settings } = s;
-    const config: BootConfig = {
+    const config: Omit<BootConfig, "calls"> = {
       ...settings,
       service,
       env,
@@ -214,6 +225,12 @@ export class ParamsRepository {
     }
     if (config.https && config.https.port === config.httpPort) {
       throw new ParamsError(display, [`field 'listeners.https.port' has bad value ${config.https.port}. Allowed: a port different from listeners.http.port.`]);
+    }
+    if (callListener(config).separate && (config.internalPort === config.httpPort || config.internalPort === config.https?.port)) {
+      const where = file.services[service]?.internalPort !== undefined ? `services.${service}.internalPort` : "defaults.internalPort";
+      throw new ParamsError(display, [
+        `field '${where}' has bad value ${config.internalPort} for '${service}'. Allowed: a port different from the listener ports (${[config.httpPort, config.https?.port].filter((p) => p !== undefined).join(", ")}): the internal listener for its callers is a listener of its own.`,
+      ]);
     }
     if (containerPortInFile !== undefined && containerPortInFile !== config.containerPort) {
       throw new ParamsError(this.display(paramsFiles.service(service, env)), [
@@ -266,6 +283,7 @@ export class ParamsRepository {
       lanes,
       analysis: p.laneDefaults.analysis,
       ramp: p.laneDefaults.ramp,
+      calls: this.callsOf(service, env),
     };
     this.serviceCache.set(key, config);
     return config;
@@ -289,6 +307,123 @@ export class ParamsRepository {
     }
     this.serviceFiles.set(key, p);
     return p;
+  }
+
+  private readonly callsCache = new Map<string, readonly CallConfig[]>();
+
+  /**
+   * The services `service` calls (its file's `calls`), checked: each is another http service of
+   * the env with an ALB, listed once, its URL variable not set by hand, and no chain of calls
+   * leads back to `service` (the caller's boot layer reads the callee's, so a cycle could never
+   * be bootstrapped). A service without a params file calls nothing.
+   */
+  private callsOf(service: string, env: string): readonly CallConfig[] {
+    const key = `${service}/${env}`;
+    const cached = this.callsCache.get(key);
+    if (cached) return cached;
+    if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return [];
+    const p = this.serviceFile(service, env);
+    const display = this.display(paramsFiles.service(service, env));
+    const problems: string[] = [];
+    const calls: CallConfig[] = [];
+    p.calls.forEach((callee, i) => {
+      const bad = `field 'calls[${i}]' has bad value "${callee}"`;
+      if (callee === service) {
+        problems.push(`${bad}: a service cannot call itself through its own ALB. Allowed: another http service of '${env}'; remove "${callee}" from calls (call your own code in-process).`);
+        return;
+      }
+      if (p.calls.indexOf(callee) !== i) {
+        problems.push(`${bad}: it is listed twice. Allowed: each callee once; remove calls[${i}].`);
+        return;
+      }
+      if (!existsSync(join(this.dir, paramsFiles.service(callee, env)))) {
+        const known = this.services(env).filter((s) => s !== service);
+        problems.push(
+          `${bad}: there is no ${paramsFiles.service(callee, env)}, so no such service in '${env}'. Allowed: one of ${known.length > 0 ? known.join(", ") : "(no other service)"}; fix the name, or create ${paramsFiles.service(callee, env)} first.`,
+        );
+        return;
+      }
+      const calleeBoot = this.bootBase(callee, env);
+      if (calleeBoot.kind === "worker") {
+        problems.push(`${bad}: it is a worker, which has no ALB to call. Allowed: an http service; send it messages on its queue instead (its boot state's queue_url), and remove it from calls.`);
+        return;
+      }
+      if (!calleeBoot.initAlb) {
+        problems.push(`${bad}: it has no ALB (initAlb: false in ${paramsFiles.boot(env)}), so its lanes cannot be routed. Allowed: an http service with an ALB; set initAlb for it, or remove it from calls.`);
+        return;
+      }
+      const urlVariable = calleeUrlVariable(callee);
+      const setByHand = [
+        ...(urlVariable in p.container.env ? ["container.env"] : []),
+        ...Object.entries(p.lanes)
+          .filter(([, l]) => l.env !== undefined && urlVariable in l.env)
+          .map(([lane]) => `lanes.${lane}.env`),
+      ];
+      if (setByHand.length > 0) {
+        problems.push(`field '${setByHand[0]}.${urlVariable}' is set, but the platform sets ${urlVariable} because calls lists "${callee}". Allowed: remove ${urlVariable} from ${setByHand.join(" and ")}.`);
+        return;
+      }
+      calls.push({ service: callee, urlVariable, port: callListener(calleeBoot).port, ...this.discoveryOf(env, callee, calleeBoot, p, problems) });
+    });
+    p.discovery.forEach((callee, i) => {
+      if (!p.calls.includes(callee)) {
+        problems.push(`field 'discovery[${i}]' has bad value "${callee}": it is not in calls. Allowed: services listed in calls; add "${callee}" to calls, or remove it from discovery.`);
+      }
+    });
+    const cycle = this.callCycle(service, env, [service]);
+    if (cycle) {
+      problems.push(
+        `field 'calls' makes a cycle: ${cycle.join(" → ")}. Allowed: calls without cycles (the boot layer of a caller reads its callee's, so a cycle could never be bootstrapped); remove one of these calls.`,
+      );
+    }
+    if (problems.length > 0) throw new ParamsError(display, problems);
+    this.callsCache.set(key, calls);
+    return calls;
+  }
+
+  /** The direct call of `callee` when `discovery` lists it: the callee must register in Cloud Map. */
+  private discoveryOf(
+    env: string,
+    callee: string,
+    calleeBoot: Omit<BootConfig, "calls">,
+    p: ServiceParamsFile,
+    problems: string[],
+  ): { discovery?: CallDiscoveryConfig } {
+    const i = p.discovery.indexOf(callee);
+    if (i < 0) return {};
+    if (!calleeBoot.initCloudMap) {
+      problems.push(
+        `field 'discovery[${i}]' has bad value "${callee}": it does not register in Cloud Map (initCloudMap: false in ${paramsFiles.boot(env)}). Allowed: a callee with initCloudMap; turn it on, or call it through its ALB only (remove it from discovery).`,
+      );
+      return {};
+    }
+    const variable = calleeDiscoveryVariable(callee);
+    if (variable in p.container.env) {
+      problems.push(`field 'container.env.${variable}' is set, but the platform sets ${variable} because discovery lists "${callee}". Allowed: remove it.`);
+      return {};
+    }
+    return {
+      discovery: {
+        variable,
+        namespace: this.infra(env).cloudMap.namespace,
+        cloudMapService: serviceNames(callee, env).cloudMapService,
+        containerPort: calleeBoot.containerPort,
+      },
+    };
+  }
+
+  /** A chain of calls from the last service of `path` back to its first one, if any. */
+  private callCycle(start: string, env: string, path: readonly string[]): string[] | undefined {
+    const current = path[path.length - 1]!;
+    if (!existsSync(join(this.dir, paramsFiles.service(current, env)))) return undefined;
+    for (const callee of new Set(this.serviceFile(current, env).calls)) {
+      if (callee === current) continue; // reported as calling itself
+      if (callee === start) return [...path, callee];
+      if (path.includes(callee) || serviceNameProblem(callee) !== undefined) continue;
+      const found = this.callCycle(start, env, [...path, callee]);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** http or worker (and the container port it names), from the service's file; a service without one (boot only) is http. */

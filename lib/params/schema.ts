@@ -15,7 +15,7 @@ import {
   SERVICE_RULE_TEXT,
 } from "../naming";
 import { IMAGE_REFERENCE_FORM, imageReferenceProblem } from "../image";
-import { PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
+import { ON_UNHEALTHY, PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
 import { TTL_RULE_TEXT, ttlProblem } from "../ttl";
 
 /** A strict object whose "unknown field" error lists the fields that are allowed. */
@@ -243,6 +243,10 @@ const BOOT_FIELDS = {
     .meta({ description: "Log retention in days." }),
   healthCheckPath: HttpPath.meta({ description: "Target group health check path." }),
   containerPort: Port.meta({ description: "Port the service's container listens on." }),
+  internalPort: Port.meta({
+    description:
+      "Port of the ALB's internal listener, which the services that call this one use when its routing listener is not open to them (behind the edge, or HTTPS only): admits only their task security groups.",
+  }),
   deletionProtection: z.boolean().meta({ description: "ALB deletion protection. When unset: on in every env but 'dev'." }),
   protectSharedResources: z.boolean().meta({
     description: "prevent_destroy on the ALB, listeners, log group, ECR repository and Cloud Map service.",
@@ -258,6 +262,7 @@ export const BOOT_DEFAULTS = {
   logRetentionDays: 30,
   healthCheckPath: "/healthz",
   containerPort: 8080,
+  internalPort: 8081,
   protectSharedResources: true,
 } as const;
 
@@ -399,6 +404,8 @@ const RampDefaults = strict(withDefaults(RAMP_FIELDS, { ...RAMP_DEFAULTS, steps:
   }
 });
 
+const OnUnhealthySetting = z.enum(ON_UNHEALTHY as ["default", "refuse"]);
+
 const LaneSettings = strict({
   desiredCount: z.int().min(0).max(1000).optional().meta({ description: "an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount" }),
   rulePriority: z
@@ -412,6 +419,7 @@ const LaneSettings = strict({
   env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
   scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; when unset: laneDefaults.scaling." }),
   alarms: Alarms.optional(),
+  onUnhealthy: OnUnhealthySetting.optional().meta({ description: "While this lane has no healthy target: 'default' (its rules forward to default's target group) or 'refuse' (strict: 503); when unset: laneDefaults.onUnhealthy." }),
 });
 
 /** A queue worker's queue, canary and alarms. */
@@ -447,6 +455,20 @@ export const ServiceParamsSchema = strict({
   branch: z.string().min(1).default("main"),
   modulePath: z.string().min(1).default(".").meta({ description: "Path of the module (Dockerfile) inside the app repo." }),
   image: ImageRef.optional().meta({ description: "Image when neither IMAGE_URI nor the lane sets one." }),
+  calls: z
+    .array(ServiceName)
+    .default([])
+    .meta({
+      description:
+        "http services of the same env this service calls. Every lane gets {CALLEE}_URL (e.g. ORDER_API_URL: the callee's ALB, read from its boot state) and the task security group may reach that ALB; the callee's lane rules pick its lane and fall back to default.",
+    }),
+  discovery: z
+    .array(ServiceName)
+    .default([])
+    .meta({
+      description:
+        "Callees (each also in calls) this service calls directly, task to task, found through Cloud Map by lane (@lanes/lane-context LaneDiscovery): every lane gets {CALLEE}_DISCOVERY ({namespace}/{service}), the task role may DiscoverInstances in the env's namespace, and the callee's task security group admits this service's tasks on its container port.",
+    }),
   container: Container.prefault({}),
   laneDefaults: strict({
     desiredCount: z.int().min(0).max(1000).default(1),
@@ -455,6 +477,9 @@ export const ServiceParamsSchema = strict({
     analysis: AnalysisDefaults.prefault({}).meta({ description: "How a lane is judged against default: lanes analyze, promote --analyze, ramp, the worker canary." }),
     ramp: RampDefaults.prefault({}).meta({ description: "Defaults of lanes ramp (and the app pipeline's ACTION=ramp)." }),
     ttl: Ttl.optional().meta({ description: `Time to live of every lane but default after each deploy (${TTL_RULE_TEXT}); when unset: lanes never expire.` }),
+    onUnhealthy: OnUnhealthySetting.default("default").meta({
+      description: "While a lane has no healthy target (its healthy-hosts alarm): 'default' (its rules forward to default's target group, the request keeps its lane for the next hop) or 'refuse' (strict: its rules answer 503).",
+    }),
   }).prefault({}),
   lanes: z
     .record(LaneName, LaneSettings)

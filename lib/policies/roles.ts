@@ -332,7 +332,8 @@ export function gcRolePolicy(c: RoleContext): PolicyDocument {
 /**
  * The permissions boundary of every role the bootstrap pipeline creates (the task execution and
  * task roles of the env's services): whatever policies the roles get, they can do no more than
- * pull the env's images, write the env's service logs and consume the env's worker queues.
+ * pull the env's images, write the env's service logs, consume the env's worker queues and look
+ * up service instances in Cloud Map (direct calls, params `discovery`).
  * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
  */
 export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
@@ -356,6 +357,14 @@ export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: strin
       Effect: "Allow",
       Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
       Resource: [arns.sqsQueue(c, anyService.queue)],
+    },
+    {
+      // Direct calls (params discovery): find a callee's lane in Cloud Map. DiscoverInstances
+      // has no resource type; the task role narrows it to the env's namespace.
+      Sid: "DiscoverInstances",
+      Effect: "Allow",
+      Action: ["servicediscovery:DiscoverInstances"],
+      Resource: ["*"],
     },
   ]);
 }

@@ -54,3 +54,13 @@ export {
   type WithMessageAttributes,
   type WithLaneAttribute,
 } from "./sqs";
+export {
+  LaneDiscovery,
+  NoHealthyInstanceError,
+  ECS_SERVICE_NAME_ATTRIBUTE,
+  type Discovered,
+  type DiscoveredInstance,
+  type DiscoverInstancesInput,
+  type DiscoverInstancesOutput,
+  type LaneDiscoveryOptions,
+} from "./discovery";
