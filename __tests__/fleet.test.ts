@@ -247,16 +247,30 @@ describe("lanes ls, expiry and gc", () => {
   });
 
   describe("quota check of a lane deploy", () => {
-    test("a listener with 99 lane rules: a new lane is refused before Terraform, with the numbers and the fix (exit 11)", async () => {
-      // 99 lane rules, so 99 lane target groups and the default one
-      albWith(99, 100);
+    test("a full target group quota: a new lane is refused before Terraform, with the numbers and the fix (exit 11)", async () => {
+      // Rules within their quota for two more; target groups full.
+      albWith(98, 100);
       const steps = new RecordingSteps();
       const out = await lanes(["deploy", "new-lane", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-7777777`], { steps });
       expect(out.code).toBe(11);
       expect(out.text).toBe(
-        "lane 'new-lane' of user-api would add a listener rule and a target group to user-api-dev-alb, which has 100/100 target groups (100%), one more is over the quota (quotas from the defaults). Nothing was deployed. Fix: remove lanes (lanes gc, lanes destroy); 'Target Groups per Application Load Balancer' cannot be raised.",
+        "lane 'new-lane' of user-api would add 2 listener rules (one on the viewer listener, one on the callers' internal listener) and a target group to user-api-dev-alb, which has 100/100 target groups (100%), one more is over the quota (quotas from the defaults). Nothing was deployed. Fix: remove lanes (lanes gc, lanes destroy); 'Target Groups per Application Load Balancer' cannot be raised.",
       );
       expect(steps.done).toEqual([]);
+    });
+
+    test("a lane of a service with an internal listener for its callers adds two rules: 99 of 100 is refused, 98 is not", async () => {
+      albWith(99, 50);
+      const refused = await lanes(["deploy", "new-lane", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-7777777`], { steps: new RecordingSteps() });
+      expect([refused.code, refused.text]).toEqual([
+        11,
+        "lane 'new-lane' of user-api would add 2 listener rules (one on the viewer listener, one on the callers' internal listener) and a target group to user-api-dev-alb, which has 99/100 listener rules (99%), 2 more are over the quota (quotas from the defaults). Nothing was deployed. Fix: remove lanes (lanes gc, lanes destroy) or raise the quota 'Rules per Application Load Balancer' in Service Quotas.",
+      ]);
+      albWith(98, 50);
+      const steps = new RecordingSteps();
+      const allowed = await lanes(["deploy", "new-lane", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-7777777`], { steps });
+      expect(allowed.code).toBe(0);
+      expect(steps.done.map((s) => s.stack)).toEqual(["app-user-api-dev-new-lane"]);
     });
 
     test("the account's quotas come from Service Quotas when it answers", async () => {
@@ -279,7 +293,7 @@ describe("lanes ls, expiry and gc", () => {
       expect(steps.done.map((s) => s.stack)).toEqual(["app-user-api-dev-new-lane"]);
       albWith(200, 90);
       const refused = await lanes(["deploy", "new-lane", "--service", "user-api", "--env", "dev", "--image", `${REPO}:sha-7777777`], { steps: new RecordingSteps() });
-      expect([refused.code, refused.text]).toEqual([11, expect.stringContaining("200/200 listener rules (100%), one more is over the quota (quotas from Service Quotas)")]);
+      expect([refused.code, refused.text]).toEqual([11, expect.stringContaining("200/200 listener rules (100%), 2 more are over the quota (quotas from Service Quotas)")]);
       expect(refused.text).toContain("raise the quota 'Rules per Application Load Balancer' in Service Quotas");
     });
 

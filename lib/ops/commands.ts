@@ -14,6 +14,7 @@ import type { StackPlan } from "../layers/plan";
 import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readBootOutputs, readLane, type LaneRecord } from "./lane-state";
+import { callListener } from "../routing";
 import { exceededByNewLane, headroomText, quotaFix, type LoadBalancerQuotas } from "./quota";
 import type { Steps } from "./steps";
 
@@ -144,11 +145,14 @@ async function checkQuotaHeadroom(ctx: OpsContext, env: string, service: string,
     return;
   }
   const limits = await ctx.quotas.limits();
-  const over = exceededByNewLane(usage, limits);
+  // A lane routes on the viewer listener, and on the callers' internal listener when its service has one.
+  const rules = callListener(ctx.params.boot(service, env)).separate ? 2 : 1;
+  const over = exceededByNewLane(usage, limits, { rules, targetGroups: 1 });
   if (over.length === 0) return;
   const alb = /loadbalancer\/app\/([^/]+)\//.exec(boot.albArn)?.[1] ?? boot.albArn;
+  const adding = rules === 1 ? "a listener rule" : `${rules} listener rules (one on the viewer listener, one on the callers' internal listener)`;
   throw new OpsError(
-    `lane '${lane}' of ${service} would add a listener rule and a target group to ${alb}, which has ${over.map((h) => `${headroomText(h)}, one more is over the quota`).join(" and ")} (quotas from ${limits.source === "service-quotas" ? "Service Quotas" : "the defaults"}). Nothing was deployed. Fix: ${over.map((h) => quotaFix(h.kind)).join("; ")}.`,
+    `lane '${lane}' of ${service} would add ${adding} and a target group to ${alb}, which has ${over.map((h) => `${headroomText(h)}, ${h.adds === 1 ? "one more is" : `${h.adds} more are`} over the quota`).join(" and ")} (quotas from ${limits.source === "service-quotas" ? "Service Quotas" : "the defaults"}). Nothing was deployed. Fix: ${over.map((h) => quotaFix(h.kind)).join("; ")}.`,
     "quota",
   );
 }

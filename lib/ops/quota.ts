@@ -139,9 +139,14 @@ export function headroomText(h: Headroom): string {
   return `${h.used}/${h.limit} ${LABEL[h.kind]} (${Math.round((100 * h.used) / Math.max(1, h.limit))}%)`;
 }
 
-/** The quotas a new lane (one more rule and target group) would exceed, with the numbers. */
-export function exceededByNewLane(usage: AlbUsage, limits: AlbLimits): Headroom[] {
-  return (Object.keys(ALB_QUOTAS) as QuotaKind[]).filter((kind) => usage[kind] + 1 > limits[kind]).map((kind) => ({ kind, used: usage[kind], limit: limits[kind] }));
+/**
+ * The quotas a new lane would exceed, with the numbers; `adds` is what the lane adds to its load
+ * balancer: one target group, and a rule per listener it routes on.
+ */
+export function exceededByNewLane(usage: AlbUsage, limits: AlbLimits, adds: AlbUsage = { rules: 1, targetGroups: 1 }): (Headroom & { readonly adds: number })[] {
+  return (Object.keys(ALB_QUOTAS) as QuotaKind[])
+    .filter((kind) => usage[kind] + adds[kind] > limits[kind])
+    .map((kind) => ({ kind, used: usage[kind], limit: limits[kind], adds: adds[kind] }));
 }
 
 /** What to do about an exceeded quota. */
