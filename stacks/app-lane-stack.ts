@@ -78,6 +78,8 @@ export class AppLaneStack extends LanesStack {
       containerPort: boot.containerPort,
       // A worker finds its queue in QUEUE_URL (read from boot's state).
       environment: worker ? { ...lane.environment, QUEUE_URL: bootState.queueUrl } : lane.environment,
+      secrets: lane.secrets,
+      hardening: service.task,
       logGroupName: shared.logGroup,
       logStreamPrefix: names.logStreamPrefix,
       executionRoleArn: bootState.taskExecutionRoleArn,

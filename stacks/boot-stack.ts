@@ -90,6 +90,8 @@ export class BootStack extends LanesStack {
       executionRoleName: names.taskExecutionRole,
       taskRoleName: names.taskRole,
       boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
+      secrets: boot.secrets,
+      region: infra.region,
       ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
     });
     this.taskSecurityGroup = new TaskSecurityGroup(this, "tasks", {

@@ -48,6 +48,8 @@ export interface SimRequest {
   /** An ARN, or `*` for wildcard-only actions. */
   readonly resource: string;
   readonly context?: ContextValues;
+  /** The resource's own policy, where AWS requires one (a KMS key policy). */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 export interface SimResult {
@@ -104,6 +106,7 @@ export class SimulatedPrincipal {
       identityPolicies: this.policies.map((p) => ({ name: p.name, policy: p.document })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
       ...(this.boundary ? { permissionBoundaryPolicies: this.boundary.map((p) => ({ name: p.name, policy: p.document })) } : {}),
     };
     const result = await runSimulation(simulation, { simulationMode: "Strict" });
@@ -211,7 +214,7 @@ export function policyFromAttribute(s: Synthesized, value: unknown, resolve: Ref
 }
 
 /** Every inline policy (`aws_iam_role_policy`) attached to the role named `roleName` in the synthesized stack. */
-export function rolePolicies(s: Synthesized, roleName: string, resolve: ReferenceResolver = testAccountResolver): NamedPolicy[] {
+export function rolePolicies(s: Synthesized, roleName: string, resolve: ReferenceResolver = testAccountResolver, opts: { readonly ignoreManagedAttachments?: boolean } = {}): NamedPolicy[] {
   const roles = s.resources("aws_iam_role").filter(([, c]) => c.name === roleName);
   if (roles.length !== 1) throw new Error(`expected one aws_iam_role named ${roleName}, found ${roles.length}`);
   const [logicalId] = roles[0]!;
@@ -221,7 +224,7 @@ export function rolePolicies(s: Synthesized, roleName: string, resolve: Referenc
     .filter(([, c]) => attachesToRole(c.role))
     .map(([id, c]) => ({ name: (c.name as string | undefined) ?? id, document: policyFromAttribute(s, c.policy, resolve, `aws_iam_role_policy.${id}`) }));
   const managed = s.resources("aws_iam_role_policy_attachment").filter(([, c]) => attachesToRole(c.role));
-  if (managed.length > 0) throw new Error(`role ${roleName} has managed policy attachments: this adapter does not model them`);
+  if (managed.length > 0 && !opts.ignoreManagedAttachments) throw new Error(`role ${roleName} has managed policy attachments: this adapter does not model them`);
   if (policies.length === 0) throw new Error(`role ${roleName} has no inline policies`);
   return policies;
 }

@@ -2,6 +2,7 @@
  * The typed, resolved configuration the stacks are built from: the schema's output types
  * (defaults applied by the schema), plus what is computed from several files or the env.
  */
+import type { ContainerSecret, SecretSource } from "../secrets";
 import type { AlarmThresholds, AnalysisParams, AuditParams, BootSettings, HttpsListenerParams, InfraParamsFile, OriginSecretParams, RampParams, ScalingParams, WorkerParams } from "./schema";
 
 export type { AlarmThresholds } from "./schema";
@@ -74,6 +75,8 @@ export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionPr
   readonly deletionProtection: boolean;
   /** Set when the service is an origin of edge-{env}.json (an http service behind CloudFront). */
   readonly originGuard?: OriginGuardConfig;
+  /** Every secret reference of the service's params (service and declared lanes): what its execution role may read. */
+  readonly secrets: readonly SecretSource[];
 }
 
 export type ScalingConfig = ScalingParams;
@@ -90,6 +93,8 @@ export interface LaneConfig {
   /** Image from params (lane, else service); IMAGE_URI and the public default are applied by the stack selection. */
   readonly image?: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** Container secrets (references): the service's, then the lane's (which win by name). */
+  readonly secrets: readonly ContainerSecret[];
   /** Autoscaling; undefined keeps desiredCount fixed. */
   readonly scaling?: ScalingConfig;
   readonly alarms: AlarmThresholds;
@@ -102,6 +107,14 @@ export type WorkerConfig = WorkerParams;
 
 export type ServiceKind = "http" | "worker";
 
+export interface TaskHardening {
+  readonly readonlyRootFilesystem: boolean;
+  /** Writable scratch directories, mounted when the root filesystem is read-only. */
+  readonly scratchPaths: readonly string[];
+  /** uid[:gid] or user[:group]; undefined: the image's USER. */
+  readonly user?: string;
+}
+
 export interface ServiceConfig {
   readonly service: string;
   readonly env: string;
@@ -110,6 +123,8 @@ export interface ServiceConfig {
   readonly modulePath: string;
   readonly cpu: number;
   readonly memory: number;
+  /** The container's hardening: read-only root filesystem with scratch paths, and its user. */
+  readonly task: TaskHardening;
   /** Lanes listed in params, in file order. */
   readonly lanes: readonly LaneConfig[];
   /** How a lane is judged against default (laneDefaults.analysis). */

@@ -332,7 +332,8 @@ export function gcRolePolicy(c: RoleContext): PolicyDocument {
 /**
  * The permissions boundary of every role the bootstrap pipeline creates (the task execution and
  * task roles of the env's services): whatever policies the roles get, they can do no more than
- * pull the env's images, write the env's service logs and consume the env's worker queues.
+ * pull the env's images, write the env's service logs, consume the env's worker queues and read
+ * the env's container secrets (SSM `/{env}/…`, Secrets Manager `{env}/…`, decrypting through them only).
  * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
  */
 export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
@@ -356,6 +357,20 @@ export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: strin
       Effect: "Allow",
       Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
       Resource: [arns.sqsQueue(c, anyService.queue)],
+    },
+    {
+      // Container secrets (lib/secrets.ts): only the env's, by name (`/{env}/…`, `{env}/…`).
+      Sid: "ReadEnvSecrets",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters", "secretsmanager:GetSecretValue"],
+      Resource: [`arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${c.env}/*`, `arn:${c.partition}:secretsmanager:${c.region}:${c.account}:secret:${c.env}/*`],
+    },
+    {
+      Sid: "DecryptSecretsThroughSsmAndSecretsManager",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [`arn:${c.partition}:kms:${c.region}:${c.account}:key/*`],
+      Condition: { StringEquals: { "kms:ViaService": [`ssm.${c.region}.amazonaws.com`, `secretsmanager.${c.region}.amazonaws.com`] } },
     },
   ]);
 }
