@@ -35,6 +35,8 @@ export interface LaneServiceProps {
   readonly registryArn?: string;
   /** Created before the service (ECS needs the target group attached to a listener first). */
   readonly dependsOn?: ITerraformDependable[];
+  /** CloudWatch alarms that roll a deployment back (ECS deployment alarms); none: the circuit breaker only. */
+  readonly deploymentAlarms?: readonly string[];
   /** Leave desired_count to autoscaling after creation. */
   readonly ignoreDesiredCount?: boolean;
 }
@@ -111,6 +113,7 @@ export class LaneService extends Construct {
       },
       deploymentController: { type: "ECS" },
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...(props.deploymentAlarms && props.deploymentAlarms.length > 0 ? { alarms: { alarmNames: [...props.deploymentAlarms], enable: true, rollback: true } } : {}),
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       enableEcsManagedTags: true,

@@ -261,6 +261,7 @@ export function laneNames(service: string, env: string, lane: string) {
     alarms: {
       errorRate: `${prefix}-5xx-rate`,
       healthyHosts: `${prefix}-healthy-hosts`,
+      unhealthyHosts: `${prefix}-unhealthy-hosts`,
       runningBelowDesired: `${prefix}-running-below-desired`,
       deadLetters: `${prefix}-dead-letters`,
       oldestMessage: `${prefix}-oldest-message-age`,
