@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { canaryWorstCaseMinutes } from "../lib/analysis/canary-settings";
 import { rampWorstCaseMinutes } from "../lib/analysis/ramp-settings";
 import { DEFAULT_ACTION, actionVariableDescription } from "../lib/ci/actions";
 import { TTL_KEEP, TTL_VARIABLE_DESCRIPTION } from "../lib/ci/inputs";
@@ -70,7 +71,13 @@ export class PipelineStack extends LanesStack {
         // ACTION=ramp runs a whole ramp in one build, and CodeBuild kills a build at its timeout
         // without running anything after: the timeout must cover the longest ramp (params check
         // that it fits CodePipeline's 8 hours), and the build is told so (lanes ramp refuses more).
-        config = { ...pipelines, buildTimeoutMinutes: Math.max(pipelines.buildTimeoutMinutes, rampWorstCaseMinutes(svc.ramp)) };
+        // ACTION=canary likewise runs a whole canary release (wait for steady state, the bakes it
+        // may extend, promotion): a worker's timeout covers the longest one (params check it fits).
+        config = {
+          ...pipelines,
+          // (A worker is never ramped; an http service never runs a canary release.)
+          buildTimeoutMinutes: Math.max(pipelines.buildTimeoutMinutes, svc.worker ? canaryWorstCaseMinutes(svc.worker.canary) : rampWorstCaseMinutes(svc.ramp)),
+        };
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },

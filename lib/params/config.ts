@@ -131,6 +131,8 @@ export interface ServiceConfig {
   readonly analysis: AnalysisParams;
   /** Defaults of a ramp (laneDefaults.ramp). */
   readonly ramp: RampParams;
+  /** A worker's queue, canary and alarm settings; undefined for an http service. */
+  readonly worker?: WorkerConfig;
 }
 
 /** What a deploy of a lane releases: the image, the lane's image history, who changed it. */

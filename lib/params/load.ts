@@ -303,6 +303,7 @@ export class ParamsRepository {
       lanes,
       analysis: p.laneDefaults.analysis,
       ramp: p.laneDefaults.ramp,
+      ...(p.kind === "worker" ? { worker: workerOf(p) } : {}),
     };
     this.serviceCache.set(key, config);
     return config;

@@ -3,6 +3,7 @@
  * produce the JSON Schemas published in `params/schema/` for editors.
  */
 import { z } from "zod";
+import { CANARY_DEFAULTS, CANARY_OVERHEAD_MINUTES, CANARY_READ_MINUTES, canaryWorstCaseMinutes } from "../analysis/canary-settings";
 import { DEFAULT_ANALYSIS, METRIC_PERIOD_SECONDS, analysisConfigProblems } from "../analysis/config";
 import { validateRampInput } from "../analysis/ramp-input";
 import { MAX_STICKINESS_SECONDS, PIPELINE_BUILD_ACTION_MAX_MINUTES, RAMP_DEFAULTS, rampWorstCaseMinutes } from "../analysis/ramp-settings";
@@ -481,13 +482,31 @@ export const WorkerSettings = strict({
     description: "Target visible messages per running task (scaling on ApproximateNumberOfMessagesVisible / RunningTaskCount).",
   }),
   canary: strict({
-    desiredCount: z.int().min(1).max(10).default(1).meta({ description: "Fixed capacity of the canary lane." }),
-    bakeMinutes: z.int().min(1).max(720).default(10),
-    pollSeconds: z.int().min(5).max(600).default(30),
-  }).prefault({}),
+    desiredCount: z.int().min(1).max(10).default(CANARY_DEFAULTS.desiredCount).meta({ description: "Fixed capacity of the canary lane." }),
+    bakeMinutes: z.int().min(1).max(720).default(CANARY_DEFAULTS.bakeMinutes).meta({ description: "Minutes the canary is watched, counted from when its tasks are running and steady." }),
+    pollSeconds: z.int().min(5).max(600).default(CANARY_DEFAULTS.pollSeconds),
+    steadyMinutes: z.int().min(1).max(60).default(CANARY_DEFAULTS.steadyMinutes).meta({ description: "Deadline for the canary's tasks to be running and steady (ECS rollout completed) before the bake; past it the release fails and the canary is removed." }),
+    minMessages: z.int().min(0).max(1_000_000).default(CANARY_DEFAULTS.minMessages).meta({ description: "Messages the canary must have processed during the bake: fewer is no evidence, so the bake is extended (maxExtensions) and then the release fails; never promoted. 0: no minimum." }),
+    maxExtensions: z.int().min(0).max(5).default(CANARY_DEFAULTS.maxExtensions).meta({ description: "Extra bakes of bakeMinutes while the canary has processed too few messages or a signal still has no data." }),
+    maxErrorRatePercent: z.number().min(0).max(100).default(CANARY_DEFAULTS.maxErrorRatePercent).meta({ description: "The canary's ERROR lines per message processed (%) above which it is rolled back…" }),
+    minErrorLines: z.int().min(1).max(1_000_000).default(CANARY_DEFAULTS.minErrorLines).meta({ description: "…once it has logged at least this many ERROR lines." }),
+  })
+    .prefault({})
+    .superRefine((c, ctx) => {
+      if (ctx.issues.length > 0) return;
+      const worst = canaryWorstCaseMinutes(c);
+      if (worst > PIPELINE_BUILD_ACTION_MAX_MINUTES) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["bakeMinutes"],
+          input: c.bakeMinutes,
+          message: `a canary release with these settings can run ${worst} minutes (${CANARY_OVERHEAD_MINUTES} deploys and promotion + steadyMinutes ${c.steadyMinutes} + bakeMinutes ${c.bakeMinutes} × (1 + maxExtensions ${c.maxExtensions}) + ${CANARY_READ_MINUTES} reads), more than the ${PIPELINE_BUILD_ACTION_MAX_MINUTES} a pipeline build may run: a shorter bakeMinutes, fewer maxExtensions or a shorter steadyMinutes`,
+        });
+      }
+    }),
   alarms: strict({
     oldestMessageAgeSeconds: z.int().min(1).default(600),
-    errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm." }),
+    errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm (an absolute count for every lane; the canary is also judged by its ERROR lines per message processed: canary.maxErrorRatePercent)." }),
   }).prefault({}),
 });
 
