@@ -4,6 +4,7 @@
  * `Dependencies`; everything not given is the real thing.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -22,6 +23,7 @@ import type { EvidenceDeps, WorkerCountsReader } from "../ops/evidence";
 import { ElbTrafficControl } from "../ops/traffic";
 import { CdktfSteps, DryRunSteps, type Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
+import { CodeBuildLaneBuilds, type LaneBuilds } from "../ops/unlock";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
 import type { StateClients } from "../preflight";
 import { PROJECT_ROOT } from "../process";
@@ -47,6 +49,8 @@ export interface Dependencies {
   readonly output?: (line: string) => void;
   /** Stops a following command (lanes logs --follow); default: none (Ctrl-C ends the process). */
   readonly signal?: AbortSignal;
+  /** CodeBuild (lanes unlock: is a build of the lane running?); tests mock it at the SDK edge. */
+  readonly codebuild?: CodeBuildClient;
 }
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
@@ -163,6 +167,12 @@ export class CommandContext {
   workerCounts(region: string): WorkerCountsReader {
     const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new CloudWatchClient({ region, maxAttempts: 1 }));
     return new CloudWatchWorkerCounts({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
+  }
+
+  /** The running builds of a lane in its service's app pipeline project. */
+  laneBuilds(region: string): LaneBuilds {
+    const codebuild = this.deps.codebuild ?? this.client("codebuild", region, () => recordCalls(new CodeBuildClient({ region })));
+    return new CodeBuildLaneBuilds(codebuild);
   }
 
   logs(region: string): CloudWatchLogsClient {
