@@ -4,7 +4,9 @@ import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Construct } from "constructs";
 import type { PolicyDocument } from "../lib/policies/document";
@@ -39,6 +41,14 @@ export interface DeliveryPipelineProps {
   readonly appSource?: { readonly repo: string; readonly branch: string };
   /** Builds images: CodeBuild runs Docker (privileged mode). */
   readonly buildsImages: boolean;
+  /** Run the build inside the VPC (a service with an internal ALB): private subnets and the build's security group. */
+  readonly vpc?: {
+    readonly vpcId: string;
+    readonly subnetIds: string[];
+    readonly securityGroupIds: string[];
+    /** What the build role needs for it (a managed policy attached to the role, lib/policies/roles.ts buildVpcPolicy). */
+    readonly policy: (ctx: BuildContext) => PolicyDocument;
+  };
   /** The CodeBuild role's policy, from the same context the tests evaluate. */
   readonly buildPolicy: (ctx: BuildContext) => PolicyDocument;
   readonly pipelinePolicy: (ctx: BuildContext) => PolicyDocument;
@@ -98,6 +108,14 @@ export class DeliveryPipeline extends Construct {
       name: "deploy",
       policy: JSON.stringify(props.buildPolicy(this.buildContext)),
     });
+    if (props.vpc) {
+      const vpcPolicy = new IamPolicy(this, "build-vpc-policy", {
+        name: names.codebuildVpcPolicy,
+        description: `CodeBuild of ${names.pipeline} in the VPC: its network interfaces`,
+        policy: JSON.stringify(props.vpc.policy(this.buildContext)),
+      });
+      new IamRolePolicyAttachment(this, "build-vpc-attachment", { role: this.buildRole.name, policyArn: vpcPolicy.arn });
+    }
     this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
     new IamRolePolicy(this, "pipeline-policy", {
       role: this.pipelineRole.name,
@@ -121,6 +139,7 @@ export class DeliveryPipeline extends Construct {
         privilegedMode: props.buildsImages,
       },
       logsConfig: { cloudwatchLogs: { groupName: logs.name, status: "ENABLED" } },
+      ...(props.vpc ? { vpcConfig: { vpcId: props.vpc.vpcId, subnets: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } } : {}),
     });
 
     const sourceAction = (name: string, repo: string, branch: string, output: string, cloneRef: boolean) => ({

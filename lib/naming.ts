@@ -291,6 +291,10 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     stack: stackNames.pipeline(pipeline),
     project,
     codebuildRole: fitted(`${pipeline}-codebuild`, Limits.iamRoleName),
+    /** The build's security group when it runs in the VPC (a service with an internal ALB). */
+    codebuildSecurityGroup: `${pipeline}-codebuild`,
+    /** Its managed policy (network interfaces in the VPC). */
+    codebuildVpcPolicy: `${pipeline}-codebuild-vpc`,
     pipelineRole: fitted(`${pipeline}-pipeline`, Limits.iamRoleName),
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),
