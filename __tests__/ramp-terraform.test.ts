@@ -65,7 +65,7 @@ describe("the ramp rule in Terraform", () => {
     const [gray, blue] = await Promise.all([plan(synthRamp("gray")), plan(synthRamp("blue"))]);
     for (const [lane, ran] of [["gray", gray!], ["blue", blue!]] as const) {
       expect([lane, ran.code, ran.stderr]).toEqual([lane, 0, ""]);
-      expect(ran.stdout).toContain("Plan: 10 to add, 0 to change, 0 to destroy");
+      expect(ran.stdout).toContain("Plan: 11 to add, 0 to change, 0 to destroy");
       const rules = ran.stdout.split(/\n(?= {2}# )/).filter((block) => /\+ resource "aws_lb_listener_rule"/.test(block));
       expect(rules).toHaveLength(2);
       const ramp = rules.find((b) => /\+ priority\s+= 50000/.test(b))!;
