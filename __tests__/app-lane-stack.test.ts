@@ -248,8 +248,8 @@ describe("lane alarms", () => {
   const bootOutput = (name: string) => `\${data.terraform_remote_state.${remote.boot!.id}.outputs.${name}}`;
   const [tgId] = s.resources("aws_lb_target_group")[0]!;
 
-  test("three alarms, all notifying the service's topic from boot", () => {
-    expect(Object.keys(alarms).sort()).toEqual(["user-api-dev-gray-5xx-rate", "user-api-dev-gray-healthy-hosts", "user-api-dev-gray-running-below-desired"]);
+  test("four alarms, all notifying the service's topic from boot", () => {
+    expect(Object.keys(alarms).sort()).toEqual(["user-api-dev-gray-5xx-rate", "user-api-dev-gray-healthy-hosts", "user-api-dev-gray-running-below-desired", "user-api-dev-gray-unhealthy-hosts"]);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.alarm_actions).toEqual([bootOutput("alarm_topic_arn")]);
       expect(alarm.ok_actions).toEqual([bootOutput("alarm_topic_arn")]);
@@ -277,6 +277,33 @@ describe("lane alarms", () => {
 
   test("healthy hosts below 1", () => {
     expect(alarms["user-api-dev-gray-healthy-hosts"]).toMatchObject({ metric_name: "HealthyHostCount", threshold: 1, comparison_operator: "LessThanThreshold" });
+  });
+
+  test("any unhealthy target of the lane's own target group for 2 minutes (UnHealthyHostCount)", () => {
+    expect(alarms["user-api-dev-gray-unhealthy-hosts"]).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metric_name: "UnHealthyHostCount",
+      dimensions: { LoadBalancer: bootOutput("alb_arn_suffix"), TargetGroup: `\${aws_lb_target_group.${tgId}.arn_suffix}` },
+      statistic: "Maximum",
+      period: 60,
+      evaluation_periods: 2,
+      datapoints_to_alarm: 2,
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+    });
+  });
+
+  test("the 5xx-rate and unhealthy-target alarms roll back an ECS deployment of the lane (deployment alarms)", () => {
+    const ids = Object.fromEntries(s.resources("aws_cloudwatch_metric_alarm").map(([id, c]) => [c.alarm_name as string, id]));
+    expect(s.only("aws_ecs_service").alarms).toEqual({
+      alarm_names: [`\${aws_cloudwatch_metric_alarm.${ids["user-api-dev-gray-5xx-rate"]}.alarm_name}`, `\${aws_cloudwatch_metric_alarm.${ids["user-api-dev-gray-unhealthy-hosts"]}.alarm_name}`],
+      enable: true,
+      rollback: true,
+    });
+  });
+
+  test("a worker lane has no deployment alarms (no target group)", () => {
+    expect(synthLane("canary", { service: "order-worker" }).only("aws_ecs_service").alarms).toBeUndefined();
   });
 
   test("thresholds come from params, lane over laneDefaults", () => {

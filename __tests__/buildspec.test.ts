@@ -302,6 +302,8 @@ describe("verify of a service not behind the edge (the lane's state in the harne
   let server: Server;
   let seen: { url: string; headers: IncomingHttpHeaders }[];
   let answers: number[];
+  /** How the stand-in ALB routes: by the lane rule (the tracestate's lane answers), everything to default (the rule missing), or an app that does not say which lane it is. */
+  let routing: "lane-rule" | "default-only" | "no-header";
 
   beforeAll(async () => {
     // Without edge-dev.json user-api is reached through its ALB (__tests__/verify-edge.test.ts: through the edge).
@@ -309,6 +311,10 @@ describe("verify of a service not behind the edge (the lane's state in the harne
     server = createServer((req, res) => {
       seen.push({ url: req.url ?? "", headers: req.headers });
       res.statusCode = answers.shift() ?? 200;
+      const lane = /(?:^|,)ctx=lane:([a-z0-9-]+)(?:,|$)/.exec(String(req.headers.tracestate ?? ""))?.[1];
+      // Each lane's task answers with its LANE (packages/lane-context's middleware).
+      if (routing === "lane-rule") res.setHeader("x-lanes-served-by", lane ?? "default");
+      if (routing === "default-only") res.setHeader("x-lanes-served-by", "default");
       res.end("ok");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -326,6 +332,7 @@ describe("verify of a service not behind the edge (the lane's state in the harne
   beforeEach(() => {
     seen = [];
     answers = [];
+    routing = "lane-rule";
   });
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -346,6 +353,25 @@ describe("verify of a service not behind the edge (the lane's state in the harne
       ["/healthz", "ctx=lane:gray"],
       ["/healthz", "ctx=lane:gray"],
     ]);
+  });
+
+  it("fails naming the lane's rule when default answers the lane's tracestate (the rule is missing or wrong)", async () => {
+    cloud.reset({ targetHealth: ["healthy"] });
+    routing = "default-only";
+    const { code, output } = await verify({ HEALTHZ_ATTEMPTS: "2" });
+    expect(code).not.toBe(0);
+    expect(output).toContain("lane default answered http://127.0.0.1:");
+    expect(output).toContain("not lane gray: listener rule user-api-dev-gray-rule (priority 100) did not route the request to app-user-api-dev-gray's target group");
+    expect(seen.map((s) => s.headers.tracestate)).toEqual(["ctx=lane:gray", "ctx=lane:gray"]);
+  });
+
+  it("fails when a 2xx does not say which lane answered (nothing proves it was the lane)", async () => {
+    cloud.reset({ targetHealth: ["healthy"] });
+    routing = "no-header";
+    const { code, output } = await verify({});
+    expect(code).not.toBe(0);
+    expect(output).toContain("without x-lanes-served-by: nothing proves lane gray answered");
+    expect(seen).toHaveLength(1);
   });
 
   it("fails naming the lane when no target becomes healthy, without calling the ALB", async () => {

@@ -11,15 +11,15 @@ import { CloudWatchWorkerCounts } from "../lib/analysis/worker-metrics";
 import { BootOutputs, LaneOutputs } from "../lib/contract";
 import { publishState } from "../lib/harness/fake-state";
 import { RampWorld } from "../lib/harness/ramp-world";
-import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type RelativeJudge } from "../lib/ops/canary";
+import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanaryPlan, type CanarySteps, type RelativeJudge } from "../lib/ops/canary";
+import { canarySignals } from "../lib/ops/commands";
 import { workerJudge } from "../lib/ops/evidence";
-import { exampleParams } from "./helpers/project";
+import { TempParams, exampleFile, exampleParams, type Json } from "./helpers/project";
 import { stateKey } from "../lib/state";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
 const IMAGE = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker:sha-7777777";
-const ALARMS = ["order-worker-dev-canary-dead-letters", "order-worker-dev-canary-error-lines"];
 const quiet: AlarmReader = { states: async (names) => Object.fromEntries(names.map((n) => [n, "OK" as const])) };
 
 /** Per-minute counts of the worker metrics by metric name, as the log metric filters publish them. */
@@ -52,13 +52,25 @@ describe("canaryRelease with a relative judge", () => {
     const events: string[] = [];
     const steps: CanarySteps = {
       deployCanary: async () => void events.push("deploy canary"),
+      canaryTasks: async () => ({ desired: 1, running: 1, rolloutState: "COMPLETED" }),
+      canaryCounts: async () => ({ processed: 500, errorLines: 0 }),
       removeCanary: async () => void events.push("remove canary"),
       deployDefault: async () => void events.push("deploy default"),
       waitDefaultStable: async () => void events.push("wait default"),
     };
     return { clock, events, steps, lines: [] as string[] };
   }
-  const plan = { image: IMAGE, bakeMs: 10 * MIN, pollMs: 30_000, alarms: ALARMS };
+  const plan: CanaryPlan = {
+    image: IMAGE,
+    bakeMs: 10 * MIN,
+    pollMs: 30_000,
+    signals: canarySignals("order-worker", "dev"),
+    steadyTimeoutMs: 10 * MIN,
+    minMessages: 100,
+    maxExtensions: 1,
+    maxErrorRatePercent: 1,
+    minErrorLines: 5,
+  };
 
   test("asked once, after the bake, over the bake's window; a fail rolls back like an alarm and never deploys default", async () => {
     const r = recorder();
@@ -122,8 +134,12 @@ describe("workerJudge reads the lanes' log metrics at the SDK edge", () => {
 
 describe("lanes canary", () => {
   let world: RampWorld;
+  // The canary's own limit loosened to 5% ERROR lines per message: the comparison with default decides here.
+  const params = new TempParams({
+    "order-worker-dev.json": exampleFile("order-worker-dev.json", (j) => (((j.worker as Json).canary as Json).maxErrorRatePercent = 5)),
+  });
   beforeAll(async () => {
-    world = await RampWorld.start();
+    world = await RampWorld.start(params.dir);
     await world.reset();
     const { s3, state } = world.harness;
     await publishState(s3, state.bucket, stateKey({ layer: "boot", env: "dev", service: "order-worker" }), {
@@ -137,7 +153,10 @@ describe("lanes canary", () => {
       [LaneOutputs.ecsServiceName.name]: "order-worker-dev-default",
     });
   });
-  afterAll(async () => world?.stop());
+  afterAll(async () => {
+    await world?.stop();
+    params.cleanup();
+  });
   const CANARY = ["canary", "--service", "order-worker", "--env", "dev", "--image", IMAGE];
 
   test("quiet alarms but a canary worse than default: rolled back after the bake (exit 8), default never deployed", async () => {

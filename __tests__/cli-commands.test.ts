@@ -40,7 +40,7 @@ function words(line: string): string[] {
 
 describe("the command table", () => {
   test("holds the operator commands, one file each", () => {
-    expect(names).toEqual(["analyze", "canary", "check", "ci", "deploy", "destroy", "edge", "fallback", "gc", "logs", "ls", "plan", "promote", "ramp", "request", "rollback", "status"]);
+    expect(names).toEqual(["analyze", "canary", "check", "ci", "deploy", "destroy", "edge", "fallback", "gc", "logs", "ls", "plan", "promote", "ramp", "request", "rollback", "status", "unlock"]);
   });
 
   test.each(table.map((c) => [c.name, c] as const))("%s has a summary, documented arguments and options, and exit codes from the one table", (_name, spec) => {

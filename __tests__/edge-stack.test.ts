@@ -69,7 +69,7 @@ describe("edge-dev", () => {
   test("rules master table and the sync Lambda on a 5-minute schedule, with its alarms", () => {
     expect(s.only("aws_dynamodb_table")).toMatchObject({ name: "lanes-edge-dev-rules", hash_key: "id" });
     const fn = s.only("aws_lambda_function");
-    expect(fn).toMatchObject({ runtime: "nodejs20.x", handler: "index.handler", function_name: "lanes-edge-dev-sync" });
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", function_name: "lanes-edge-dev-sync" });
     expect(Object.keys((fn.environment as Json).variables as Json).sort()).toEqual(["ALARM_TOPIC_ARN", "KEY_ROTATION_DAYS", "KVS_ARN", "RULES_TABLE"]);
     expect(((fn.environment as Json).variables as Json).KEY_ROTATION_DAYS).toBe("7");
     expect(s.only("aws_cloudwatch_event_rule").schedule_expression).toBe("rate(5 minutes)");

@@ -167,6 +167,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       "aws_cloudwatch_metric_alarm",
       "aws_cloudwatch_metric_alarm",
       "aws_cloudwatch_metric_alarm",
+      "aws_cloudwatch_metric_alarm",
       "aws_ecs_service",
       "aws_ecs_task_definition",
       "aws_lb_listener_rule",
@@ -176,6 +177,12 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     ]);
     expect(text).toContain("Plan: 10 to add, 0 to change, 0 to destroy");
     expect(text).toContain('"*,ctx=lane:gray,*"');
+    // The container's secret is a reference (params: container.secrets), never a value; the task is hardened.
+    expect(text).toMatch(/\+ secrets\s+= \[\s+\+ \{\s+\+ name\s+= "DB_PASSWORD"\s+\+ valueFrom = "\/dev\/user-api\/db-password"\s+\},\s+\]/);
+    expect(text).toMatch(/\+ readonlyRootFilesystem = true/);
+    expect(text).toMatch(/\+ user\s+= "1000:1000"/);
+    // The 5xx-rate and unhealthy-target alarms are the ECS service's deployment alarms.
+    expect(text).toMatch(/\+ alarm_names = \[\s+\+ "user-api-dev-gray-5xx-rate",\s+\+ "user-api-dev-gray-unhealthy-hosts",\s+\]\s+\+ enable\s+= true\s+\+ rollback\s+= true/);
     // Values read from the lower layers' state: infra's cluster, boot's ALB.
     const infra = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
     const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);

@@ -123,7 +123,7 @@ describe("lanes CLI", () => {
       { lane: "gray", image: `${REPO}:sha-3333333`, changedBy: "pipeline:exec-7", desired: 2, running: 2 },
     ]);
     expect(cluster.calls.sort()).toEqual(["user-api-dev-default", "user-api-dev-gray"]);
-    expect(out.text).toMatch(/^LANE\s+IMAGE\s+RUNNING\s+CHANGED\s+BY\n/);
+    expect(out.text).toMatch(/^LANE\s+IMAGE\s+RUNNING\s+CHANGED\s+BY\s+LOCK\n/);
   });
 
   test("status shows counts as unknown when the cluster cannot be read", async () => {
@@ -234,9 +234,9 @@ describe("lanes CLI", () => {
       const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
       return clock;
     };
-    const alarmsAt = (clock: { now(): number }, firingFrom?: number): AlarmReader => ({
+    const alarmsAt = (clock: { now(): number }, firingFrom?: number, suffix = "-error-lines"): AlarmReader => ({
       states: async (names) =>
-        Object.fromEntries(names.map((n) => [n, (firingFrom !== undefined && clock.now() >= firingFrom && n.endsWith("-dead-letters") ? "ALARM" : "OK") as AlarmState])),
+        Object.fromEntries(names.map((n) => [n, (firingFrom !== undefined && clock.now() >= firingFrom && n.endsWith(suffix) ? "ALARM" : "OK") as AlarmState])),
     });
     const argv = ["canary", "--service", "order-worker", "--env", "dev", "--image", `${WORKER_REPO}:sha-7777777`];
 
@@ -265,12 +265,12 @@ describe("lanes CLI", () => {
       expect(clock.t).toBeGreaterThanOrEqual(10 * 60_000);
     });
 
-    test("a dead letter during the bake rolls back (exit 8) and default is never deployed", async () => {
+    test("the canary's own error-lines alarm during the bake rolls back (exit 8) and default is never deployed", async () => {
       const steps = new RecordingSteps();
       const clock = virtual();
       const out = await lanes(argv, { steps, cluster: view(healthy), alarms: alarmsAt(clock, 3 * 60_000), clock });
       expect(out.code).toBe(8);
-      expect(out.text).toBe("canary rolled back: alarm order-worker-dev-canary-dead-letters in ALARM");
+      expect(out.text).toBe("canary rolled back: alarm order-worker-dev-canary-error-lines in ALARM");
       expect(steps.done.map((d) => `${d.action} ${d.stack}`)).toEqual(["deploy app-order-worker-dev-canary", "destroy app-order-worker-dev-canary"]);
     });
 

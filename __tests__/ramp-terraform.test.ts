@@ -67,8 +67,8 @@ describe("the ramp rule in Terraform", () => {
     const [gray, blue] = await Promise.all([plan(synthRamp("gray")), plan(synthRamp("blue"))]);
     for (const [lane, ran] of [["gray", gray!], ["blue", blue!]] as const) {
       expect([lane, ran.code, ran.stderr]).toEqual([lane, 0, ""]);
-      // The lane's rule on the viewer listener and on the internal one for callers (user-api is behind the edge), and the ramp rule.
-      expect(ran.stdout).toContain("Plan: 11 to add, 0 to change, 0 to destroy");
+      // The lane's rule on the viewer listener and on the internal one for callers (user-api is behind the edge), the ramp rule, and four alarms.
+      expect(ran.stdout).toContain("Plan: 12 to add, 0 to change, 0 to destroy");
       const rules = ran.stdout.split(/\n(?= {2}# )/).filter((block) => /\+ resource "aws_lb_listener_rule"/.test(block));
       expect(rules).toHaveLength(3);
       const ramp = rules.find((b) => /\+ priority\s+= 49999/.test(b))!;

@@ -59,7 +59,12 @@ describe("verify through the edge", () => {
     healthTimeoutMs: 1000,
     healthIntervalMs: 0,
     healthChecks: 1,
-    probe: async (url, headers, insecure) => (probes.push({ url, headers, insecure }), 200),
+    // The lane the edge assigns answers (its task sets x-lanes-served-by).
+    probe: async (url, headers, insecure) => {
+      probes.push({ url, headers, insecure });
+      const servedBy = await edgeLane(headers);
+      return { status: 200, ...(servedBy ? { servedBy } : {}) };
+    },
     probeAttempts: 1,
     probeIntervalMs: 0,
     sleep: async () => undefined,

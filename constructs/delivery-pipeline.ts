@@ -42,6 +42,14 @@ export interface DeliveryPipelineProps {
   readonly appSource?: { readonly repo: string; readonly branch: string };
   /** Builds images: CodeBuild runs Docker (privileged mode). */
   readonly buildsImages: boolean;
+  /** Run the build inside the VPC (a service with an internal ALB): private subnets and the build's security group. */
+  readonly vpc?: {
+    readonly vpcId: string;
+    readonly subnetIds: string[];
+    readonly securityGroupIds: string[];
+    /** What the build role needs for it (a managed policy attached to the role, lib/policies/roles.ts buildVpcPolicy). */
+    readonly policy: (ctx: BuildContext) => PolicyDocument;
+  };
   /** The CodeBuild role's policy, from the same context the tests evaluate. */
   readonly buildPolicy: (ctx: BuildContext) => PolicyDocument;
   readonly pipelinePolicy: (ctx: BuildContext) => PolicyDocument;
@@ -108,6 +116,14 @@ export class DeliveryPipeline extends Construct {
       });
       new IamRolePolicyAttachment(this, `build-policy-${i + 1}-attachment`, { role: this.buildRole.name, policyArn: policy.arn });
     });
+    if (props.vpc) {
+      const vpcPolicy = new IamPolicy(this, "build-vpc-policy", {
+        name: names.codebuildVpcPolicy,
+        description: `CodeBuild of ${names.pipeline} in the VPC: its network interfaces`,
+        policy: JSON.stringify(props.vpc.policy(this.buildContext)),
+      });
+      new IamRolePolicyAttachment(this, "build-vpc-attachment", { role: this.buildRole.name, policyArn: vpcPolicy.arn });
+    }
     this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
     new IamRolePolicy(this, "pipeline-policy", {
       role: this.pipelineRole.name,
@@ -137,6 +153,7 @@ export class DeliveryPipeline extends Construct {
       // lives on one build host and is best-effort, so most builds would start cold. The build
       // role's PipelineArtifacts statement already reads and writes the bucket's objects.
       cache: { type: "S3", location: `${this.artifactBucket.bucket}/${names.buildCachePrefix}` },
+      ...(props.vpc ? { vpcConfig: { vpcId: props.vpc.vpcId, subnets: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } } : {}),
     });
 
     const sourceAction = (name: string, repo: string, branch: string, output: string, cloneRef: boolean) => ({

@@ -48,15 +48,24 @@ export function processedLinePattern(lane: string): string {
  * A lane's alarms, notifying the service's topic:
  * - target 5xx rate: 100 × HTTPCode_Target_5XX_Count / RequestCount over the window, above the threshold;
  * - fewer running than desired tasks (Container Insights) for N consecutive minutes;
- * - healthy targets below the minimum.
+ * - healthy targets below the minimum;
+ * - any unhealthy target (UnHealthyHostCount of the lane's own target group) for two minutes.
+ * The 5xx-rate and unhealthy-target alarms are also the lane's ECS deployment alarms
+ * (`deploymentAlarms`): a deploy that trips one is rolled back by ECS.
  */
 export class LaneAlarms extends Construct {
   readonly errorRate?: CloudwatchMetricAlarm;
   readonly runningBelowDesired: CloudwatchMetricAlarm;
   readonly unhealthy?: CloudwatchMetricAlarm;
+  readonly unhealthyHosts?: CloudwatchMetricAlarm;
   readonly deadLetters?: CloudwatchMetricAlarm;
   readonly oldestMessage?: CloudwatchMetricAlarm;
   readonly errorLines?: CloudwatchMetricAlarm;
+
+  /** The alarms that roll back an ECS deployment of the lane (http lanes: 5xx rate, unhealthy targets). */
+  get deploymentAlarms(): string[] {
+    return [this.errorRate, this.unhealthyHosts].flatMap((a) => (a ? [a.alarmName] : []));
+  }
 
   constructor(scope: Construct, id: string, props: LaneAlarmsProps) {
     super(scope, id);
@@ -97,6 +106,21 @@ export class LaneAlarms extends Construct {
         comparisonOperator: "LessThanThreshold",
         threshold: t.minHealthyHosts,
         treatMissingData: "breaching",
+        ...actions,
+      });
+      this.unhealthyHosts = new CloudwatchMetricAlarm(this, "unhealthy-hosts", {
+        alarmName: props.names.unhealthyHosts,
+        alarmDescription: "Unhealthy targets in the lane's target group for 2 consecutive minutes",
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
         ...actions,
       });
     }

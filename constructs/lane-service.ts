@@ -2,6 +2,8 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { TaskHardening } from "../lib/params/config";
+import { containerSecrets, type ContainerSecret } from "../lib/secrets";
 
 export interface LaneServiceProps {
   readonly env: string;
@@ -15,6 +17,10 @@ export interface LaneServiceProps {
   readonly memory: number;
   readonly containerPort: number;
   readonly environment: Readonly<Record<string, string>>;
+  /** Secrets ECS reads at task start with the execution role (references only, never values). */
+  readonly secrets?: readonly ContainerSecret[];
+  /** Read-only root filesystem with scratch volumes, and the user; undefined: the image's defaults. */
+  readonly hardening?: TaskHardening;
   readonly logGroupName: string;
   readonly logStreamPrefix: string;
   readonly executionRoleArn: string;
@@ -29,6 +35,8 @@ export interface LaneServiceProps {
   readonly registryArn?: string;
   /** Created before the service (ECS needs the target group attached to a listener first). */
   readonly dependsOn?: ITerraformDependable[];
+  /** CloudWatch alarms that roll a deployment back (ECS deployment alarms); none: the circuit breaker only. */
+  readonly deploymentAlarms?: readonly string[];
   /** Leave desired_count to autoscaling after creation. */
   readonly ignoreDesiredCount?: boolean;
 }
@@ -41,6 +49,11 @@ export function containerEnvironment(props: Pick<LaneServiceProps, "environment"
     .map((name) => ({ name, value: merged[name]! }));
 }
 
+/** Volume name of the n-th scratch path (task ephemeral storage). */
+export function scratchVolumeName(index: number): string {
+  return `scratch-${index}`;
+}
+
 /**
  * One lane's Fargate task definition and ECS service: private subnets without public IPs,
  * deployment circuit breaker with rollback, awslogs to the service's group under `{lane}/`.
@@ -51,12 +64,19 @@ export class LaneService extends Construct {
 
   constructor(scope: Construct, id: string, props: LaneServiceProps) {
     super(scope, id);
+    const hardening = props.hardening;
+    const scratch = hardening?.readonlyRootFilesystem ? hardening.scratchPaths : [];
+    const secrets = props.secrets ?? [];
     const container = {
       name: props.containerName,
       image: props.image,
       essential: true,
       portMappings: [{ containerPort: props.containerPort, protocol: "tcp" }],
       environment: containerEnvironment(props),
+      ...(secrets.length > 0 ? { secrets: containerSecrets(secrets) } : {}),
+      ...(hardening?.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
+      ...(scratch.length > 0 ? { mountPoints: scratch.map((containerPath, i) => ({ sourceVolume: scratchVolumeName(i), containerPath, readOnly: false })) } : {}),
+      ...(hardening?.user !== undefined ? { user: hardening.user } : {}),
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -76,6 +96,8 @@ export class LaneService extends Construct {
       taskRoleArn: props.taskRoleArn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       containerDefinitions: JSON.stringify([container]),
+      // Fargate's bind-mount volumes live on the task's ephemeral storage.
+      ...(scratch.length > 0 ? { volume: scratch.map((_, i) => ({ name: scratchVolumeName(i) })) } : {}),
     });
     this.service = new EcsService(this, "service", {
       name: props.serviceName,
@@ -91,6 +113,7 @@ export class LaneService extends Construct {
       },
       deploymentController: { type: "ECS" },
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...(props.deploymentAlarms && props.deploymentAlarms.length > 0 ? { alarms: { alarmNames: [...props.deploymentAlarms], enable: true, rollback: true } } : {}),
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       enableEcsManagedTags: true,

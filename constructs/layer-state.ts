@@ -57,6 +57,9 @@ export class BootState extends Construct {
     this.remote = readS3State(this, "remote", state, { layer: "boot", env, service });
   }
 
+  get albSecurityGroupId(): string {
+    return this.remote.getString(BootOutputs.albSecurityGroupId.name);
+  }
   get albArnSuffix(): string {
     return this.remote.getString(BootOutputs.albArnSuffix.name);
   }
@@ -98,9 +101,6 @@ export class BootState extends Construct {
   }
   get logGroupName(): string {
     return this.remote.getString(BootOutputs.logGroupName.name);
-  }
-  get albSecurityGroupId(): string {
-    return this.remote.getString(BootOutputs.albSecurityGroupId.name);
   }
   get callUrl(): string {
     return this.remote.getString(BootOutputs.callUrl.name);

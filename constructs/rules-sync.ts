@@ -100,7 +100,7 @@ export class RulesSync extends Construct {
       functionName: names.syncFunction,
       description: "validates the lane rules and writes them to the CloudFront KeyValueStore",
       role: role.arn,
-      runtime: "nodejs20.x",
+      runtime: "nodejs22.x",
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: code.assetHash,

@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
 import { arns } from "../lib/policies/arns";
+import { secretReadStatements, type SecretSource } from "../lib/secrets";
 
 export interface ServiceIdentityProps {
   readonly executionRoleName: FittedName;
@@ -16,11 +17,16 @@ export interface ServiceIdentityProps {
   readonly discoversIn?: string;
   /** The env's boundary policy (constructs/task-role-boundary.ts) in the env's account, set on both roles. */
   readonly boundary: { readonly account: string; readonly policyName: string };
+  /** The service's secret references: the execution role may read exactly these (and decrypt with their keys). */
+  readonly secrets?: readonly SecretSource[];
+  /** The env's region (SSM parameter ARNs, the KMS via-service condition). */
+  readonly region: string;
 }
 
 /**
  * The service's two task roles, shared by its lanes: the execution role (pull images, write
- * logs) and the task role the application runs as (no permissions until the team adds them).
+ * logs, and read exactly the service's secrets) and the task role the application runs as (no
+ * permissions until the team adds them).
  */
 export class ServiceIdentity extends Construct {
   readonly executionRole: IamRole;
@@ -49,6 +55,15 @@ export class ServiceIdentity extends Construct {
       role: this.executionRole.name,
       policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
     });
+    const secrets = props.secrets ?? [];
+    if (secrets.length > 0) {
+      const account = { partition: partition.partition, account: props.boundary.account, region: props.region };
+      new IamRolePolicy(this, "read-secrets", {
+        role: this.executionRole.name,
+        name: "read-secrets",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(account, secrets) }),
+      });
+    }
     this.taskRole = new IamRole(this, "task", {
       name: props.taskRoleName.name,
       assumeRolePolicy: assume.json,

@@ -280,6 +280,7 @@ export function laneNames(service: string, env: string, lane: string) {
     alarms: {
       errorRate: `${prefix}-5xx-rate`,
       healthyHosts: `${prefix}-healthy-hosts`,
+      unhealthyHosts: `${prefix}-unhealthy-hosts`,
       runningBelowDesired: `${prefix}-running-below-desired`,
       deadLetters: `${prefix}-dead-letters`,
       oldestMessage: `${prefix}-oldest-message-age`,
@@ -311,6 +312,10 @@ export function pipelineNames(env: string, kind: PipelineKind) {
     codebuildRole: fitted(`${pipeline}-codebuild`, Limits.iamRoleName),
     /** The CodeBuild role's managed policies, numbered from 1 (lib/policies/pack.ts). */
     codebuildPolicy: (part: number) => fitted(`${pipeline}-codebuild-deploy-${part}`, Limits.iamPolicyName),
+    /** The build's security group when it runs in the VPC (a service with an internal ALB). */
+    codebuildSecurityGroup: `${pipeline}-codebuild`,
+    /** Its managed policy (network interfaces in the VPC). */
+    codebuildVpcPolicy: `${pipeline}-codebuild-vpc`,
     pipelineRole: fitted(`${pipeline}-pipeline`, Limits.iamRoleName),
     /** S3 bucket_prefix is limited to 37 characters. */
     artifactBucketPrefix: `lanes-${pipeline}-`.slice(0, 37),

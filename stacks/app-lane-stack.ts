@@ -76,42 +76,7 @@ export class AppLaneStack extends LanesStack {
     }
     const targetGroupArn = boot.initAlb ? (this.route?.targetGroup.arn ?? bootState.defaultTargetGroupArn) : undefined;
 
-    this.laneService = new LaneService(this, "lane", {
-      env: lane.env,
-      lane: lane.lane,
-      region: infra.region,
-      family: names.taskFamily,
-      serviceName: names.ecsService,
-      containerName: shared.container,
-      image: config.release.image,
-      cpu: service.cpu,
-      memory: service.memory,
-      containerPort: boot.containerPort,
-      // A worker finds its queue in QUEUE_URL (read from boot's state).
-      environment: { ...lane.environment, ...calleeUrls, ...(worker ? { QUEUE_URL: bootState.queueUrl } : {}) },
-      logGroupName: shared.logGroup,
-      logStreamPrefix: names.logStreamPrefix,
-      executionRoleArn: bootState.taskExecutionRoleArn,
-      taskRoleArn: bootState.taskRoleArn,
-      clusterArn: infraState.clusterArn,
-      subnetIds: infraState.privateSubnetIds,
-      securityGroupIds: [bootState.taskSecurityGroupId],
-      desiredCount: lane.desiredCount,
-      ...(targetGroupArn ? { targetGroupArn } : {}),
-      ...(boot.initCloudMap ? { registryArn: bootState.sdServiceArn } : {}),
-      ...(this.route ? { dependsOn: [this.route.rule] } : {}),
-      // With autoscaling, the scaler owns the running count; params set only the first one.
-      ignoreDesiredCount: lane.scaling !== undefined,
-    });
-    if (lane.scaling) {
-      this.scaling = new LaneScaling(this, "scaling", {
-        clusterName: infraState.clusterName,
-        ecsServiceName: names.ecsService,
-        scaling: lane.scaling,
-        service: this.laneService.service,
-        ...(worker ? { backlog: { queueName: bootState.queueName, messagesPerTask: worker.backlogPerTask } } : {}),
-      });
-    }
+    // Before the service: its 5xx-rate and unhealthy-target alarms are the service's deployment alarms.
     this.alarms = new LaneAlarms(this, "alarms", {
       names: names.alarms,
       thresholds: lane.alarms,
@@ -141,6 +106,45 @@ export class AppLaneStack extends LanesStack {
         : {}),
     });
 
+    this.laneService = new LaneService(this, "lane", {
+      env: lane.env,
+      lane: lane.lane,
+      region: infra.region,
+      family: names.taskFamily,
+      serviceName: names.ecsService,
+      containerName: shared.container,
+      image: config.release.image,
+      cpu: service.cpu,
+      memory: service.memory,
+      containerPort: boot.containerPort,
+      // Each callee's URL; a worker finds its queue in QUEUE_URL (read from boot's state).
+      environment: { ...lane.environment, ...calleeUrls, ...(worker ? { QUEUE_URL: bootState.queueUrl } : {}) },
+      secrets: lane.secrets,
+      hardening: service.task,
+      logGroupName: shared.logGroup,
+      logStreamPrefix: names.logStreamPrefix,
+      executionRoleArn: bootState.taskExecutionRoleArn,
+      taskRoleArn: bootState.taskRoleArn,
+      clusterArn: infraState.clusterArn,
+      subnetIds: infraState.privateSubnetIds,
+      securityGroupIds: [bootState.taskSecurityGroupId],
+      desiredCount: lane.desiredCount,
+      ...(targetGroupArn ? { targetGroupArn } : {}),
+      ...(boot.initCloudMap ? { registryArn: bootState.sdServiceArn } : {}),
+      ...(this.route ? { dependsOn: [this.route.rule] } : {}),
+      // With autoscaling, the scaler owns the running count; params set only the first one.
+      ignoreDesiredCount: lane.scaling !== undefined,
+      deploymentAlarms: this.alarms.deploymentAlarms,
+    });
+    if (lane.scaling) {
+      this.scaling = new LaneScaling(this, "scaling", {
+        clusterName: infraState.clusterName,
+        ecsServiceName: names.ecsService,
+        scaling: lane.scaling,
+        service: this.laneService.service,
+        ...(worker ? { backlog: { queueName: bootState.queueName, messagesPerTask: worker.backlogPerTask } } : {}),
+      });
+    }
     this.declareOutputs(LaneOutputs, {
       ecsServiceName: this.laneService.service.name,
       clusterName: infraState.clusterName,

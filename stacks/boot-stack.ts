@@ -96,6 +96,8 @@ export class BootStack extends LanesStack {
       executionRoleName: names.taskExecutionRole,
       taskRoleName: names.taskRole,
       boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
+      secrets: boot.secrets,
+      region: infra.region,
       ...(this.queue ? { consumesQueueArn: this.queue.queue.arn } : {}),
       ...(boot.calls.some((c) => c.discovery) ? { discoversIn: infra.cloudMap.namespace } : {}),
     });

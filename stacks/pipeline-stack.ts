@@ -1,17 +1,26 @@
 import type { Construct } from "constructs";
+import { canaryWorstCaseMinutes } from "../lib/analysis/canary-settings";
 import { rampWorstCaseMinutes } from "../lib/analysis/ramp-settings";
 import { DEFAULT_ACTION, actionVariableDescription } from "../lib/ci/actions";
 import { TTL_KEEP, TTL_VARIABLE_DESCRIPTION } from "../lib/ci/inputs";
 import { PipelineOutputs } from "../lib/contract";
 import { DeliveryPipeline, type DeliveryPipelineProps, type ExecutionMode, type PipelineVariable } from "../constructs/delivery-pipeline";
 import { pipelineNames, type PipelineKind } from "../lib/naming";
-import type { InfraConfig, PipelineConfig, ServiceConfig } from "../lib/params/config";
-import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, pipelineServicePolicy } from "../lib/policies/roles";
+import type { BootConfig, InfraConfig, PipelineConfig, ServiceConfig } from "../lib/params/config";
+import { BuildNetwork } from "../constructs/build-network";
+import { buildsInVpc } from "../lib/layers/pipeline";
+import { BootState, InfraState } from "../constructs/layer-state";
+import { type BuildVpc, appRolePolicy, buildVpcPolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, pipelineServicePolicy } from "../lib/policies/roles";
 import { PipelineSchedule } from "../constructs/pipeline-schedule";
 import { useS3State } from "../lib/state";
 import { LanesStack } from "./lanes-stack";
 
-export type PipelineSpec = { readonly kind: "infra" } | { readonly kind: "bootstrap" } | { readonly kind: "gc" } | { readonly kind: "app"; readonly service: ServiceConfig };
+export type PipelineSpec =
+  | { readonly kind: "infra" }
+  | { readonly kind: "bootstrap" }
+  | { readonly kind: "gc" }
+  | { readonly kind: "app"; readonly service: ServiceConfig; /** The service's access layer: an internal ALB puts the build in the VPC. */ readonly boot?: BootConfig };
+
 
 /**
  * Execution modes. infra: QUEUED (one env change at a time, none dropped). bootstrap and app:
@@ -31,6 +40,8 @@ export class PipelineStack extends LanesStack {
   readonly delivery: DeliveryPipeline;
   /** gc: the schedule that starts it. */
   readonly schedule?: PipelineSchedule;
+  /** app, internal ALB: the build's security group in the VPC. */
+  readonly network?: BuildNetwork;
 
   constructor(scope: Construct, infra: InfraConfig, pipelines: PipelineConfig, spec: PipelineSpec) {
     const env = infra.env;
@@ -44,7 +55,7 @@ export class PipelineStack extends LanesStack {
 
     let variables: PipelineVariable[];
     let environment: Record<string, string>;
-    let rest: Pick<DeliveryPipelineProps, "buildPolicy" | "appSource" | "buildsImages">;
+    let rest: Pick<DeliveryPipelineProps, "buildPolicy" | "appSource" | "buildsImages" | "vpc">;
     let config = pipelines;
     const common = { ENV: env, PIPELINE_EXECUTION_ID: "#{codepipeline.PipelineExecutionId}" };
     switch (spec.kind) {
@@ -70,7 +81,13 @@ export class PipelineStack extends LanesStack {
         // ACTION=ramp runs a whole ramp in one build, and CodeBuild kills a build at its timeout
         // without running anything after: the timeout must cover the longest ramp (params check
         // that it fits CodePipeline's 8 hours), and the build is told so (lanes ramp refuses more).
-        config = { ...pipelines, buildTimeoutMinutes: Math.max(pipelines.buildTimeoutMinutes, rampWorstCaseMinutes(svc.ramp)) };
+        // ACTION=canary likewise runs a whole canary release (wait for steady state, the bakes it
+        // may extend, promotion): a worker's timeout covers the longest one (params check it fits).
+        config = {
+          ...pipelines,
+          // (A worker is never ramped; an http service never runs a canary release.)
+          buildTimeoutMinutes: Math.max(pipelines.buildTimeoutMinutes, svc.worker ? canaryWorstCaseMinutes(svc.worker.canary) : rampWorstCaseMinutes(svc.ramp)),
+        };
         variables = [
           { name: "LANE", description: "Lane to deploy (app-{service}-{env}-{lane}); required" },
           { name: "BRANCH", description: "App repository branch to build", defaultValue: svc.branch },
@@ -88,10 +105,29 @@ export class PipelineStack extends LanesStack {
           LANES_BUILD_TIMEOUT_MINUTES: String(config.buildTimeoutMinutes),
           TTL: "#{variables.TTL}",
         };
+        // An internal ALB is reachable only from the VPC: the build runs there (private subnets,
+        // its own security group, admitted by the ALB's), so the verify step reaches the lane.
+        let vpc: DeliveryPipelineProps["vpc"];
+        let buildVpc: BuildVpc | undefined;
+        if (buildsInVpc(spec.boot)) {
+          const boot = spec.boot!;
+          const infraState = new InfraState(this, "infra", infra.state, env);
+          const bootState = new BootState(this, "boot", infra.state, env, svc.service);
+          this.network = new BuildNetwork(this, "build-network", {
+            name: names.codebuildSecurityGroup,
+            vpcId: infraState.vpcId,
+            albSecurityGroupId: bootState.albSecurityGroupId,
+            listenerPorts: [boot.httpPort, ...(boot.https ? [boot.https.port] : [])],
+          });
+          const inVpc = { vpcId: infraState.vpcId, securityGroupId: this.network.securityGroup.id };
+          buildVpc = inVpc;
+          vpc = { vpcId: infraState.vpcId, subnetIds: infraState.privateSubnetIds, securityGroupIds: [this.network.securityGroup.id], policy: (c) => buildVpcPolicy(c, inVpc) };
+        }
         rest = {
-          buildPolicy: (c) => appRolePolicy({ ...c, ...roleContext }, svc.service),
+          buildPolicy: (c) => appRolePolicy({ ...c, ...roleContext }, svc.service, buildVpc),
           appSource: { repo: svc.repo, branch: svc.branch },
           buildsImages: true,
+          ...(vpc ? { vpc } : {}),
         };
         break;
       }

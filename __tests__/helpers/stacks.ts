@@ -39,6 +39,6 @@ export function synthPipeline(kind: "infra" | "bootstrap" | "gc" | "app", opts: 
   const { service = "user-api", env = "dev", params = exampleParams() } = opts;
   const infra = params.infra(env);
   if (!infra.pipelines) throw new Error(`no pipelines in infra-${env}.json`);
-  const spec = kind === "app" ? { kind, service: params.service(service, env) } : { kind };
+  const spec = kind === "app" ? { kind, service: params.service(service, env), boot: params.boot(service, env) } : { kind };
   return synth(new PipelineStack(Testing.app(), infra, infra.pipelines, spec));
 }

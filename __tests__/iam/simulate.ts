@@ -48,6 +48,8 @@ export interface SimRequest {
   /** An ARN, or `*` for wildcard-only actions. */
   readonly resource: string;
   readonly context?: ContextValues;
+  /** The resource's own policy, where AWS requires one (a KMS key policy). */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 export interface SimResult {
@@ -104,6 +106,7 @@ export class SimulatedPrincipal {
       identityPolicies: this.policies.map((p) => ({ name: p.name, policy: p.document })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
       ...(this.boundary ? { permissionBoundaryPolicies: this.boundary.map((p) => ({ name: p.name, policy: p.document })) } : {}),
     };
     const result = await runSimulation(simulation, { simulationMode: "Strict" });
@@ -211,7 +214,12 @@ export function policyFromAttribute(s: Synthesized, value: unknown, resolve: Ref
 }
 
 /** Every policy of the role named `roleName` in the synthesized stack: inline (`aws_iam_role_policy`) and managed ones of the same stack. */
-export function rolePolicies(s: Synthesized, roleName: string, resolve: ReferenceResolver = testAccountResolver): NamedPolicy[] {
+export function rolePolicies(
+  s: Synthesized,
+  roleName: string,
+  resolve: ReferenceResolver = testAccountResolver,
+  opts: { /** Leave out attachments of policies the stack does not define (e.g. AWS managed ones) instead of stopping. */ readonly ignoreForeignAttachments?: boolean } = {},
+): NamedPolicy[] {
   const roles = s.resources("aws_iam_role").filter(([, c]) => c.name === roleName);
   if (roles.length !== 1) throw new Error(`expected one aws_iam_role named ${roleName}, found ${roles.length}`);
   const [logicalId] = roles[0]!;
@@ -226,11 +234,14 @@ export function rolePolicies(s: Synthesized, roleName: string, resolve: Referenc
   const managed = s
     .resources("aws_iam_role_policy_attachment")
     .filter(([, c]) => attachesToRole(c.role))
-    .map(([id, c]) => {
+    .flatMap(([id, c]) => {
       const ref = /^\$\{aws_iam_policy\.([^.}]+)\.arn\}$/.exec(String(c.policy_arn));
       const policy = ref ? managedPolicies.get(ref[1]!) : undefined;
-      if (!ref || !policy) throw new Error(`role ${roleName}: attachment ${id} attaches ${String(c.policy_arn)}, which this adapter does not model`);
-      return { name: (policy.name as string | undefined) ?? ref[1]!, document: policyFromAttribute(s, policy.policy, resolve, `aws_iam_policy.${ref[1]}`) };
+      if (!ref || !policy) {
+        if (opts.ignoreForeignAttachments) return [];
+        throw new Error(`role ${roleName}: attachment ${id} attaches ${String(c.policy_arn)}, which this adapter does not model`);
+      }
+      return [{ name: (policy.name as string | undefined) ?? ref[1]!, document: policyFromAttribute(s, policy.policy, resolve, `aws_iam_policy.${ref[1]}`) }];
     });
   const all = [...policies, ...managed];
   if (all.length === 0) throw new Error(`role ${roleName} has no policies`);

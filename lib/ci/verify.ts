@@ -1,7 +1,10 @@
 /**
  * The verify phase after a lane deploy: the lane's target group has a healthy target (the same
  * wait as promote: rollout completed, tasks running, a healthy target), then its health path
- * answers through the ALB with the lane's tracestate. A service behind the edge only CloudFront
+ * answers through the ALB with the lane's tracestate, and the answer proves the lane itself
+ * answered: its task sets `x-lanes-served-by` to its LANE (packages/lane-context's middleware
+ * does). A 2xx from `default` (the lane's rule missing or wrong) fails, naming the rule; a 2xx
+ * without the header fails too (nothing proves which lane answered). A service behind the edge only CloudFront
  * reaches: its probe goes through the edge (`https://{alias or distribution}{probePath}`) with a
  * tester token for the lane, minted for a few minutes with the edge's current key. After an
  * action that moves the image into default (promote, canary) it is default that is checked;
@@ -16,10 +19,12 @@ import { mintTesterToken } from "../ops/edge-rules";
 import { readLane } from "../ops/lane-state";
 import type { ParamsRepository } from "../params/load";
 import type { StateClients } from "../preflight";
-import { DEFAULT_LANE, serviceNames, stackNames } from "../naming";
+import { DEFAULT_LANE, laneNames, serviceNames, stackNames } from "../naming";
 import { stateKey } from "../state";
 import { TRACESTATE_HEADER, laneMember } from "../routing";
 import { PIPELINE_ACTIONS } from "./actions";
+import type { ProbeAnswer } from "./probe";
+import { SERVED_BY_HEADER } from "../../packages/lane-context/src/protocol";
 import { CiInputError, type CiInputs } from "./inputs";
 
 export interface VerifyDeps {
@@ -30,8 +35,8 @@ export interface VerifyDeps {
   readonly healthTimeoutMs: number;
   readonly healthIntervalMs: number;
   readonly healthChecks: number;
-  /** HTTP probe (fetch): resolves with the status, rejects when nothing answered. */
-  readonly probe: (url: string, headers: Record<string, string>, insecure: boolean) => Promise<number>;
+  /** HTTP probe: resolves with the status and the lane that answered (x-lanes-served-by), rejects when nothing answered. */
+  readonly probe: (url: string, headers: Record<string, string>, insecure: boolean) => Promise<ProbeAnswer>;
   readonly probeAttempts: number;
   readonly probeIntervalMs: number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -124,17 +129,39 @@ export async function verifyRun(inputs: CiInputs, deps: VerifyDeps): Promise<str
   const shown = Object.entries(probe.headers)
     .map(([k, v]) => `${k}: ${probe.secretHeaders?.includes(k) ? "<token>" : v}`)
     .join(", ");
+  // What a wrong answer says about routing: which rule should have sent the request to the lane.
+  const rule =
+    lane === DEFAULT_LANE
+      ? `the listener's default action${deps.params.boot(inputs.service, inputs.env).originGuard ? ` / rule ${serviceNames(inputs.service, inputs.env).defaultRule}` : ""}`
+      : `listener rule ${laneNames(inputs.service, inputs.env, lane).listenerRule} (priority ${deps.params.lane(inputs.service, inputs.env, lane).priority})`;
   let last = "no answer";
+  let wrongLane: string | undefined;
   for (let attempt = 1; attempt <= deps.probeAttempts; attempt++) {
     try {
-      const status = await deps.probe(probe.url, probe.headers, probe.insecure);
-      if (status >= 200 && status < 300) return `${probe.url} answered ${status} with '${shown}' (try ${attempt}/${deps.probeAttempts})`;
-      last = `HTTP ${status}`;
+      const answer = await deps.probe(probe.url, probe.headers, probe.insecure);
+      if (answer.status >= 200 && answer.status < 300) {
+        if (answer.servedBy === lane) return `${probe.url} answered ${answer.status} from lane ${lane} (${SERVED_BY_HEADER}) with '${shown}' (try ${attempt}/${deps.probeAttempts})`;
+        if (answer.servedBy === undefined) {
+          throw new CiInputError(
+            `${probe.url} answered ${answer.status} with '${shown}' but without ${SERVED_BY_HEADER}: nothing proves lane ${lane} answered (default answers too when ${rule} is missing or wrong). The service must answer with the header set to its LANE (packages/lane-context's middleware does).`,
+          );
+        }
+        wrongLane = answer.servedBy;
+        last = `HTTP ${answer.status} from lane ${answer.servedBy}, not ${lane}`;
+      } else {
+        last = `HTTP ${answer.status}`;
+      }
     } catch (err) {
+      if (err instanceof CiInputError) throw err;
       last = (err as Error).message;
     }
     deps.progress(`verify: ${probe.url} with '${shown}': ${last} (try ${attempt}/${deps.probeAttempts})`);
     if (attempt < deps.probeAttempts) await deps.sleep(deps.probeIntervalMs);
+  }
+  if (wrongLane !== undefined) {
+    throw new CiInputError(
+      `lane ${wrongLane} answered ${probe.url} with '${shown}', not lane ${lane}: ${rule} did not route the request to ${stack}'s target group (${record.targetGroupArn}); check the rule's conditions (lanes status ${lane} --service ${inputs.service} --env ${inputs.env})`,
+    );
   }
   throw new CiInputError(`timed out: ${probe.url} with '${shown}' did not answer with a 2xx after ${deps.probeAttempts} tries ${Math.round(deps.probeIntervalMs / 1000)}s apart (last: ${last})`);
 }

@@ -4,6 +4,7 @@
  * `Dependencies`; everything not given is the real thing.
  */
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { hostname, userInfo } from "node:os";
@@ -17,6 +18,7 @@ import type { OpsContext } from "../ops/commands";
 import type { EvidenceDeps, WorkerCountsReader } from "../ops/evidence";
 import type { Steps } from "../ops/steps";
 import type { StateConfig } from "../params/config";
+import type { LaneBuilds } from "../ops/unlock";
 import { ParamsRepository, overridesFromEnv } from "../params/load";
 import type { StateClients } from "../preflight";
 import { PROJECT_ROOT } from "../process";
@@ -28,6 +30,7 @@ import { PROJECT_ROOT } from "../process";
  */
 const lazy = {
   cloudwatch: () => require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch"),
+  codebuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),
   dynamodb: () => require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb"),
   elb: () => require("@aws-sdk/client-elastic-load-balancing-v2") as typeof import("@aws-sdk/client-elastic-load-balancing-v2"),
   s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
@@ -39,6 +42,7 @@ const lazy = {
   workerMetrics: () => require("../analysis/worker-metrics") as typeof import("../analysis/worker-metrics"),
   quota: () => require("../ops/quota") as typeof import("../ops/quota"),
   traffic: () => require("../ops/traffic") as typeof import("../ops/traffic"),
+  unlock: () => require("../ops/unlock") as typeof import("../ops/unlock"),
   steps: () => require("../ops/steps") as typeof import("../ops/steps"),
 };
 
@@ -63,6 +67,8 @@ export interface Dependencies {
   readonly output?: (line: string) => void;
   /** Stops a following command (lanes logs --follow); default: none (Ctrl-C ends the process). */
   readonly signal?: AbortSignal;
+  /** CodeBuild (lanes unlock: is a build of the lane running?); tests mock it at the SDK edge. */
+  readonly codebuild?: CodeBuildClient;
 }
 
 /** SDK clients for the state bucket and lock table, honouring custom endpoints. */
@@ -184,6 +190,12 @@ export class CommandContext {
   workerCounts(region: string): WorkerCountsReader {
     const cloudwatch = this.deps.cloudwatch ?? this.client("cloudwatch", region, () => new (lazy.cloudwatch().CloudWatchClient)({ region, maxAttempts: 1 }));
     return new (lazy.workerMetrics().CloudWatchWorkerCounts)({ client: cloudwatch, clock: this.clock(), onRetry: this.progress });
+  }
+
+  /** The running builds of a lane in its service's app pipeline project. */
+  laneBuilds(region: string): LaneBuilds {
+    const codebuild = this.deps.codebuild ?? this.client("codebuild", region, () => recordCalls(new (lazy.codebuild().CodeBuildClient)({ region })));
+    return new (lazy.unlock().CodeBuildLaneBuilds)(codebuild);
   }
 
   logs(region: string): CloudWatchLogsClient {

@@ -70,3 +70,12 @@ export function imageOption(input: CommandInput): string | undefined {
   const image = option(input, "image");
   return image === undefined ? undefined : checkImageReference(image, "--image");
 }
+
+/** LANES_BUILD_TIMEOUT_MINUTES: set by the app pipeline to its CodeBuild project's timeout (ramp and canary refuse to outlast it). */
+export function buildBudgetMinutes(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.LANES_BUILD_TIMEOUT_MINUTES?.trim();
+  if (!text) return undefined;
+  const minutes = Number(text);
+  if (!Number.isInteger(minutes) || minutes < 1) throw new UsageError(`LANES_BUILD_TIMEOUT_MINUTES='${text}' is not a whole number of minutes.`);
+  return minutes;
+}

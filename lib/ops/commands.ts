@@ -3,15 +3,17 @@
  * is given), promote a lane to `default`, roll a lane back to its previous image, destroy a lane.
  * Everything that touches AWS is injected: state clients, the cluster view and the steps.
  */
-import { CANARY_LANE, DEFAULT_LANE, laneNames, stackNames } from "../naming";
+import { CANARY_LANE, DEFAULT_LANE, infraNames, laneNames, stackNames } from "../naming";
 import type { StateConfig } from "../params/config";
 import type { ParamsRepository } from "../params/load";
-import { checkLowerLayers, checkNotLocked, type StateClients } from "../preflight";
+import { checkLowerLayers, checkNotLocked, readLock, type LockInfo, type StateClients } from "../preflight";
+import { stateKey } from "../state";
 import { resolveImage } from "../image";
 import { expiryOf } from "../ttl";
-import { CliError, type ExitName } from "../cli/exit-codes";
+import { CliError, UsageError, type ExitName } from "../cli/exit-codes";
 import type { StackPlan } from "../layers/plan";
-import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
+import { canaryWorstCaseMinutes } from "../analysis/canary-settings";
+import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanaryCounts, type CanarySignal, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readBootOutputs, readLane, type LaneRecord } from "./lane-state";
 import { callListener } from "../routing";
@@ -46,28 +48,90 @@ export class OpsError extends CliError {
 
 const appPlan = (env: string, service: string, lane: string): StackPlan => ({ layer: "app", env, service, lane });
 
+/** A state lock that is held: Terraform's lock info, and how long it has been held. */
+export interface HeldLock {
+  readonly id: string;
+  readonly who: string;
+  readonly operation: string;
+  readonly created: string;
+  /** Seconds since it was taken (from `created`), when that parses. */
+  readonly ageSeconds?: number;
+}
+
 export interface LaneStatus extends Omit<LaneRecord, "lastModified"> {
   readonly lastModified?: string;
   readonly desired?: number;
   readonly running?: number;
+  /** The lane's state lock, when held: a deploy running now, or one that was killed mid-apply (lanes unlock). */
+  readonly lock?: HeldLock;
 }
 
-export async function status(ctx: OpsContext, env: string, service: string): Promise<LaneStatus[]> {
-  ctx.params.service(service, env);
+export interface ServiceStatus {
+  readonly lanes: LaneStatus[];
+  /** Things an operator must act on: a canary left behind, a held lock. */
+  readonly notices: string[];
+}
+
+export function heldLock(lock: LockInfo, now: number): HeldLock {
+  const created = Date.parse(lock.Created);
+  return {
+    id: lock.ID,
+    who: lock.Who,
+    operation: lock.Operation,
+    created: lock.Created,
+    ...(Number.isFinite(created) ? { ageSeconds: Math.max(0, Math.round((now - created) / 1000)) } : {}),
+  };
+}
+
+/** `1h 05m`, `12m 30s`, `45s`. */
+export function ageText(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
+}
+
+export async function status(ctx: OpsContext, env: string, service: string): Promise<ServiceStatus> {
+  const config = ctx.params.service(service, env);
   // A destroyed lane's emptied state object stays behind: not a lane any more.
-  const lanes = (await listLanes(ctx.clients.s3, ctx.state, env, service)).filter((r) => !r.destroyed);
-  return Promise.all(
+  const all = await listLanes(ctx.clients.s3, ctx.state, env, service);
+  const lanes = all.filter((r) => !r.destroyed);
+  const now = ctx.now();
+  const statuses: LaneStatus[] = await Promise.all(
     lanes.map(async (record) => {
       const health: ServiceHealth | undefined =
         record.clusterName && record.ecsServiceName ? await ctx.cluster.health(record.clusterName, record.ecsServiceName) : undefined;
+      const lock = await readLock(ctx.clients, ctx.state, record.key);
       const { lastModified, ...rest } = record;
       return {
         ...rest,
         ...(lastModified ? { lastModified: lastModified.toISOString() } : {}),
         ...(health ? { desired: health.desired, running: health.running } : {}),
+        ...(lock ? { lock: heldLock(lock, now) } : {}),
       };
     }),
   );
+  // A lane whose first deploy was killed has a lock but no outputs: look at the params' lanes too.
+  const seen = new Set(statuses.map((l) => l.lane));
+  for (const lane of config.lanes.map((l) => l.lane).filter((l) => !seen.has(l))) {
+    const key = stateKey({ layer: "app", env, service, lane });
+    const lock = await readLock(ctx.clients, ctx.state, key);
+    if (lock) statuses.push({ service, lane, key, imageHistory: [], destroyed: !all.some((r) => r.lane === lane), lock: heldLock(lock, now) });
+  }
+  const notices: string[] = [];
+  for (const l of statuses.filter((s) => s.lock)) {
+    const lock = l.lock!;
+    notices.push(
+      `lane ${l.lane}: state lock held by ${lock.who} (${lock.operation}${lock.ageSeconds !== undefined ? `, for ${ageText(lock.ageSeconds)}` : ""}, since ${lock.created}, lock ID ${lock.id}): a deploy is running, or one was killed mid-apply; when no build of the lane runs: lanes unlock ${l.lane} --service ${service} --env ${env}`,
+    );
+  }
+  const canaryLeft = statuses.find((l) => l.lane === CANARY_LANE && !l.destroyed);
+  if (config.worker && canaryLeft) {
+    notices.push(
+      `canary: ${canaryLeft.image ?? "an image"} runs in the ${CANARY_LANE} lane (changed ${canaryLeft.lastModified ?? "at an unknown time"} by ${canaryLeft.changedBy ?? "unknown"}): a release is under way, or was interrupted; if no release runs: lanes canary --service ${service} --env ${env} --resume (bake and decide) or --abort (remove it)`,
+    );
+  }
+  return { lanes: statuses, notices };
 }
 
 async function laneRecord(ctx: OpsContext, env: string, service: string, lane: string): Promise<LaneRecord> {
@@ -221,22 +285,104 @@ export async function destroyLane(ctx: OpsContext, env: string, service: string,
   await ctx.steps.destroy(plan);
 }
 
+/** How `lanes canary` runs: a new release, or the continuation / removal of an interrupted one. */
+export interface CanaryOptions {
+  /** The canary left by an interrupted release runs its image: wait for it, bake, decide. */
+  readonly resume?: boolean;
+  /** Remove the canary left by an interrupted release; default untouched. */
+  readonly abort?: boolean;
+  /** The canary's own counts over a window (lib/ops/evidence.ts canaryCounts). */
+  readonly counts?: (window: { readonly start: Date; readonly end: Date }) => Promise<CanaryCounts>;
+  /** The pipeline build's timeout (LANES_BUILD_TIMEOUT_MINUTES): a release that may outlast it is refused. */
+  readonly budgetMinutes?: number;
+}
+
+/** The canary's signals: whose each is and what its INSUFFICIENT_DATA means (lib/ops/canary.ts). */
+export function canarySignals(service: string, env: string): CanarySignal[] {
+  const names = laneNames(service, env, CANARY_LANE).alarms;
+  return [
+    { alarm: names.errorLines, scope: "lane", noData: "quiet" },
+    { alarm: names.runningBelowDesired, scope: "lane", noData: "unknown" },
+    { alarm: names.deadLetters, scope: "queue", noData: "quiet" },
+    { alarm: names.oldestMessage, scope: "queue", noData: "quiet" },
+  ];
+}
+
 /**
  * The worker canary release, run by `lanes canary` and the app pipeline's
  * ACTION=canary: see lib/ops/canary.ts for the program and its timeline. `judge`: the canary
- * against default at the end of the bake (lib/ops/evidence.ts workerJudge).
+ * against default at the end of the bake (lib/ops/evidence.ts workerJudge). A canary left by an
+ * interrupted release (its lane has state) is resumed (`resume`) or removed (`abort`); a new
+ * release refuses to start over it.
  */
-export async function canary(ctx: OpsContext, env: string, service: string, image: string, reader: AlarmReader, clock: Clock, judge?: RelativeJudge): Promise<{ polls: number }> {
+export async function canary(
+  ctx: OpsContext,
+  env: string,
+  service: string,
+  image: string | undefined,
+  reader: AlarmReader,
+  clock: Clock,
+  judge?: RelativeJudge,
+  options: CanaryOptions = {},
+): Promise<{ polls: number; image: string; aborted?: boolean }> {
   ctx.params.service(service, env);
   const config = ctx.params.boot(service, env);
   if (config.kind !== "worker" || !config.worker) {
     throw new OpsError(`canary releases are for worker services; ${service} is an http service (deploy a lane and promote it instead).`, "refused");
   }
-  const names = laneNames(service, env, CANARY_LANE);
-  const alarms = [names.alarms.deadLetters, names.alarms.oldestMessage, names.alarms.errorLines, names.alarms.runningBelowDesired];
-  const plan = { image, bakeMs: config.worker.canary.bakeMinutes * 60_000, pollMs: config.worker.canary.pollSeconds * 1000, alarms };
+  if (options.resume && options.abort) throw new UsageError("--resume and --abort exclude each other: resume the interrupted release, or remove its canary.");
+  const settings = config.worker.canary;
+  const left = await readLane(ctx.clients.s3, ctx.state, env, service, CANARY_LANE);
+  const leftBehind = left && !left.destroyed ? left : undefined;
+  const fix = `lanes canary --service ${service} --env ${env} --resume (bake and decide) or --abort (remove it)`;
+  if ((options.resume || options.abort) && !leftBehind) {
+    throw new OpsError(`no canary of ${service} in ${env} is left behind (${stackNames.app(service, env, CANARY_LANE)} has no state): nothing to ${options.resume ? "resume" : "abort"}.`, "unknownLane");
+  }
+  if (options.abort) {
+    await checkNotLocked(ctx.clients, ctx.state, appPlan(env, service, CANARY_LANE));
+    ctx.progress(`abort: removing the canary (${leftBehind!.image ?? "image unknown"}); default untouched`);
+    await ctx.steps.destroy(appPlan(env, service, CANARY_LANE));
+    return { polls: 0, image: leftBehind!.image ?? "", aborted: true };
+  }
+  if (leftBehind && !options.resume) {
+    throw new OpsError(
+      `a canary of ${service} in ${env} is left behind by an interrupted release (${leftBehind.image ?? "image unknown"}, changed ${leftBehind.lastModified?.toISOString() ?? "at an unknown time"} by ${leftBehind.changedBy ?? "unknown"}): ${fix}.`,
+      "refused",
+    );
+  }
+  const release = options.resume ? leftBehind!.image : image;
+  if (!release) throw new UsageError(options.resume ? "the canary left behind records no image: --abort it" : "canary needs --image <uri> (the build to release)");
+  if (options.resume && image !== undefined && image !== release) {
+    throw new UsageError(`--resume continues the release of ${release}, the image the canary runs; --image ${image} differs: --abort it and start a new release.`);
+  }
+  const worst = canaryWorstCaseMinutes(settings);
+  if (options.budgetMinutes !== undefined && worst > options.budgetMinutes) {
+    throw new UsageError(
+      `this canary release can run ${worst} minutes, longer than this build may (${options.budgetMinutes} min, LANES_BUILD_TIMEOUT_MINUTES): a build stopped mid-bake would leave the canary running. Redeploy the pipeline stack after changing worker.canary (its timeout follows the bake).`,
+    );
+  }
+  const signals = canarySignals(service, env);
+  const plan = {
+    image: release,
+    bakeMs: settings.bakeMinutes * 60_000,
+    pollMs: settings.pollSeconds * 1000,
+    signals,
+    steadyTimeoutMs: settings.steadyMinutes * 60_000,
+    minMessages: settings.minMessages,
+    maxExtensions: settings.maxExtensions,
+    maxErrorRatePercent: settings.maxErrorRatePercent,
+    minErrorLines: settings.minErrorLines,
+    ...(options.resume ? { resume: true } : {}),
+  };
+  const counts = options.counts;
   const steps: CanarySteps = {
     deployCanary: async (img) => void (await deployLane(ctx, env, service, CANARY_LANE, img)),
+    // By name: the canary's ECS service in the env's cluster (its state may not be written yet).
+    canaryTasks: () => ctx.cluster.health(infraNames(env).cluster, laneNames(service, env, CANARY_LANE).ecsService),
+    canaryCounts: async (window) => {
+      if (!counts) throw new Error("no reader of the canary's counts");
+      return counts(window);
+    },
     removeCanary: () => ctx.steps.destroy(appPlan(env, service, CANARY_LANE)),
     deployDefault: async (img) => void (await deployLane(ctx, env, service, DEFAULT_LANE, img)),
     waitDefaultStable: async () => {
@@ -250,14 +396,17 @@ export async function canary(ctx: OpsContext, env: string, service: string, imag
     },
   };
   if (ctx.steps.dryRun) {
-    await steps.deployCanary(image);
-    ctx.progress(`dry run: would bake ${config.worker.canary.bakeMinutes} min, polling every ${config.worker.canary.pollSeconds} s: ${alarms.join(", ")}`);
-    await steps.deployDefault(image);
+    if (!options.resume) await steps.deployCanary(release);
+    ctx.progress(
+      `dry run: would wait up to ${settings.steadyMinutes} min for the canary to be steady, bake ${settings.bakeMinutes} min (extended up to ${settings.maxExtensions} times while under ${settings.minMessages} messages), polling every ${settings.pollSeconds} s: ${signals.map((s) => s.alarm).join(", ")}`,
+    );
+    await steps.deployDefault(release);
     await steps.removeCanary();
-    return { polls: 0 };
+    return { polls: 0, image: release };
   }
   try {
-    return await canaryRelease(plan, steps, reader, clock, ctx.progress, judge);
+    const { polls } = await canaryRelease(plan, steps, reader, clock, ctx.progress, judge);
+    return { polls, image: release };
   } catch (err) {
     if (err instanceof CanaryRolledBack) throw new OpsError(err.message, "canaryRolledBack");
     throw err;

@@ -31,7 +31,7 @@ import type { StackPlan } from "../layers/plan";
 import { CANARY_LANE, DEFAULT_LANE, stackNames } from "../naming";
 import { RAMP_RULE_PRIORITY } from "../routing";
 import { stateKey } from "../state";
-import type { RelativeJudge } from "./canary";
+import type { CanaryCounts, RelativeJudge } from "./canary";
 import { OpsError, deployLane, preflight, promote, type OpsContext } from "./commands";
 import { readLane, readStateOutputs, type LaneRecord } from "./lane-state";
 import { lanePercent, type RampRule, type TrafficControl } from "./traffic";
@@ -307,5 +307,14 @@ export function workerJudge(service: string, env: string, counts: WorkerCountsRe
   return async (window) => {
     const verdict = judgeWorker(await counts.read({ canary: lane(CANARY_LANE), baseline: lane(DEFAULT_LANE), start: window.start, end: window.end }), config);
     return { verdict: verdict.verdict, reason: verdict.reason };
+  };
+}
+
+/** The canary's own counts over a window (messages processed, ERROR lines), from the same reader. */
+export function canaryCounts(service: string, env: string, counts: WorkerCountsReader): (window: { readonly start: Date; readonly end: Date }) => Promise<CanaryCounts> {
+  const lane = (name: string) => ({ name, errorLines: errorLinesMetric(service, env, name), processed: processedMetric(service, env, name) });
+  return async (window) => {
+    const read = await counts.read({ canary: lane(CANARY_LANE), baseline: lane(DEFAULT_LANE), start: window.start, end: window.end });
+    return { processed: read.canary.processed, errorLines: read.canary.errorLines };
   };
 }

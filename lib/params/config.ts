@@ -2,6 +2,7 @@
  * The typed, resolved configuration the stacks are built from: the schema's output types
  * (defaults applied by the schema), plus what is computed from several files or the env.
  */
+import type { ContainerSecret, SecretSource } from "../secrets";
 import type { AlarmThresholds, AnalysisParams, AuditParams, BootSettings, HttpsListenerParams, InfraParamsFile, OriginSecretParams, RampParams, ScalingParams, WorkerParams } from "./schema";
 
 export type { AlarmThresholds } from "./schema";
@@ -100,6 +101,8 @@ export interface BootConfig extends Omit<BootSettings, "listeners" | "deletionPr
   readonly originGuard?: OriginGuardConfig;
   /** The services it calls (its service file's `calls`): its task security group may reach their ALBs. */
   readonly calls: readonly CallConfig[];
+  /** Every secret reference of the service's params (service and declared lanes): what its execution role may read. */
+  readonly secrets: readonly SecretSource[];
 }
 
 export type ScalingConfig = ScalingParams;
@@ -116,6 +119,8 @@ export interface LaneConfig {
   /** Image from params (lane, else service); IMAGE_URI and the public default are applied by the stack selection. */
   readonly image?: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** Container secrets (references): the service's, then the lane's (which win by name). */
+  readonly secrets: readonly ContainerSecret[];
   /** Autoscaling; undefined keeps desiredCount fixed. */
   readonly scaling?: ScalingConfig;
   readonly alarms: AlarmThresholds;
@@ -130,6 +135,14 @@ export type WorkerConfig = WorkerParams;
 
 export type ServiceKind = "http" | "worker";
 
+export interface TaskHardening {
+  readonly readonlyRootFilesystem: boolean;
+  /** Writable scratch directories, mounted when the root filesystem is read-only. */
+  readonly scratchPaths: readonly string[];
+  /** uid[:gid] or user[:group]; undefined: the image's USER. */
+  readonly user?: string;
+}
+
 export interface ServiceConfig {
   readonly service: string;
   readonly env: string;
@@ -138,6 +151,8 @@ export interface ServiceConfig {
   readonly modulePath: string;
   readonly cpu: number;
   readonly memory: number;
+  /** The container's hardening: read-only root filesystem with scratch paths, and its user. */
+  readonly task: TaskHardening;
   /** Lanes listed in params, in file order. */
   readonly lanes: readonly LaneConfig[];
   /** How a lane is judged against default (laneDefaults.analysis). */
@@ -146,6 +161,8 @@ export interface ServiceConfig {
   readonly ramp: RampParams;
   /** The services it calls: every lane gets each callee's base URL (read from the callee's boot state). */
   readonly calls: readonly CallConfig[];
+  /** A worker's queue, canary and alarm settings; undefined for an http service. */
+  readonly worker?: WorkerConfig;
 }
 
 /** What a deploy of a lane releases: the image, the lane's image history, who changed it. */

@@ -130,6 +130,8 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema?: z.
     case "too_big":
       return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? sizeText(issue, false)}.`;
     default:
+      // A value that may be a secret (params: { redact: true }) is never repeated.
+      if ((issue as { params?: { redact?: boolean } }).params?.redact) return `field '${field}' has a bad value (not shown: it may be a secret). Allowed: ${custom ?? issue.message}.`;
       return `field '${field}' has bad value ${show(value)}. Allowed: ${custom ?? issue.message}.`;
   }
 }

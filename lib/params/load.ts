@@ -19,6 +19,7 @@ import {
   stateNames,
 } from "../naming";
 import { callListener, lanePriority } from "../routing";
+import { secretReferenceProblem, type ContainerSecret, type SecretSource } from "../secrets";
 import {
   type BootConfig,
   type CallConfig,
@@ -63,11 +64,33 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     priority: lanePriority(lane, settings?.rulePriority),
     ...(image ? { image } : {}),
     environment: { ...p.container.env, ...(settings?.env ?? {}) },
+    secrets: secretsOf({ ...p.container.secrets, ...(settings?.secrets ?? {}) }),
     ...(scaling ? { scaling } : {}),
     alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
     ...(ttl ? { ttl } : {}),
     onUnhealthy: settings?.onUnhealthy ?? p.laneDefaults.onUnhealthy,
   };
+}
+
+type SecretsParams = ServiceParamsFile["container"]["secrets"];
+
+/** Params' secrets (a reference, or a reference with its KMS key) as container secrets, by name. */
+function secretsOf(secrets: SecretsParams): ContainerSecret[] {
+  return Object.entries(secrets)
+    .map(([name, s]) => (typeof s === "string" ? { name, from: s } : { name, ...s }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every secret reference of a service file (service and lanes), each once: what the execution role may read. */
+function allSecretSources(p: ServiceParamsFile): SecretSource[] {
+  const seen = new Map<string, SecretSource>();
+  for (const secrets of [p.container.secrets, ...Object.values(p.lanes).map((l) => l.secrets ?? {})]) {
+    for (const s of secretsOf(secrets)) {
+      const key = `${s.from}\u0000${s.kmsKeyArn ?? ""}`;
+      if (!seen.has(key)) seen.set(key, s.kmsKeyArn ? { from: s.from, kmsKeyArn: s.kmsKeyArn } : { from: s.from });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.from.localeCompare(b.from) || (a.kmsKeyArn ?? "").localeCompare(b.kmsKeyArn ?? ""));
 }
 
 /** A worker's settings: its file's, else the schema's defaults. */
@@ -201,7 +224,7 @@ export class ParamsRepository {
     const infra = this.infra(env);
     const file = this.bootFile(env);
     const s: BootSettings = { ...file.defaults, ...definedOnly(file.services[service]) };
-    const { kind, worker, containerPortInFile } = this.kindOf(service, env);
+    const { kind, worker, containerPortInFile, secrets } = this.kindOf(service, env);
     const { listeners, deletionProtection, ...settings } = s;
     const config: Omit<BootConfig, "calls"> = {
       ...settings,
@@ -215,6 +238,7 @@ export class ParamsRepository {
       ...(listeners.https ? { https: listeners.https } : {}),
       deletionProtection: deletionProtection ?? env !== "dev",
       ...this.originGuardOf(service, env),
+      secrets,
     };
     const display = this.display(paramsFiles.boot(env));
     if (config.initCloudMap && !infra.cloudMap.initCloudMap) {
@@ -252,6 +276,14 @@ export class ParamsRepository {
     if (p.service !== service) {
       problems.push(`field 'service' has bad value ${JSON.stringify(p.service)}. Allowed: "${service}" (the file name's service).`);
     }
+    const secretFields: [string, SecretsParams][] = [["container.secrets", p.container.secrets], ...Object.entries(p.lanes).map(([lane, l]): [string, SecretsParams] => [`lanes.${lane}.secrets`, l.secrets ?? {}])];
+    for (const [field, secrets] of secretFields) {
+      for (const [name, s] of Object.entries(secrets)) {
+        const from = typeof s === "string" ? s : s.from;
+        const problem = secretReferenceProblem(from, env);
+        if (problem) problems.push(`field '${field}.${name}' has bad value ${JSON.stringify(from)}. Allowed: ${problem}.`);
+      }
+    }
     const lanes = Object.entries(p.lanes).map(([lane, settings]) => resolveLane(p, env, lane, settings));
     for (const lane of lanes) {
       const scaling = lane.scaling;
@@ -280,10 +312,16 @@ export class ParamsRepository {
       modulePath: p.modulePath,
       cpu: p.container.cpu,
       memory: p.container.memory,
+      task: {
+        readonlyRootFilesystem: p.container.readonlyRootFilesystem,
+        scratchPaths: p.container.scratchPaths,
+        ...(p.container.user !== undefined ? { user: p.container.user } : {}),
+      },
       lanes,
       analysis: p.laneDefaults.analysis,
       ramp: p.laneDefaults.ramp,
       calls: this.callsOf(service, env),
+      ...(p.kind === "worker" ? { worker: workerOf(p) } : {}),
     };
     this.serviceCache.set(key, config);
     return config;
@@ -427,11 +465,14 @@ export class ParamsRepository {
   }
 
   /** http or worker (and the container port it names), from the service's file; a service without one (boot only) is http. */
-  private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig; containerPortInFile?: number } {
-    if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return { kind: "http" };
+  private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig; containerPortInFile?: number; secrets: SecretSource[] } {
+    if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return { kind: "http", secrets: [] };
+    // Checks the file's secret references too (the service's own config does).
+    this.service(service, env);
     const p = this.serviceFile(service, env);
     const port = p.container.port !== undefined ? { containerPortInFile: p.container.port } : {};
-    return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), ...port } : { kind: "http", ...port };
+    const secrets = allSecretSources(p);
+    return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), ...port, secrets } : { kind: "http", ...port, secrets };
   }
 
   /**

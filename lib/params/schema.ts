@@ -3,6 +3,7 @@
  * produce the JSON Schemas published in `params/schema/` for editors.
  */
 import { z } from "zod";
+import { CANARY_DEFAULTS, CANARY_OVERHEAD_MINUTES, CANARY_READ_MINUTES, canaryWorstCaseMinutes } from "../analysis/canary-settings";
 import { DEFAULT_ANALYSIS, METRIC_PERIOD_SECONDS, analysisConfigProblems } from "../analysis/config";
 import { validateRampInput } from "../analysis/ramp-input";
 import { MAX_STICKINESS_SECONDS, PIPELINE_BUILD_ACTION_MAX_MINUTES, RAMP_DEFAULTS, rampWorstCaseMinutes } from "../analysis/ramp-settings";
@@ -16,6 +17,7 @@ import {
 } from "../naming";
 import { IMAGE_REFERENCE_FORM, imageReferenceProblem } from "../image";
 import { ON_UNHEALTHY, PRIORITY_EXPLICIT_MAX, PRIORITY_EXPLICIT_MIN } from "../routing";
+import { KMS_KEY_ARN, SECRET_REFERENCE_FORM, looksSecret, parseSecretReference, secretEnvFix } from "../secrets";
 import { TTL_RULE_TEXT, ttlProblem } from "../ttl";
 
 /** A strict object whose "unknown field" error lists the fields that are allowed. */
@@ -87,6 +89,35 @@ const Port = z.int().min(1).max(65535);
 const HttpPath = pattern(/^\/[\x21-\x7e]{0,1023}$/, "an absolute URL path such as '/healthz'");
 const EnvVarName = pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
 const EnvVars = z.record(EnvVarName, z.string());
+
+/** An environment with no secret-looking names (lib/secrets.ts looksSecret): those belong in `secrets`. */
+function refuseSecretLookingNames(env: Readonly<Record<string, string>> | undefined, where: "container" | "lane", ctx: z.core.$RefinementCtx, path: PropertyKey[]): void {
+  for (const name of Object.keys(env ?? {})) {
+    if (looksSecret(name)) ctx.addIssue({ code: "custom", path: [...path, name], input: env![name], message: secretEnvFix(name, where), params: { redact: true } });
+  }
+}
+
+const SecretFrom = z
+  .string()
+  .refine((v) => parseSecretReference(v) !== undefined, { error: SECRET_REFERENCE_FORM, params: { redact: true } })
+  .meta({ description: `Where ECS reads the value when a task starts: ${SECRET_REFERENCE_FORM}. The name must be under the env ('/{env}/…', secret '{env}/…').` });
+const Secrets = z
+  .record(
+    EnvVarName,
+    z.union([
+      SecretFrom,
+      strict({
+        from: SecretFrom,
+        kmsKeyArn: pattern(KMS_KEY_ARN, "a KMS key ARN such as 'arn:aws:kms:ap-southeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'").meta({
+          description: "The customer managed key the value is encrypted with; the execution role may decrypt with it through SSM / Secrets Manager only.",
+        }),
+      }),
+    ]),
+  )
+  .meta({
+    description:
+      "Container secrets by environment variable name: references (never values) to SSM Parameter Store parameters or Secrets Manager secrets, resolved by ECS at task start with the service's execution role, which may read exactly the references of this file (deploy boot after adding one).",
+  });
 const ImageRef = z
   .string()
   .refine((v) => imageReferenceProblem(v) === undefined, { error: `an image reference: ${IMAGE_REFERENCE_FORM}` });
@@ -303,7 +334,21 @@ const Container = strict({
     .default(256),
   memory: z.int().default(512).meta({ description: "MiB; must be a valid Fargate size for the CPU." }),
   port: Port.optional().meta({ description: "Must equal boot's containerPort for this service when given." }),
-  env: EnvVars.default({}).meta({ description: "Container environment; ENV and LANE are set by the platform." }),
+  env: EnvVars.default({}).meta({ description: "Container environment; ENV and LANE are set by the platform. Names that look like secrets (*PASSWORD*, *SECRET*, *TOKEN*, *_KEY) are refused: use secrets." }),
+  secrets: Secrets.default({}),
+  readonlyRootFilesystem: z.boolean().default(false).meta({
+    description: "Mount the container's root filesystem read-only (Security Hub ECS.5); the scratchPaths stay writable. Default false: turn it on once the image writes only to scratch paths.",
+  }),
+  scratchPaths: z
+    .array(pattern(/^\/[A-Za-z0-9_.\/-]{0,254}$/, "an absolute container path such as '/tmp'"))
+    .max(10)
+    .default(["/tmp"])
+    .meta({ description: "Writable scratch directories (task ephemeral storage, emptied when the task stops) mounted when readonlyRootFilesystem is on. Default: ['/tmp']." }),
+  user: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, { error: "a user, uid, user:group or uid:gid such as '1000:1000'" })
+    .optional()
+    .meta({ description: "The user the container runs as (uid, uid:gid, user or user:group; never root). When unset: the image's USER." }),
 }).superRefine((c, ctx) => {
   if (!fargateMemoryOk(c.cpu, c.memory)) {
     const size = FARGATE_SIZES[c.cpu];
@@ -315,6 +360,16 @@ const Container = strict({
         ? `with cpu ${c.cpu}, Fargate memory must be between ${size.min} and ${size.max} MiB in steps of ${size.step}${c.cpu === 256 ? " (512, 1024 or 2048)" : ""}`
         : "a Fargate memory size for the CPU",
     });
+  }
+  refuseSecretLookingNames(c.env, "container", ctx, ["env"]);
+  for (const name of Object.keys(c.secrets)) {
+    if (name in c.env) ctx.addIssue({ code: "custom", path: ["secrets", name], input: name, message: `${name} is in both env and secrets; keep it in secrets only` });
+  }
+  if (c.user !== undefined && /^(root|0)(:|$)/.test(c.user)) {
+    ctx.addIssue({ code: "custom", path: ["user"], input: c.user, message: "a non-root user (root and uid 0 are what the default image user already gives): e.g. '1000:1000', or remove the field" });
+  }
+  if (new Set(c.scratchPaths).size !== c.scratchPaths.length) {
+    ctx.addIssue({ code: "custom", path: ["scratchPaths"], input: c.scratchPaths, message: "each path once" });
   }
   for (const reserved of ["ENV", "LANE"]) {
     if (reserved in c.env) {
@@ -416,11 +471,12 @@ const LaneSettings = strict({
     .meta({ description: "Explicit listener rule priority (1-9999). When unset: derived from the lane name (10000-49999)." }),
   image: ImageRef.optional().meta({ description: "Image for this lane when IMAGE_URI is not set." }),
   ttl: Ttl.optional().meta({ description: `Time to live of this lane after each deploy (${TTL_RULE_TEXT}); when unset: laneDefaults.ttl. Not allowed for the default lane.` }),
-  env: EnvVars.optional().meta({ description: "Extra container environment for this lane." }),
+  env: EnvVars.optional().meta({ description: "Extra container environment for this lane (secret-looking names refused: use secrets)." }),
+  secrets: Secrets.optional().meta({ description: "Extra container secrets of this lane (references, as container.secrets); a lane's entry wins over the service's of the same name." }),
   scaling: Scaling.optional().meta({ description: "Autoscaling of this lane; when unset: laneDefaults.scaling." }),
   alarms: Alarms.optional(),
   onUnhealthy: OnUnhealthySetting.optional().meta({ description: "While this lane has no healthy target: 'default' (its rules forward to default's target group) or 'refuse' (strict: 503); when unset: laneDefaults.onUnhealthy." }),
-});
+}).superRefine((l, ctx) => refuseSecretLookingNames(l.env, "lane", ctx, ["env"]));
 
 /** A queue worker's queue, canary and alarms. */
 export const WorkerSettings = strict({
@@ -434,13 +490,31 @@ export const WorkerSettings = strict({
     description: "Target visible messages per running task (scaling on ApproximateNumberOfMessagesVisible / RunningTaskCount).",
   }),
   canary: strict({
-    desiredCount: z.int().min(1).max(10).default(1).meta({ description: "Fixed capacity of the canary lane." }),
-    bakeMinutes: z.int().min(1).max(720).default(10),
-    pollSeconds: z.int().min(5).max(600).default(30),
-  }).prefault({}),
+    desiredCount: z.int().min(1).max(10).default(CANARY_DEFAULTS.desiredCount).meta({ description: "Fixed capacity of the canary lane." }),
+    bakeMinutes: z.int().min(1).max(720).default(CANARY_DEFAULTS.bakeMinutes).meta({ description: "Minutes the canary is watched, counted from when its tasks are running and steady." }),
+    pollSeconds: z.int().min(5).max(600).default(CANARY_DEFAULTS.pollSeconds),
+    steadyMinutes: z.int().min(1).max(60).default(CANARY_DEFAULTS.steadyMinutes).meta({ description: "Deadline for the canary's tasks to be running and steady (ECS rollout completed) before the bake; past it the release fails and the canary is removed." }),
+    minMessages: z.int().min(0).max(1_000_000).default(CANARY_DEFAULTS.minMessages).meta({ description: "Messages the canary must have processed during the bake: fewer is no evidence, so the bake is extended (maxExtensions) and then the release fails; never promoted. 0: no minimum." }),
+    maxExtensions: z.int().min(0).max(5).default(CANARY_DEFAULTS.maxExtensions).meta({ description: "Extra bakes of bakeMinutes while the canary has processed too few messages or a signal still has no data." }),
+    maxErrorRatePercent: z.number().min(0).max(100).default(CANARY_DEFAULTS.maxErrorRatePercent).meta({ description: "The canary's ERROR lines per message processed (%) above which it is rolled back…" }),
+    minErrorLines: z.int().min(1).max(1_000_000).default(CANARY_DEFAULTS.minErrorLines).meta({ description: "…once it has logged at least this many ERROR lines." }),
+  })
+    .prefault({})
+    .superRefine((c, ctx) => {
+      if (ctx.issues.length > 0) return;
+      const worst = canaryWorstCaseMinutes(c);
+      if (worst > PIPELINE_BUILD_ACTION_MAX_MINUTES) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["bakeMinutes"],
+          input: c.bakeMinutes,
+          message: `a canary release with these settings can run ${worst} minutes (${CANARY_OVERHEAD_MINUTES} deploys and promotion + steadyMinutes ${c.steadyMinutes} + bakeMinutes ${c.bakeMinutes} × (1 + maxExtensions ${c.maxExtensions}) + ${CANARY_READ_MINUTES} reads), more than the ${PIPELINE_BUILD_ACTION_MAX_MINUTES} a pipeline build may run: a shorter bakeMinutes, fewer maxExtensions or a shorter steadyMinutes`,
+        });
+      }
+    }),
   alarms: strict({
     oldestMessageAgeSeconds: z.int().min(1).default(600),
-    errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm." }),
+    errorLogLines: z.int().min(1).default(10).meta({ description: "ERROR log lines of the lane in 5 minutes that alarm (an absolute count for every lane; the canary is also judged by its ERROR lines per message processed: canary.maxErrorRatePercent)." }),
   }).prefault({}),
 });
 

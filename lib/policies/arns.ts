@@ -6,7 +6,7 @@ export interface AccountContext {
 }
 
 /** EC2 resource types the stacks create (the ARN's `{type}/{id}` part). */
-export type Ec2ResourceType = "vpc" | "subnet" | "route-table" | "internet-gateway" | "elastic-ip" | "natgateway" | "security-group" | "security-group-rule" | "vpc-flow-log";
+export type Ec2ResourceType = "vpc" | "subnet" | "network-interface" | "route-table" | "internet-gateway" | "elastic-ip" | "natgateway" | "security-group" | "security-group-rule" | "vpc-flow-log";
 
 export const arns = {
   s3Bucket: (c: AccountContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`,

@@ -51,7 +51,58 @@ type Conditions = NonNullable<Statement["Condition"]>;
 const tagConditions = (key: "aws:RequestTag" | "aws:ResourceTag", tags: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(tags).map(([k, v]) => [`${key}/${k}`, v]));
 
-export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
+/** An app pipeline build inside the env's VPC (the service's ALB is internal): the VPC and the build's own security group. */
+export interface BuildVpc {
+  readonly vpcId: string;
+  readonly securityGroupId: string;
+}
+
+/**
+ * What CodeBuild needs to run a build in a VPC with the project's service role (AWS CodeBuild
+ * User Guide, "Allow CodeBuild access to AWS services to create a VPC network interface"):
+ * network interfaces in the env's VPC only, with the build's security group, and the permission
+ * that lets CodeBuild attach them. A managed policy of its own (the role's inline policies share
+ * one 10,240-character quota, which the app policy nearly fills). It carries the app role's EC2
+ * Deny then (appRolePolicy with `vpc` leaves it out), leaving out exactly these resources.
+ */
+export function buildVpcPolicy(c: AccountContext, vpc: BuildVpc): PolicyDocument {
+  return doc(buildVpcStatements(c, vpc));
+}
+
+function buildVpcStatements(c: AccountContext, vpc: BuildVpc): Statement[] {
+  const vpcArn = arns.ec2(c, "vpc", vpc.vpcId);
+  return [
+    {
+      Sid: "DenyNetworkAndSecurityGroups",
+      Effect: "Deny",
+      Action: EC2_WRITES,
+      NotResource: [arns.ec2(c, "network-interface", "*"), arns.ec2(c, "subnet", "*"), arns.ec2(c, "security-group", vpc.securityGroupId)],
+    },
+    {
+      Sid: "BuildNetworkInterfaces",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterface"],
+      Resource: [arns.ec2(c, "network-interface", "*"), arns.ec2(c, "subnet", "*"), arns.ec2(c, "security-group", vpc.securityGroupId)],
+      Condition: { ArnEquals: { "ec2:Vpc": vpcArn } },
+    },
+    {
+      Sid: "BuildNetworkInterfacePermission",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterfacePermission"],
+      Resource: [arns.ec2(c, "network-interface", "*")],
+      Condition: { StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" }, ArnEquals: { "ec2:Vpc": vpcArn } },
+    },
+    { Sid: "BuildNetworkInterfaceCleanup", Effect: "Allow", Action: ["ec2:DeleteNetworkInterface"], Resource: [arns.ec2(c, "network-interface", "*")], Condition: { ArnEquals: { "ec2:Vpc": vpcArn } } },
+    {
+      Sid: "BuildNetworkReads",
+      Effect: "Allow",
+      Action: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+      Resource: ["*"],
+    },
+  ];
+}
+
+export function appRolePolicy(c: RoleContext, service: string, vpc?: BuildVpc): PolicyDocument {
   const env = c.env;
   const svc = serviceNames(service, env);
   const cluster = infraNames(env).cluster;
@@ -227,7 +278,9 @@ export function appRolePolicy(c: RoleContext, service: string): PolicyDocument {
       ],
       Resource: [arns.elb(c, `targetgroup/${svc.defaultTargetGroup.name}/*`)],
     },
-    { Sid: "DenyNetworkAndSecurityGroups", Effect: "Deny", Action: EC2_WRITES, Resource: ["*"] },
+    // In the VPC, the Deny moves to the build's VPC policy (buildVpcPolicy), which leaves out the
+    // build's own network interfaces; every other EC2 write stays denied there.
+    ...(vpc ? [] : [{ Sid: "DenyNetworkAndSecurityGroups", Effect: "Deny" as const, Action: EC2_WRITES, Resource: ["*"] }]),
   ]);
 }
 
@@ -332,8 +385,9 @@ export function gcRolePolicy(c: RoleContext): PolicyDocument {
 /**
  * The permissions boundary of every role the bootstrap pipeline creates (the task execution and
  * task roles of the env's services): whatever policies the roles get, they can do no more than
- * pull the env's images, write the env's service logs, consume the env's worker queues and look
- * up service instances in Cloud Map (direct calls, params `discovery`).
+ * pull the env's images, write the env's service logs, consume the env's worker queues, look
+ * up service instances in Cloud Map (direct calls, params `discovery`) and read the env's
+ * container secrets (SSM `/{env}/…`, Secrets Manager `{env}/…`, decrypting through them only).
  * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
  */
 export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
@@ -365,6 +419,20 @@ export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: strin
       Effect: "Allow",
       Action: ["servicediscovery:DiscoverInstances"],
       Resource: ["*"],
+    },
+    {
+      // Container secrets (lib/secrets.ts): only the env's, by name (`/{env}/…`, `{env}/…`).
+      Sid: "ReadEnvSecrets",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters", "secretsmanager:GetSecretValue"],
+      Resource: [`arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${c.env}/*`, `arn:${c.partition}:secretsmanager:${c.region}:${c.account}:secret:${c.env}/*`],
+    },
+    {
+      Sid: "DecryptSecretsThroughSsmAndSecretsManager",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [`arn:${c.partition}:kms:${c.region}:${c.account}:key/*`],
+      Condition: { StringEquals: { "kms:ViaService": [`ssm.${c.region}.amazonaws.com`, `secretsmanager.${c.region}.amazonaws.com`] } },
     },
   ]);
 }

@@ -4,16 +4,7 @@ import { RAMP_RULE_PRIORITY } from "../../routing";
 import { rampLane } from "../../ops/evidence";
 import type { CommandSpec } from "../command";
 import { UsageError } from "../exit-codes";
-import { DRY_RUN, ENV, JSON_OUTPUT, LANE_ARGUMENT, LANE_OPTION, OUTPUT, SERVICE_REQUIRED, durationOption, laneOf, option, opsOf, required } from "../options";
-
-/** LANES_BUILD_TIMEOUT_MINUTES: set by the app pipeline to its CodeBuild project's timeout. */
-function budget(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env.LANES_BUILD_TIMEOUT_MINUTES?.trim();
-  if (!text) return undefined;
-  const minutes = Number(text);
-  if (!Number.isInteger(minutes) || minutes < 1) throw new UsageError(`LANES_BUILD_TIMEOUT_MINUTES='${text}' is not a whole number of minutes.`);
-  return minutes;
-}
+import { DRY_RUN, ENV, JSON_OUTPUT, LANE_ARGUMENT, LANE_OPTION, OUTPUT, SERVICE_REQUIRED, buildBudgetMinutes, durationOption, laneOf, option, opsOf, required } from "../options";
 
 export const command: CommandSpec = {
   name: "ramp",
@@ -51,7 +42,7 @@ export const command: CommandSpec = {
     const steps = option(input, "steps");
     const interval = durationOption(input, "interval");
     const stickiness = durationOption(input, "stickiness");
-    const buildMinutes = budget(ctx.env);
+    const buildMinutes = buildBudgetMinutes(ctx.env);
     const request = {
       ...defaults,
       ...(steps !== undefined ? { steps: parseSteps(steps) } : {}),

@@ -181,10 +181,13 @@ export const BOOT_NEEDS: readonly Need[] = [
       own("delete", "iam:DeleteRole", role, { context: boundary }),
     ]),
     own("read", "iam:GetRolePolicy", taskRole, { note: "inline_policy: the worker's consume-queue policy" }),
+    own("read", "iam:GetRolePolicy", execRole, { note: "inline_policy: the read-secrets policy" }),
     own("delete", "iam:ListAttachedRolePolicies", execRole, { note: "managed_policy_arns is set: detach before delete" }),
     own("delete", "iam:DetachRolePolicy", execRole, { context: executionPolicy }),
     own("delete", "iam:ListRolePolicies", taskRole, { note: "inline_policy is set: delete before delete" }),
     own("delete", "iam:DeleteRolePolicy", taskRole, { context: boundary }),
+    own("delete", "iam:ListRolePolicies", execRole, { note: "inline_policy is set: delete before delete" }),
+    own("delete", "iam:DeleteRolePolicy", execRole, { context: boundary }),
   ]),
   ...rows("aws_iam_role_policy_attachment", [
     own("create", "iam:AttachRolePolicy", execRole, { context: executionPolicy }),
@@ -196,6 +199,8 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("read", "iam:GetRolePolicy", taskRole),
     own("update", "iam:PutRolePolicy", taskRole, { context: boundary }),
     own("delete", "iam:DeleteRolePolicy", taskRole, { context: boundary }),
+    own("delete", "iam:ListRolePolicies", execRole, { note: "inline_policy is set: delete before delete" }),
+    own("delete", "iam:DeleteRolePolicy", execRole, { context: boundary }),
   ]),
   ...rows("aws_service_discovery_service", [
     {

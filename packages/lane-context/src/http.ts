@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LaneContext, laneStorage } from "./context";
+import { SERVED_BY_HEADER } from "./protocol";
 import type { ReadOptions } from "./read";
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
@@ -24,10 +25,21 @@ function emitInContext(emitter: Emitter, context: LaneContext): void {
   };
 }
 
+/**
+ * Marks the response with the lane this process runs in (`x-lanes-served-by`, from `LANE` in its
+ * environment), so a caller can tell which lane answered. Nothing is set outside a lane (no LANE).
+ */
+export function markServedBy(res: Pick<ServerResponse, "setHeader" | "headersSent">, lane: string | undefined = process.env.LANE): void {
+  if (lane && !res.headersSent) res.setHeader(SERVED_BY_HEADER, lane);
+}
+
 function enter(req: IncomingMessage, res: ServerResponse | undefined, options: ReadOptions | undefined): LaneContext {
   const context = LaneContext.fromHeaders(req.headers, options);
   emitInContext(req, context);
-  if (res !== undefined) emitInContext(res, context);
+  if (res !== undefined) {
+    emitInContext(res, context);
+    markServedBy(res);
+  }
   return context;
 }
 

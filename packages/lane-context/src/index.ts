@@ -26,7 +26,7 @@ export {
   type LaneWriteInput,
 } from "./write";
 export { LaneContext, laneStorage, runWithLaneContext, runWithLane, currentLaneContext, currentLane } from "./context";
-export { withLaneContext, laneMiddleware } from "./http";
+export { withLaneContext, laneMiddleware, markServedBy } from "./http";
 export { laneFetch, injectLaneHeaders } from "./fetch";
 export {
   LanePropagator,

@@ -38,6 +38,13 @@ export const MAX_LANE_LENGTH = ALB_HEADER_VALUE_LIMIT - `*,${TRACESTATE_KEY}=${L
 export const TRACESTATE_HEADER = "tracestate";
 export const TRACEPARENT_HEADER = "traceparent";
 
+/**
+ * Response header a lane's task answers with: the lane it runs in (the `LANE` the platform puts
+ * in every task's environment). The pipeline's verify step reads it to prove the lane itself
+ * answered, not `default` behind a missing or wrong rule. The package's server middleware sets it.
+ */
+export const SERVED_BY_HEADER = "x-lanes-served-by";
+
 /** W3C Baggage: header name, and the key of the lane's list member (`baggage: lane=gray`). */
 export const BAGGAGE_HEADER = "baggage";
 export const BAGGAGE_KEY = "lane";
