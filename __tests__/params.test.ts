@@ -53,7 +53,7 @@ describe("example params", () => {
   test("user-api-dev lists default and gray with their settings", () => {
     const svc = params.service("user-api", "dev");
     expect(svc.lanes.map((l) => [l.lane, l.desiredCount, l.priority])).toEqual([
-      ["default", 2, derivedPriority("default")],
+      ["default", 2, 48574],
       ["gray", 1, 100],
     ]);
     expect(svc.lanes[1]!.environment).toEqual({ LOG_LEVEL: "info" });
@@ -61,7 +61,7 @@ describe("example params", () => {
 
   test("an unlisted lane is deployable with the lane defaults", () => {
     const blue = params.lane("user-api", "dev", "blue");
-    expect(blue).toMatchObject({ lane: "blue", declared: false, desiredCount: 1, priority: derivedPriority("blue") });
+    expect(blue).toMatchObject({ lane: "blue", declared: false, desiredCount: 1, priority: 30061 });
   });
 });
 
