@@ -25,7 +25,7 @@ export default {
   mutate: [
     "lib/routing.ts",
     "lib/naming.ts",
-    "lib/layers/state.ts",
+    "lib/state.ts",
     "lib/params/schema.ts",
     "lib/params/load.ts",
     "lib/policies/**/*.ts",

@@ -29,7 +29,7 @@
  * the simulator's unvalidated entry point.
  */
 import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument, Statement } from "../../lib/iam-eval";
+import type { PolicyDocument, Statement } from "../../lib/policies/document";
 import { pipelineNames, type PipelineKind } from "../../lib/naming";
 import type { ParamsRepository } from "../../lib/params/load";
 import { ACCOUNT, resolveReferences } from "../helpers/policies";
