@@ -21,6 +21,7 @@ export default {
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: ".stryker-tmp",
+  ignorePatterns: ["/reports", "/cdktf.out", "/.lanes", "/docs"],
   cleanTempDir: "always",
   mutate: [
     "lib/routing.ts",
