@@ -4,7 +4,9 @@
  * judge's four answers, and the timeline. Virtual clock, CloudWatch stubbed at the AlarmReader.
  * Kept apart from canary.test.ts so the two merge independently.
  */
-import { CanaryRolledBack, canaryRelease, type AlarmReader, type AlarmState, type CanarySteps, type Clock, type RelativeJudge } from "../lib/ops/canary";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { mockClient } from "aws-sdk-client-mock";
+import { CanaryRolledBack, CloudWatchAlarmReader, canaryRelease, type AlarmReader, type AlarmState, type CanarySteps, type Clock, type RelativeJudge } from "../lib/ops/canary";
 
 const MIN = 60_000;
 const A = "w-dev-canary-dead-letters";
@@ -201,6 +203,7 @@ describe("the relative judge (the canary against default)", () => {
     const w = world();
     const err = await rolledBack(canaryRelease(plan, w.steps, scripted([]), w.clock, () => undefined, judged({ verdict: "fail", reason: "3x the error lines" })));
     expect(err.message).toBe("canary rolled back: worse than default: 3x the error lines");
+    expect([err.name, err.alarms]).toEqual(["CanaryRolledBack", []]);
     expect(w.done).toEqual(ROLLED_BACK);
   });
 
@@ -215,6 +218,7 @@ describe("the relative judge (the canary against default)", () => {
     const w = world();
     const err = await rolledBack(canaryRelease(plan, w.steps, scripted([]), w.clock, () => undefined, judged(new Error("GetMetricData: AccessDenied"))));
     expect(err.message).toBe("canary rolled back: the comparison with default could not be read (GetMetricData: AccessDenied); not counted as healthy");
+    expect(err.alarms).toEqual([]);
     expect(w.done).toEqual(ROLLED_BACK);
   });
 
@@ -232,4 +236,31 @@ test("the timeline counts minutes and seconds from the start: [mm:ss]", async ()
   expect(w.lines).toContain("[01:01] 2 alarms quiet");
   expect(w.lines).toContain("[61:00] 2 alarms quiet; bake complete");
   expect(w.lines[1]).toBe("[00:00] bake 61 min, polling 2 alarms every 61 s");
+});
+
+test("alarms CloudWatch does not return are named, comma-separated, and count as unreadable", async () => {
+  const w = world();
+  await rolledBack(canaryRelease({ ...plan, readAttempts: 1, maxUnreadablePolls: 1 }, w.steps, scripted([{}]), w.clock, (l) => w.lines.push(l)));
+  expect(w.lines).toContain(`[00:00] alarms unreadable (alarms not found: ${A}, ${B}); not counted as healthy (1/1)`);
+});
+
+describe("CloudWatchAlarmReader (the SDK edge, mocked with aws-sdk-client-mock)", () => {
+  const cw = mockClient(CloudWatchClient);
+  afterAll(() => cw.restore());
+
+  test("asks DescribeAlarms for the named metric alarms, once (no SDK retries), and maps their states", async () => {
+    cw.reset();
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: A, StateValue: "ALARM" }, { AlarmName: B }] });
+    const reader = new CloudWatchAlarmReader("ap-southeast-2");
+    expect(await reader.states([A, B])).toEqual({ [A]: "ALARM", [B]: "INSUFFICIENT_DATA" });
+    expect(cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input)).toEqual([{ AlarmNames: [A, B], AlarmTypes: ["MetricAlarm"] }]);
+    expect(await (reader as unknown as { client: CloudWatchClient }).client.config.maxAttempts()).toBe(1);
+    reader.destroy();
+  });
+
+  test("no alarms returned: an empty map (the program then names them as not found)", async () => {
+    cw.reset();
+    cw.on(DescribeAlarmsCommand).resolves({});
+    expect(await new CloudWatchAlarmReader("ap-southeast-2").states([A])).toEqual({});
+  });
 });
