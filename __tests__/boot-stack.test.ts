@@ -97,7 +97,7 @@ describe("boot-user-api-dev", () => {
     });
   });
 
-  test("task execution role and task role trusted by ECS tasks", () => {
+  test("a task execution role (with AWS's execution policy) and a task role; their trust is judged in iam/trust-and-resource-policies.test.ts", () => {
     const roles = s.resources("aws_iam_role").map(([, c]) => c.name);
     expect(roles.sort()).toEqual(["user-api-dev-task", "user-api-dev-task-exec"]);
     const attach = s.only("aws_iam_role_policy_attachment");

@@ -8,7 +8,8 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { albHeaderMatches, laneHeaderValues } from "../lib/routing";
+import { laneHeaderValues } from "../lib/routing";
+import { albHeaderConditionMatches } from "./helpers/alb-match";
 import { deployedCode, type EdgeFunctionSettings } from "../lib/edge/function-code";
 import {
   type CfEvent,
@@ -160,9 +161,9 @@ function decided(request: CfRequest): [string | undefined, string | undefined] {
   return [header(request, "x-lanes-lane"), header(request, "x-lanes-sticky")];
 }
 
-/** The lanes whose ALB rule (laneHeaderValues, ORed) matches this tracestate. */
+/** The lanes whose ALB rule (laneHeaderValues, judged by ALB's documented matching) matches this tracestate. */
 function albRoutes(tracestate: string | undefined, lanes: readonly string[]): string[] {
-  return lanes.filter((lane) => laneHeaderValues(lane).some((v) => albHeaderMatches(v, tracestate ?? "")));
+  return lanes.filter((lane) => albHeaderConditionMatches(laneHeaderValues(lane), tracestate));
 }
 
 const RULE_LANES = ["gray", "blue"] as const;

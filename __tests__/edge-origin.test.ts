@@ -5,15 +5,15 @@
  * within ALB's rule budget, the secret rotates without a moment where CloudFront's requests are
  * refused, and the env's log bucket takes ALB access logs and VPC flow logs from exactly their
  * AWS principals. Values an ALB compares are checked with the ALB's own matching rules
- * (lib/routing.ts albHeaderMatches); expected principals and limits are AWS's documented ones.
+ * (__tests__/helpers/alb-match.ts, written from the ALB documentation); expected principals and limits are AWS's documented ones.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { albHeaderMatches } from "../lib/routing";
 import { EdgeStack } from "../stacks/edge-stack";
 import { TempParams, exampleFile, synth, type Json, type Synthesized } from "./helpers/project";
+import { albValueMatches } from "./helpers/alb-match";
 import { synthBoot, synthInfra, synthLane } from "./helpers/stacks";
 
 /** AWS: per listener rule, 5 condition values and 5 wildcards; a header value at most 128 characters. */
@@ -51,7 +51,7 @@ function resolve(value: string, secrets: Readonly<Record<string, string>>): stri
 
 /** Does an ALB rule whose conditions are `rule` accept a request with these headers? (Conditions ANDed, values ORed.) */
 function accepts(rule: readonly HeaderCondition[], headers: Readonly<Record<string, string>>, secrets: Readonly<Record<string, string>>): boolean {
-  return rule.every((c) => headers[c.name] !== undefined && c.values.some((v) => albHeaderMatches(resolve(v, secrets), headers[c.name]!)));
+  return rule.every((c) => headers[c.name] !== undefined && c.values.some((v) => albValueMatches(resolve(v, secrets), headers[c.name]!)));
 }
 
 /** The origin headers CloudFront adds (from the edge stack), resolved against infra's secrets. */

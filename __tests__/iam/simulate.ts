@@ -29,7 +29,7 @@
  * the simulator's unvalidated entry point.
  */
 import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument, Statement } from "../../lib/iam-eval";
+import type { PolicyDocument, Statement } from "../../lib/policies/document";
 import { pipelineNames, type PipelineKind } from "../../lib/naming";
 import type { ParamsRepository } from "../../lib/params/load";
 import { ACCOUNT, resolveReferences } from "../helpers/policies";
@@ -187,7 +187,8 @@ export function renderPolicyDocumentData(block: Json, resolve: ReferenceResolver
     if (principals.length > 0) {
       const p: Record<string, string[]> = {};
       for (const { type, identifiers } of principals as { type: string; identifiers: string[] }[]) p[type] = [...(p[type] ?? []), ...identifiers.map(r)];
-      out.Principal = p;
+      // The provider renders `type = "*", identifiers = ["*"]` as `"Principal": "*"` (anyone).
+      out.Principal = Object.keys(p).length === 1 && p["*"]?.length === 1 && p["*"][0] === "*" ? "*" : p;
     }
     const conditions = (s.condition as { test: string; variable: string; values: string[] }[] | undefined) ?? [];
     if (conditions.length > 0) {

@@ -1,0 +1,185 @@
+/**
+ * The verify step's decisions (lib/ci/verify.ts) fed on purpose (issue 14, point 4): which lane
+ * is checked after each action (the lane; default after promote, ramp and canary; none after
+ * destroy and gc), the probe's URL and tracestate through the ALB, and the probe's retries. State
+ * is read through an S3 client mocked at the SDK edge (aws-sdk-client-mock); ECS health and the
+ * HTTP request are injected. The service is not behind the edge here (edge-dev.json removed);
+ * the edge path is verify-edge.test.ts's. Kept apart from verify-edge.test.ts so both merge cleanly.
+ */
+import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { CiInputError, type CiAction, type CiInputs } from "../lib/ci/inputs";
+import { healthProbe, verifyRun, type VerifyDeps } from "../lib/ci/verify";
+import { TempParams, exampleFile } from "./helpers/project";
+
+const BUCKET = "lanes-example-tfstate-dev";
+const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
+const params = new TempParams({ "edge-dev.json": undefined });
+afterAll(() => params.cleanup());
+
+const s3 = mockClient(S3Client);
+/** State objects by key: a lane's outputs as Terraform writes them. */
+let objects: Record<string, Record<string, string>>;
+beforeEach(() => {
+  s3.reset();
+  objects = {};
+  s3.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
+    const outputs = input.Bucket === BUCKET ? objects[input.Key] : undefined;
+    if (!outputs) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
+    const body = JSON.stringify({ version: 4, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v, type: "string" }])) });
+    return { Body: { transformToString: async () => body } };
+  });
+});
+
+function laneState(lane: string, withAlb = true): void {
+  objects[`app/dev/user-api/${lane}/terraform.tfstate`] = {
+    ecs_service_name: `user-api-dev-${lane}`,
+    cluster_name: "dev-cluster",
+    ...(withAlb ? { target_group_arn: `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane}-tg/abc`, alb_dns_name: ALB } : {}),
+  };
+}
+
+interface Run {
+  probes: { url: string; headers: Record<string, string>; insecure: boolean }[];
+  progress: string[];
+  sleeps: number[];
+  health: string[];
+}
+
+function deps(run: Run, answers: (number | Error)[] = [200], attempts = 3): VerifyDeps {
+  let call = 0;
+  return {
+    params: params.repo(),
+    clients: { s3: new S3Client({ region: "ap-southeast-2" }), dynamodb: undefined as never },
+    cluster: {
+      health: async (cluster: string, service: string) => {
+        run.health.push(`${cluster}/${service}`);
+        return { desired: 1, running: 1, rolloutState: "COMPLETED", healthyTargets: 1 };
+      },
+    },
+    progress: (line) => run.progress.push(line),
+    healthTimeoutMs: 1000,
+    healthIntervalMs: 0,
+    healthChecks: 1,
+    probe: async (url, headers, insecure) => {
+      run.probes.push({ url, headers, insecure });
+      const answer = answers[Math.min(call++, answers.length - 1)]!;
+      if (answer instanceof Error) throw answer;
+      // The lane's task answers with its lane (x-lanes-served-by), as the lane-context middleware does.
+      const lane = /ctx=lane:([^,]+)/.exec(headers.tracestate ?? "")?.[1];
+      return { status: answer, ...(lane ? { servedBy: lane } : {}) };
+    },
+    probeAttempts: attempts,
+    probeIntervalMs: 2000,
+    sleep: async (ms) => void run.sleeps.push(ms),
+  };
+}
+
+const fresh = (): Run => ({ probes: [], progress: [], sleeps: [], health: [] });
+const inputs = (action: CiAction, lane = "gray", layer: CiInputs["layer"] = "app"): CiInputs => ({
+  layer,
+  env: "dev",
+  region: "ap-southeast-2",
+  stack: `app-user-api-dev-${lane}`,
+  service: "user-api",
+  lane,
+  action,
+  buildsImage: false,
+});
+
+describe("which lane is verified after each action", () => {
+  test.each<[CiAction, string]>([
+    ["deploy", "gray"],
+    ["rollback", "gray"],
+    ["promote", "default"],
+    ["ramp", "default"],
+    ["canary", "default"],
+  ])("after %s: %s (its ECS service, its tracestate member)", async (action, verified) => {
+    laneState("gray");
+    laneState("default");
+    const run = fresh();
+    const out = await verifyRun(inputs(action), deps(run));
+    expect(run.health).toEqual([`dev-cluster/user-api-dev-${verified}`]);
+    expect(run.probes).toEqual([{ url: `http://${ALB}/healthz`, headers: { tracestate: `ctx=lane:${verified}` }, insecure: false }]);
+    expect(out).toBe(`http://${ALB}/healthz answered 200 from lane ${verified} (x-lanes-served-by) with 'tracestate: ctx=lane:${verified}' (try 1/3)`);
+  });
+
+  test.each<[CiAction, CiInputs["layer"], string]>([
+    ["destroy", "app", "ACTION=destroy leaves no lane to verify"],
+    ["deploy", "boot", "LAYER=boot has no lane to verify"],
+    ["deploy", "infra", "LAYER=infra has no lane to verify"],
+  ])("after %s of LAYER=%s: nothing is read or probed", async (action, layer, message) => {
+    const run = fresh();
+    expect(await verifyRun(inputs(action, "gray", layer), deps(run))).toBe(message);
+    expect([run.health, run.probes, s3.commandCalls(GetObjectCommand).length]).toEqual([[], [], 0]);
+  });
+
+  test("gc verifies nothing", async () => {
+    const run = fresh();
+    expect(await verifyRun(inputs("gc"), deps(run))).toBe("LAYER=app has no lane to verify");
+  });
+
+  test("a lane without state is an error naming the stack", async () => {
+    await expect(verifyRun(inputs("deploy"), deps(fresh()))).rejects.toThrow(new CiInputError("app-user-api-dev-gray has no state: was it deployed?"));
+  });
+
+  test("promote with default not deployed is an error naming default's stack, not the lane's", async () => {
+    laneState("gray");
+    await expect(verifyRun(inputs("promote"), deps(fresh()))).rejects.toThrow("app-user-api-dev-default has no state: was it deployed?");
+  });
+
+  test("a lane without an ALB (a worker) is reported, not probed", async () => {
+    laneState("gray", false);
+    const run = fresh();
+    expect(await verifyRun(inputs("deploy"), deps(run))).toBe("user-api has no ALB in dev (a worker, or initAlb=false): no target group or URL to check");
+    expect(run.probes).toEqual([]);
+  });
+});
+
+describe("the probe's answers", () => {
+  beforeEach(() => laneState("gray"));
+
+  test("2xx is success: 200, 204 and 299; the first one ends the tries", async () => {
+    for (const status of [200, 204, 299]) {
+      const run = fresh();
+      expect(await verifyRun(inputs("deploy"), deps(run, [status]))).toContain(`answered ${status}`);
+      expect(run.probes).toHaveLength(1);
+    }
+  });
+
+  test("503, then no answer, then 200: retried 2 s apart, each failure shown, success on try 3", async () => {
+    const run = fresh();
+    const out = await verifyRun(inputs("deploy"), deps(run, [503, new Error("connect ECONNREFUSED"), 200]));
+    expect(out).toBe(`http://${ALB}/healthz answered 200 from lane gray (x-lanes-served-by) with 'tracestate: ctx=lane:gray' (try 3/3)`);
+    expect(run.progress.filter((l) => l.startsWith("verify:"))).toEqual([
+      `verify: http://${ALB}/healthz with 'tracestate: ctx=lane:gray': HTTP 503 (try 1/3)`,
+      `verify: http://${ALB}/healthz with 'tracestate: ctx=lane:gray': connect ECONNREFUSED (try 2/3)`,
+    ]);
+    expect(run.sleeps.filter((ms) => ms === 2000)).toHaveLength(2);
+  });
+
+  test.each([199, 300, 404, 500])("HTTP %p on every try fails after the last try, no sleep after it", async (status) => {
+    const run = fresh();
+    await expect(verifyRun(inputs("deploy"), deps(run, [status]))).rejects.toThrow(
+      new CiInputError(`timed out: http://${ALB}/healthz with 'tracestate: ctx=lane:gray' did not answer with a 2xx after 3 tries 2s apart (last: HTTP ${status})`),
+    );
+    expect(run.probes).toHaveLength(3);
+    expect(run.sleeps.filter((ms) => ms === 2000)).toHaveLength(2);
+  });
+});
+
+describe("the probe's URL", () => {
+  test.each<[Record<string, unknown>, string, boolean]>([
+    [{ http: { port: 80 } }, `http://${ALB}/healthz`, false],
+    [{ http: { port: 8080 } }, `http://${ALB}:8080/healthz`, false],
+    [{ http: { port: 80 }, https: { port: 443, certificateArn: "arn:aws:acm:ap-southeast-2:123456789012:certificate/0b9e5c2a-1f3d-4e6a-8b7c-9d0e1f2a3b4c" } }, `https://${ALB}/healthz`, true],
+    [{ http: { port: 80 }, https: { port: 8443, certificateArn: "arn:aws:acm:ap-southeast-2:123456789012:certificate/0b9e5c2a-1f3d-4e6a-8b7c-9d0e1f2a3b4c" } }, `https://${ALB}:8443/healthz`, true],
+  ])("listeners %j: %s (HTTPS skips the name check: the certificate names the service, not the ALB)", (listeners, url, insecure) => {
+    const p = new TempParams({ "edge-dev.json": undefined, "boot-dev.json": exampleFile("boot-dev.json", (j) => void ((j.defaults as Record<string, unknown>).listeners = listeners)) });
+    try {
+      expect(healthProbe(p.repo(), "user-api", "dev", "gray", ALB)).toEqual({ url, headers: { tracestate: "ctx=lane:gray" }, insecure });
+    } finally {
+      p.cleanup();
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The mutation gate: runs StrykerJS (stryker.config.mjs) incrementally on the listed decision
+ * and security files that changed, and fails when a file's mutation score drops below the score
+ * recorded for it in reports/mutation-scores.json (docs/TESTING.md explains every survivor). A
+ * file with no recorded score yet is measured and reported, not failed.
+ *
+ *   npm run mutate:check                  listed files changed since the merge base with main (and uncommitted)
+ *   npm run mutate:check -- FILE...       these files
+ *   npm run mutate:check -- --all         every listed file (what `npm run mutate` runs)
+ *   ... --record                          write the scores measured as the new record (after explaining survivors)
+ *
+ * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json;
+ * a run on some files keeps the other files' entries (Stryker itself would drop them).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const ROOT = join(__dirname, "..");
+const SCORES = join(ROOT, "reports", "mutation-scores.json");
+const INCREMENTAL = join(ROOT, "reports", "stryker-incremental.json");
+const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
+
+interface MutantResult {
+  readonly status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+}
+interface Report {
+  files: Record<string, { mutants: MutantResult[] } & Record<string, unknown>>;
+  testFiles?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+function git(args: string[]): string[] {
+  const out = spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr.trim()}`);
+  return out.stdout.split("\n").filter((line) => line !== "");
+}
+
+async function listedFiles(): Promise<string[]> {
+  const config = (await import(pathToFileURL(join(ROOT, "stryker.config.mjs")).href)) as { default: { mutate: string[] } };
+  return git(["ls-files", "--", ...config.default.mutate.map((pattern) => `:(glob)${pattern}`)]);
+}
+
+function changedFiles(): string[] {
+  const base = process.env.MUTATE_BASE ?? ["main", "origin/main"].find((ref) => spawnSync("git", ["rev-parse", "--verify", "--quiet", ref], { cwd: ROOT }).status === 0);
+  if (!base) throw new Error("no main or origin/main to compare with: set MUTATE_BASE to the ref this branch starts from, or name the files");
+  const mergeBase = git(["merge-base", base, "HEAD"])[0]!;
+  return [...new Set([...git(["diff", "--name-only", mergeBase, "HEAD"]), ...git(["diff", "--name-only", "HEAD"])])];
+}
+
+/** Stryker's mutation score: detected (killed, timed out) over valid (detected, survived, not covered); compile errors do not count. */
+export function mutationScore(mutants: readonly MutantResult[]): { score: number; detected: number; valid: number; survived: number } {
+  const detected = mutants.filter((m) => m.status === "Killed" || m.status === "Timeout").length;
+  const undetected = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").length;
+  const valid = detected + undetected;
+  return { score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, detected, valid, survived: undetected };
+}
+
+const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const record = args.includes("--record");
+  const listed = await listedFiles();
+  const named = args.filter((a) => !a.startsWith("--"));
+  const files = args.includes("--all") ? listed : named.length > 0 ? named : changedFiles().filter((f) => listed.includes(f));
+  const unlisted = files.filter((f) => !listed.includes(f));
+  if (unlisted.length > 0) {
+    process.stderr.write(`mutate:check: not in stryker.config.mjs's mutate list: ${unlisted.join(", ")}\n`);
+    return 2;
+  }
+  if (files.length === 0) {
+    process.stdout.write("mutate:check: no listed file changed\n");
+    return 0;
+  }
+  const before = readJson<Report>(INCREMENTAL);
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(",")], { cwd: ROOT, stdio: "inherit" });
+  if (run.status !== 0) return run.status ?? 1;
+
+  // Keep the other files' incremental results: Stryker writes only this run's files.
+  const after = readJson<Report>(INCREMENTAL);
+  if (before && after) {
+    writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: { ...before.testFiles, ...after.testFiles } }, null, 2));
+  }
+
+  const report = readJson<Report>(REPORT);
+  if (!report) throw new Error(`no report at ${REPORT}`);
+  const recorded = readJson<Record<string, number>>(SCORES) ?? {};
+  const failures: string[] = [];
+  for (const file of files) {
+    const result = report.files[file];
+    const { score, detected, valid, survived } = mutationScore(result?.mutants ?? []);
+    const floor = recorded[file];
+    const verdict = floor === undefined ? "no recorded score yet (record it with --record once its survivors are explained)" : score >= floor ? `ok (recorded ${floor})` : `BELOW the recorded ${floor}`;
+    process.stdout.write(`${file}: ${score}% (${detected}/${valid} detected, ${survived} undetected) ${verdict}\n`);
+    if (record) recorded[file] = score;
+    else if (floor !== undefined && score < floor) failures.push(file);
+  }
+  if (record) {
+    const sorted = Object.fromEntries(Object.entries(recorded).sort(([a], [b]) => a.localeCompare(b)));
+    writeFileSync(SCORES, `${JSON.stringify(sorted, null, 2)}\n`);
+    process.stdout.write(`mutate:check: recorded in ${SCORES}\n`);
+    return 0;
+  }
+  if (failures.length > 0) {
+    process.stderr.write(`mutate:check: below the recorded score (kill the survivors or explain them in docs/TESTING.md, then --record): ${failures.join(", ")}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`mutate:check: ${err.message}\n`);
+    process.exit(1);
+  },
+);
