@@ -178,7 +178,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       "aws_lb_listener_rule",
       "aws_lb_target_group",
     ]);
-    expect(text).toContain("Plan: 10 to add, 0 to change, 0 to destroy");
+    expect(text).toContain("Plan: 11 to add, 0 to change, 0 to destroy");
     expect(text).toContain('"*,ctx=lane:gray,*"');
     // The container's secret is a reference (params: container.secrets), never a value; the task is hardened.
     expect(text).toMatch(/\+ secrets\s+= \[\s+\+ \{\s+\+ name\s+= "DB_PASSWORD"\s+\+ valueFrom = "\/dev\/user-api\/db-password"\s+\},\s+\]/);
@@ -234,7 +234,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
       expect(viaTerraform.stderr).toContain("codebuild@user-api-dev-deploy");
       expect(blue.stderr).toBe("");
       expect(blue.code).toBe(0);
-      expect(blue.stdout).toContain("Plan: 10 to add");
+      expect(blue.stdout).toContain("Plan: 11 to add");
     } finally {
       await harness.dynamodb.send(new DeleteItemCommand({ TableName: harness.state.lockTable, Key: { LockID: { S: grayLock } } }));
     }

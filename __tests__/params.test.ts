@@ -188,7 +188,7 @@ describe("bad params are refused with file, field, value and what is allowed", (
       j.cloudMap = { initCloudMap: false };
     });
     const msg = errorOf({ "infra-dev.json": infra }, (r) => r.boot("user-api", "dev"));
-    expect(msg).toContain("boot-dev.json: field 'defaults.initCloudMap' is true for 'order-api', but infra-dev.json has cloudMap.initCloudMap=false");
+    expect(msg).toContain("boot-dev.json: field 'defaults.initCloudMap' is true for 'user-api', but infra-dev.json has cloudMap.initCloudMap=false");
   });
 
   test("missing file names the file and how to create it", () => {

@@ -92,6 +92,8 @@ describe("a lane deploy killed mid-apply", () => {
     for (const [stack, key] of [
       ["infra-dev", stateKey({ layer: "infra", env: "dev" })],
       ["boot-user-api-dev", stateKey({ layer: "boot", env: "dev", service: "user-api" })],
+      // user-api calls order-api (params calls): its lanes read order-api's boot state too.
+      ["boot-order-api-dev", stateKey({ layer: "boot", env: "dev", service: "order-api" })],
     ] as const) {
       await publishState(harness.s3, harness.state.bucket, key, fakeOutputs(stackJson(outdir, stack), REGION));
     }

@@ -249,13 +249,14 @@ describe("task and execution roles, inside the env's permissions boundary", () =
   const boundary = [{ name: "lanes-task-boundary-dev", document: policyFromAttribute(stacks.state, boundaryResource[1].policy, stackResolver(stacks.state), "boundary") }];
   const role = (name: string) => `arn:${PARTITION}:iam::${ACCOUNT}:role/${name}`;
 
-  test("both services' roles carry exactly the AWS execution policy on the execution role, nothing on user-api's task role", () => {
+  test("both services' roles carry exactly the AWS execution policy on the execution role, and user-api's only inline policy reads its secrets on the execution role (iam/secrets.test.ts judges it)", () => {
     for (const [s, service] of [[stacks.bootUserApi, "user-api"], [stacks.bootOrderWorker, "order-worker"]] as const) {
       const attachments = s.resources("aws_iam_role_policy_attachment").map(([, c]) => [c.role, c.policy_arn]);
       const exec = s.resources("aws_iam_role").find(([, c]) => c.name === `${service}-dev-task-exec`)![0];
       expect(attachments).toEqual([[`\${aws_iam_role.${exec}.name}`, expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:iam::aws:policy\/service-role\/AmazonECSTaskExecutionRolePolicy$/)]]);
     }
-    expect(stacks.bootUserApi.resources("aws_iam_role_policy")).toEqual([]);
+    const userApiExec = stacks.bootUserApi.resources("aws_iam_role").find(([, c]) => c.name === "user-api-dev-task-exec")![0];
+    expect(stacks.bootUserApi.resources("aws_iam_role_policy").map(([, c]) => [c.role, c.name])).toEqual([[`\${aws_iam_role.${userApiExec}.name}`, "read-secrets"]]);
   });
 
   const exec = new SimulatedPrincipal(role("user-api-dev-task-exec"), [{ name: "AmazonECSTaskExecutionRolePolicy", document: ECS_TASK_EXECUTION_ROLE_POLICY }], boundary);

@@ -74,6 +74,20 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
 
 type SecretsParams = ServiceParamsFile["container"]["secrets"];
 
+/** The secret references of a service file that are not the env's (each with its field and the fix). */
+function secretProblems(p: ServiceParamsFile, env: string): string[] {
+  const problems: string[] = [];
+  const secretFields: [string, SecretsParams][] = [["container.secrets", p.container.secrets], ...Object.entries(p.lanes).map(([lane, l]): [string, SecretsParams] => [`lanes.${lane}.secrets`, l.secrets ?? {}])];
+  for (const [field, secrets] of secretFields) {
+    for (const [name, s] of Object.entries(secrets)) {
+      const from = typeof s === "string" ? s : s.from;
+      const problem = secretReferenceProblem(from, env);
+      if (problem) problems.push(`field '${field}.${name}' has bad value ${JSON.stringify(from)}. Allowed: ${problem}.`);
+    }
+  }
+  return problems;
+}
+
 /** Params' secrets (a reference, or a reference with its KMS key) as container secrets, by name. */
 function secretsOf(secrets: SecretsParams): ContainerSecret[] {
   return Object.entries(secrets)
@@ -276,14 +290,7 @@ export class ParamsRepository {
     if (p.service !== service) {
       problems.push(`field 'service' has bad value ${JSON.stringify(p.service)}. Allowed: "${service}" (the file name's service).`);
     }
-    const secretFields: [string, SecretsParams][] = [["container.secrets", p.container.secrets], ...Object.entries(p.lanes).map(([lane, l]): [string, SecretsParams] => [`lanes.${lane}.secrets`, l.secrets ?? {}])];
-    for (const [field, secrets] of secretFields) {
-      for (const [name, s] of Object.entries(secrets)) {
-        const from = typeof s === "string" ? s : s.from;
-        const problem = secretReferenceProblem(from, env);
-        if (problem) problems.push(`field '${field}.${name}' has bad value ${JSON.stringify(from)}. Allowed: ${problem}.`);
-      }
-    }
+    problems.push(...secretProblems(p, env));
     const lanes = Object.entries(p.lanes).map(([lane, settings]) => resolveLane(p, env, lane, settings));
     for (const lane of lanes) {
       const scaling = lane.scaling;
@@ -467,9 +474,10 @@ export class ParamsRepository {
   /** http or worker (and the container port it names), from the service's file; a service without one (boot only) is http. */
   private kindOf(service: string, env: string): { kind: ServiceKind; worker?: WorkerConfig; containerPortInFile?: number; secrets: SecretSource[] } {
     if (!existsSync(join(this.dir, paramsFiles.service(service, env)))) return { kind: "http", secrets: [] };
-    // Checks the file's secret references too (the service's own config does).
-    this.service(service, env);
     const p = this.serviceFile(service, env);
+    // The execution role reads these: only the env's (service() reports the same problems).
+    const problems = secretProblems(p, env);
+    if (problems.length > 0) throw new ParamsError(this.display(paramsFiles.service(service, env)), problems);
     const port = p.container.port !== undefined ? { containerPortInFile: p.container.port } : {};
     const secrets = allSecretSources(p);
     return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), ...port, secrets } : { kind: "http", ...port, secrets };
