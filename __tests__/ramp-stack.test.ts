@@ -63,8 +63,8 @@ describe("the weighted catch-all rule", () => {
     expect(ramp.lifecycle).toEqual({ ignore_changes: ["action"], replace_triggered_by: [`aws_lb_target_group.${tgId}.id`] });
   });
 
-  test("without LANES_RAMP a lane has only its tracestate rule", () => {
-    expect(rules(synthLaneWith("gray", false)).map(([, r]) => r.priority)).toEqual([100]);
+  test("without LANES_RAMP a lane has only its tracestate rules (user-api has callers: the viewer listener's and the internal listener's)", () => {
+    expect(rules(synthLaneWith("gray", false)).map(([, r]) => r.priority)).toEqual([100, 100]);
   });
 
   test("the reserved priority is the same for every lane of a service and no lane rule can have it", () => {
@@ -102,7 +102,7 @@ describe("LANES_RAMP, the selector variable", () => {
     expect(selectionFromEnv({ ENV: "dev", SERVICE: "user-api", LANE: "gray" }).ramp).toBeUndefined();
     expect(() => selectionFromEnv({ ENV: "dev", LANES_RAMP: "yes" })).toThrow("LANES_RAMP='yes' is not a switch. Allowed: 1 (the lane's weighted ramp rule), or unset.");
     const sel = selectionFromEnv({ ENV: "dev", LANES_RAMP: "1" });
-    expect(() => imageUriFor(sel, planStacks(exampleParams(), sel))).toThrow(/^LANES_RAMP is set but this run builds 4 lane stacks/);
+    expect(() => imageUriFor(sel, planStacks(exampleParams(), sel))).toThrow(/^LANES_RAMP is set but this run builds 8 lane stacks/);
   });
 
   test("a release with ramp sets it; every other release leaves it out", () => {
