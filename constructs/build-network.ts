@@ -1,7 +1,7 @@
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { openEgressSecurityGroup } from "./open-egress-security-group";
 
 export interface BuildNetworkProps {
   /** lib/naming.ts pipelineNames(…).codebuildSecurityGroup. */
@@ -22,18 +22,7 @@ export class BuildNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildNetworkProps) {
     super(scope, id);
-    this.securityGroup = new SecurityGroup(this, "sg", {
-      name: props.name,
-      description: "CodeBuild of the app pipeline: reaches the service's internal ALB",
-      vpcId: props.vpcId,
-      tags: { Name: props.name },
-    });
-    new VpcSecurityGroupEgressRule(this, "egress-all", {
-      securityGroupId: this.securityGroup.id,
-      description: "outbound",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
+    this.securityGroup = openEgressSecurityGroup(this, { name: props.name, description: "CodeBuild of the app pipeline: reaches the service's internal ALB", vpcId: props.vpcId });
     for (const port of props.listenerPorts) {
       new VpcSecurityGroupIngressRule(this, `alb-from-build-${port}`, {
         securityGroupId: props.albSecurityGroupId,

@@ -1,7 +1,8 @@
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { openEgressSecurityGroup } from "./open-egress-security-group";
 
 export interface TaskSecurityGroupProps {
   readonly name: string;
@@ -20,18 +21,7 @@ export class TaskSecurityGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskSecurityGroupProps) {
     super(scope, id);
-    this.securityGroup = new SecurityGroup(this, "sg", {
-      name: props.name,
-      description: "ECS tasks: ingress from the service ALB only",
-      vpcId: props.vpcId,
-      tags: { Name: props.name },
-    });
-    new VpcSecurityGroupEgressRule(this, "egress-all", {
-      securityGroupId: this.securityGroup.id,
-      description: "outbound",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
+    this.securityGroup = openEgressSecurityGroup(this, { name: props.name, description: "ECS tasks: ingress from the service ALB only", vpcId: props.vpcId });
     if (props.albSecurityGroupId) {
       new VpcSecurityGroupIngressRule(this, "from-alb", {
         securityGroupId: this.securityGroup.id,
