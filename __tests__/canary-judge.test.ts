@@ -5,7 +5,7 @@
  * CloudWatch at the SDK edge (aws-sdk-client-mock); and `lanes canary` end to end (local state
  * harness, recorded Terraform steps).
  */
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchWorkerCounts } from "../lib/analysis/worker-metrics";
 import { BootOutputs, LaneOutputs } from "../lib/contract";
@@ -16,28 +16,13 @@ import { canarySignals } from "../lib/ops/commands";
 import { workerJudge } from "../lib/ops/evidence";
 import { TempParams, exampleFile, exampleParams, type Json } from "./helpers/project";
 import { stateKey } from "../lib/state";
+import { perMinuteMetrics } from "./helpers/per-minute-metrics";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
 const IMAGE = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker:sha-7777777";
 const quiet: AlarmReader = { states: async (names) => Object.fromEntries(names.map((n) => [n, "OK" as const])) };
 
-/** Per-minute counts of the worker metrics by metric name, as the log metric filters publish them. */
-function workerMetrics(perMinute: Record<string, number>) {
-  return (input: GetMetricDataCommandInput): GetMetricDataCommandOutput => {
-    const minutes: Date[] = [];
-    for (let t = input.StartTime!.getTime(); t < input.EndTime!.getTime(); t += MIN) minutes.push(new Date(t));
-    return {
-      MetricDataResults: input.MetricDataQueries!.map((q) => {
-        const value = perMinute[q.MetricStat!.Metric!.MetricName!];
-        // A metric filter publishes nothing in a minute without matching lines.
-        const ts = value ? minutes : [];
-        return { Id: q.Id, Timestamps: ts, Values: ts.map(() => value!), StatusCode: "Complete" };
-      }),
-      $metadata: {},
-    };
-  };
-}
 
 /** 4 ERROR lines per 100 messages on the canary against 1 per 400 on default: a regression. */
 const WORSE = { "order-worker-dev-canary-error-lines": 4, "order-worker-dev-canary-processed": 100, "order-worker-dev-default-error-lines": 1, "order-worker-dev-default-processed": 400 };
@@ -106,7 +91,7 @@ describe("workerJudge reads the lanes' log metrics at the SDK edge", () => {
   const config = exampleParams().service("order-worker", "dev").analysis;
   const judgeWith = (perMinute: Record<string, number>) => {
     cw.reset();
-    cw.on(GetMetricDataCommand).callsFake(workerMetrics(perMinute));
+    cw.on(GetMetricDataCommand).callsFake(perMinuteMetrics(perMinute));
     const clock = { now: () => T0, sleep: async () => undefined };
     return workerJudge("order-worker", "dev", new CloudWatchWorkerCounts({ client: new CloudWatchClient({ region: "ap-southeast-2" }), clock }), config)({
       start: new Date(T0),
@@ -160,14 +145,14 @@ describe("lanes canary", () => {
   const CANARY = ["canary", "--service", "order-worker", "--env", "dev", "--image", IMAGE];
 
   test("quiet alarms but a canary worse than default: rolled back after the bake (exit 8), default never deployed", async () => {
-    const ran = await world.lanes(CANARY, { getMetricData: workerMetrics(WORSE) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes(CANARY, { getMetricData: perMinuteMetrics(WORSE) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(8);
     expect(ran.outcome.text).toMatch(/^canary rolled back: worse than default: error lines per message: 4\.00% vs 0\.25%/);
     expect(ran.steps.map((s) => `${s.action} ${s.stack}`)).toEqual(["deploy app-order-worker-dev-canary", "destroy app-order-worker-dev-canary"]);
   });
 
   test("as good as default: released", async () => {
-    const ran = await world.lanes(CANARY, { getMetricData: workerMetrics(SAME) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes(CANARY, { getMetricData: perMinuteMetrics(SAME) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(0);
     expect(ran.lines).toContain("[10:00] against default: pass — all 1 metrics within limits");
     expect(ran.steps.map((s) => `${s.action} ${s.stack}`)).toEqual(["deploy app-order-worker-dev-canary", "deploy app-order-worker-dev-default", "destroy app-order-worker-dev-canary"]);

@@ -5,7 +5,6 @@
  * `status` shows it; the pipeline build's timeout follows the bake, and a bake that cannot fit is
  * refused at synth with the numbers.
  */
-import type { GetMetricDataCommandInput, GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
 import { BootOutputs, LaneOutputs } from "../lib/contract";
 import { publishState } from "../lib/harness/fake-state";
 import { RampWorld } from "../lib/harness/ramp-world";
@@ -14,28 +13,13 @@ import { ParamsError } from "../lib/params/errors";
 import { stateKey } from "../lib/state";
 import { TempParams, exampleFile, type Json } from "./helpers/project";
 import { synthPipeline } from "./helpers/stacks";
+import { perMinuteMetrics } from "./helpers/per-minute-metrics";
 
-const MIN = 60_000;
 const REPO = "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/order-worker";
 const IMAGE = `${REPO}:sha-7777777`;
 const LEFT = `${REPO}:sha-5555555`;
 const quiet: AlarmReader = { states: async (names) => Object.fromEntries(names.map((n) => [n, "OK" as const])) };
 
-/** Per-minute counts by metric name; a metric filter publishes nothing in a minute without lines. */
-function perMinute(values: Record<string, number>) {
-  return (input: GetMetricDataCommandInput): GetMetricDataCommandOutput => {
-    const minutes: Date[] = [];
-    for (let t = input.StartTime!.getTime(); t < input.EndTime!.getTime(); t += MIN) minutes.push(new Date(t));
-    return {
-      MetricDataResults: input.MetricDataQueries!.map((q) => {
-        const v = values[q.MetricStat!.Metric!.MetricName!];
-        const ts = v ? minutes : [];
-        return { Id: q.Id, Timestamps: ts, Values: ts.map(() => v!), StatusCode: "Complete" };
-      }),
-      $metadata: {},
-    };
-  };
-}
 
 const BUSY = { "order-worker-dev-canary-processed": 100, "order-worker-dev-default-processed": 400 };
 /** The canary gets 2 messages a minute: 20 in the bake, 40 after one extension; 100 needed. */
@@ -76,7 +60,7 @@ describe("lanes canary in the harness", () => {
   const CANARY = ["canary", "--service", "order-worker", "--env", "dev"];
 
   test("a canary that processes too few messages is not promoted: the bake is extended once, then it is removed (exit 8)", async () => {
-    const ran = await world.lanes([...CANARY, "--image", IMAGE], { getMetricData: perMinute(IDLE) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes([...CANARY, "--image", IMAGE], { getMetricData: perMinuteMetrics(IDLE) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(8);
     expect(ran.outcome.text).toBe("canary rolled back: not enough evidence after 20 min of bake (the canary processed 40 messages, fewer than the 100 needed): not promoted");
     expect(ran.lines).toContain("[10:00] not enough evidence (the canary processed 20 messages, fewer than the 100 needed): bake extended by 10 min (1/1)");
@@ -85,7 +69,7 @@ describe("lanes canary in the harness", () => {
 
   test("a canary left by an interrupted release: a new release is refused (exit 6), nothing changed", async () => {
     await leaveCanary();
-    const ran = await world.lanes([...CANARY, "--image", IMAGE], { getMetricData: perMinute(BUSY) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes([...CANARY, "--image", IMAGE], { getMetricData: perMinuteMetrics(BUSY) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(6);
     expect(ran.outcome.text).toMatch(
       /^a canary of order-worker in dev is left behind by an interrupted release \(123456789012\.dkr\.ecr\.ap-southeast-2\.amazonaws\.com\/dev\/order-worker:sha-5555555, changed \d{4}-\d\d-\d\dT[\d:.]+Z by pipeline:exec-41\): lanes canary --service order-worker --env dev --resume \(bake and decide\) or --abort \(remove it\)\.$/,
@@ -103,7 +87,7 @@ describe("lanes canary in the harness", () => {
 
   test("--resume bakes the canary's own image (no deploy of it) and promotes it", async () => {
     await leaveCanary();
-    const ran = await world.lanes([...CANARY, "--resume"], { getMetricData: perMinute(BUSY) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes([...CANARY, "--resume"], { getMetricData: perMinuteMetrics(BUSY) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(0);
     expect(ran.outcome.text).toBe(`canary release of ${LEFT} complete: default runs it`);
     expect(ran.lines[0]).toBe(`[00:00] resume: the canary already runs ${LEFT}; no deploy`);
@@ -112,7 +96,7 @@ describe("lanes canary in the harness", () => {
 
   test("--resume with another --image is refused (exit 2)", async () => {
     await leaveCanary();
-    const ran = await world.lanes([...CANARY, "--resume", "--image", IMAGE], { getMetricData: perMinute(BUSY) }, { deps: { alarms: quiet } });
+    const ran = await world.lanes([...CANARY, "--resume", "--image", IMAGE], { getMetricData: perMinuteMetrics(BUSY) }, { deps: { alarms: quiet } });
     expect(ran.outcome.code).toBe(2);
     expect(ran.outcome.text).toContain(`--resume continues the release of ${LEFT}`);
     expect(ran.steps).toEqual([]);

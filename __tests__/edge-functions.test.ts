@@ -9,7 +9,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { laneHeaderValues } from "../lib/routing";
-import { albHeaderConditionMatches } from "./helpers/alb-match";
+import { albHeaderConditionMatches } from "../lib/harness/alb-match";
 import { deployedCode, type EdgeFunctionSettings } from "../lib/edge/function-code";
 import {
   type CfEvent,

@@ -5,7 +5,7 @@
  * within ALB's rule budget, the secret rotates without a moment where CloudFront's requests are
  * refused, and the env's log bucket takes ALB access logs and VPC flow logs from exactly their
  * AWS principals. Values an ALB compares are checked with the ALB's own matching rules
- * (__tests__/helpers/alb-match.ts, written from the ALB documentation); expected principals and limits are AWS's documented ones.
+ * (lib/harness/alb-match.ts, written from the ALB documentation); expected principals and limits are AWS's documented ones.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { EdgeStack } from "../stacks/edge-stack";
 import { TempParams, exampleFile, synth, type Json, type Synthesized } from "./helpers/project";
-import { albValueMatches } from "./helpers/alb-match";
+import { albValueMatches } from "../lib/harness/alb-match";
 import { synthBoot, synthInfra, synthLane } from "./helpers/stacks";
 
 /** AWS: per listener rule, 5 condition values and 5 wildcards; a header value at most 128 characters. */

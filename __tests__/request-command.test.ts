@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { ROOT_CONTEXT, defaultTextMapGetter, propagation, trace } from "@opentelemetry/api";
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { run } from "../lib/cli/lanes";
-import { wildcardMatches } from "../lib/harness/local-alb";
+import { albValueMatches } from "../lib/harness/alb-match";
 
 describe("lanes request", () => {
   let server: Server;
@@ -37,7 +37,7 @@ describe("lanes request", () => {
     const baggage = propagation.getBaggage(new W3CBaggagePropagator().extract(ROOT_CONTEXT, got.headers, defaultTextMapGetter));
     expect(baggage?.getEntry("lane")?.value).toBe("gray");
     // The gray rule's values (alone, first, last, middle): the request matches the first.
-    expect(wildcardMatches("ctx=lane:gray", got.headers.tracestate as string)).toBe(true);
+    expect(albValueMatches("ctx=lane:gray", got.headers.tracestate as string)).toBe(true);
   });
 
   test("every request starts a new trace", async () => {

@@ -1,6 +1,6 @@
 /**
  * Lane routing on the ALB. Expected values are literals: the match values from the lane protocol
- * (docs/ARCHITECTURE.md), judged by ALB's documented matching (__tests__/helpers/alb-match.ts),
+ * (docs/ARCHITECTURE.md), judged by ALB's documented matching (lib/harness/alb-match.ts),
  * and priorities from FNV-1a as specified (draft-eastlake-fnv: offset basis 0x811c9dc5, prime
  * 0x01000193), computed outside this code base with an independent implementation.
  */
@@ -22,7 +22,7 @@ import {
   laneMember,
   lanePriority,
 } from "../lib/routing";
-import { albHeaderConditionMatches, albValueMatches } from "./helpers/alb-match";
+import { albHeaderConditionMatches, albValueMatches } from "../lib/harness/alb-match";
 
 /** Would gray's rule route a request whose tracestate is `header`? */
 function routesGray(header: string | undefined): boolean {

@@ -2,13 +2,13 @@
  * Shows the edge and the ALB meeting: runs the real viewer-request function (as CloudFront calls
  * it, with requireSigned on as outside dev) on a few viewers with example rules and keys, then
  * asks which lane's ALB rule its `tracestate` matches, with the lane rules' own header values
- * (judged by the ALB model the tests use, __tests__/helpers/alb-match.ts).
+ * (judged by the ALB model the tests use, lib/harness/alb-match.ts).
  * Run: npm run edge:demo
  */
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfEvent, type CfRequest } from "../lib/edge/function-runtime";
-import { albHeaderConditionMatches } from "../__tests__/helpers/alb-match";
+import { albHeaderConditionMatches } from "../lib/harness/alb-match";
 import { laneHeaderValues } from "../lib/routing";
 
 const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");

@@ -3,7 +3,8 @@
  * clock with recorded answers: ECS steady at 2:00, then a canary with traffic (promoted) and one
  * without (extended once, then not promoted). A test keeps the README's blocks equal to these.
  */
-import { canaryRelease, type AlarmState, type CanaryCounts, type CanaryTasks } from "../ops/canary";
+import { CANARY_DEFAULTS } from "../analysis/canary-settings";
+import { canaryPlan, canaryRelease, type AlarmState, type CanaryCounts, type CanaryTasks } from "../ops/canary";
 import { canarySignals } from "../ops/commands";
 
 const MIN = 60_000;
@@ -31,17 +32,8 @@ export async function canaryDemo(kind: "traffic" | "no-traffic"): Promise<string
   const tasks = (t: number): CanaryTasks => (t < 2 * MIN ? { desired: 1, running: t < MIN ? 0 : 1, rolloutState: "IN_PROGRESS" } : { desired: 1, running: 1, rolloutState: "COMPLETED" });
   const counts: CanaryCounts = kind === "traffic" ? { processed: 480, errorLines: 1 } : { processed: 0, errorLines: 0 };
   const state: AlarmState = kind === "traffic" ? "OK" : "INSUFFICIENT_DATA";
-  const plan = {
-    image: CANARY_DEMO_IMAGE,
-    bakeMs: 10 * MIN,
-    pollMs: 30_000,
-    signals: canarySignals("order-worker", "dev"),
-    steadyTimeoutMs: 10 * MIN,
-    minMessages: 100,
-    maxExtensions: 1,
-    maxErrorRatePercent: 1,
-    minErrorLines: 5,
-  };
+  // The example worker's settings: params/order-worker-dev.json sets bake 10 min and polls every 30 s, the defaults.
+  const plan = canaryPlan(CANARY_DEMO_IMAGE, CANARY_DEFAULTS, canarySignals("order-worker", "dev"));
   const steps = {
     deployCanary: async () => undefined,
     canaryTasks: async () => tasks(clock.t),

@@ -19,6 +19,7 @@
  * Nothing here is taken from lib/routing.ts (the code that writes the rules): the matcher is
  * written from the documentation above.
  */
+import { albValueMatches } from "./alb-match";
 
 export type Json = Record<string, unknown>;
 
@@ -60,36 +61,9 @@ export function headerLines(rawHeaders: readonly string[]): Map<string, string[]
   return lines;
 }
 
-/** A whole-value, case-insensitive comparison with `*` (any run) and `?` (one character). */
-export function wildcardMatches(pattern: string, value: string): boolean {
-  const p = pattern.toLowerCase();
-  const v = value.toLowerCase();
-  // Classic two-pointer wildcard matching with backtracking to the last `*`.
-  let pi = 0;
-  let vi = 0;
-  let star = -1;
-  let mark = 0;
-  while (vi < v.length) {
-    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === v[vi]))) {
-      pi++;
-      vi++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = vi;
-    } else if (star >= 0) {
-      pi = star + 1;
-      vi = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-
 function conditionMatches(condition: HeaderCondition, headers: HeaderLines): boolean {
   const lines = headers.get(condition.header.toLowerCase()) ?? [];
-  return lines.some((line) => condition.values.some((value) => wildcardMatches(value, line)));
+  return lines.some((line) => condition.values.some((value) => albValueMatches(value, line)));
 }
 
 /** The rule that takes the request (undefined: the default action), and the action. */

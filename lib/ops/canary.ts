@@ -25,6 +25,7 @@
  * that only moves when it sleeps. It prints a timeline: `[mm:ss] what happened`.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import type { CanarySettings } from "../analysis/canary-settings";
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -94,6 +95,22 @@ export interface CanaryPlan {
   readonly readAttempts?: number;
   /** Consecutive unreadable polls that abort the release. */
   readonly maxUnreadablePolls?: number;
+}
+
+/** The plan of a release of `image` with a worker's canary settings (params worker.canary). */
+export function canaryPlan(image: string, settings: CanarySettings, signals: readonly CanarySignal[], resume = false): CanaryPlan {
+  return {
+    image,
+    bakeMs: settings.bakeMinutes * 60_000,
+    pollMs: settings.pollSeconds * 1000,
+    signals,
+    steadyTimeoutMs: settings.steadyMinutes * 60_000,
+    minMessages: settings.minMessages,
+    maxExtensions: settings.maxExtensions,
+    maxErrorRatePercent: settings.maxErrorRatePercent,
+    minErrorLines: settings.minErrorLines,
+    ...(resume ? { resume: true } : {}),
+  };
 }
 
 /** The canary's ECS service as ECS reports it. */

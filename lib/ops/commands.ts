@@ -13,7 +13,7 @@ import { expiryOf } from "../ttl";
 import { CliError, UsageError, type ExitName } from "../cli/exit-codes";
 import type { StackPlan } from "../layers/plan";
 import { canaryWorstCaseMinutes } from "../analysis/canary-settings";
-import { CanaryRolledBack, canaryRelease, type AlarmReader, type CanaryCounts, type CanarySignal, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
+import { CanaryRolledBack, canaryPlan, canaryRelease, type AlarmReader, type CanaryCounts, type CanarySignal, type CanarySteps, type Clock, type RelativeJudge } from "./canary";
 import { waitHealthy, type ClusterView, type ServiceHealth } from "./cluster";
 import { listLanes, readBootOutputs, readLane, type LaneRecord } from "./lane-state";
 import { callListener } from "../routing";
@@ -362,18 +362,7 @@ export async function canary(
     );
   }
   const signals = canarySignals(service, env);
-  const plan = {
-    image: release,
-    bakeMs: settings.bakeMinutes * 60_000,
-    pollMs: settings.pollSeconds * 1000,
-    signals,
-    steadyTimeoutMs: settings.steadyMinutes * 60_000,
-    minMessages: settings.minMessages,
-    maxExtensions: settings.maxExtensions,
-    maxErrorRatePercent: settings.maxErrorRatePercent,
-    minErrorLines: settings.minErrorLines,
-    ...(options.resume ? { resume: true } : {}),
-  };
+  const plan = canaryPlan(release, settings, signals, options.resume === true);
   const counts = options.counts;
   const steps: CanarySteps = {
     deployCanary: async (img) => void (await deployLane(ctx, env, service, CANARY_LANE, img)),
