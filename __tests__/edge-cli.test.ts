@@ -3,14 +3,14 @@
  * needs a growing version, `token` mints a tester token the edge's own function accepts, and
  * `user-key` registers the identity provider's HS256 keys (two accepted at most).
  */
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../lib/cli/lanes";
 import { parseTtl } from "../lib/cli/commands/edge";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfRequest } from "../lib/edge/function-runtime";
-import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
 import { PARAMS_DIR } from "./helpers/project";
 
 const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
@@ -35,14 +35,7 @@ describe("lanes edge", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "lanes-edge-cli-"));
     harness = await startLocalState({ bucket: "lanes-edge-cli-test", lockTable: "lanes-edge-cli-locks", region: "ap-southeast-2" });
-    await harness.dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createRulesTable(harness.dynamodb, TABLE);
   });
   afterAll(async () => {
     await harness.stop();

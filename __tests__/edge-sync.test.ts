@@ -4,7 +4,7 @@
  * KeyValueStore, SNS and CloudWatch clients are stubbed at the SDK edge: `send(command)` records
  * the command and answers like the service.
  */
-import { CreateTableCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CloudFrontKeyValueStoreServiceException,
   ConflictException,
@@ -18,7 +18,7 @@ import {
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { Readable } from "node:stream";
-import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
 import { MAX_VALUE_BYTES, RULES_KEY, validateRules, type LaneRules } from "../edge/rules";
 import type { EdgeKeys } from "../edge/keys";
 import { exampleRules } from "./helpers/edge-rules";
@@ -421,14 +421,7 @@ describe("lane rules sync", () => {
   async function rulesTable(item?: Record<string, AttributeValue>, keys: EdgeKeys | null = FRESH_KEYS()): Promise<string> {
     const name = `lanes-edge-rules-${++tables}`;
     const dynamodb: DynamoDBClient = harness.dynamodb;
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createRulesTable(dynamodb, name);
     if (item) await dynamodb.send(new PutItemCommand({ TableName: name, Item: item }));
     if (keys) await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "keys" }, keys: { S: JSON.stringify(keys) } } }));
     return name;

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { run, type Dependencies } from "../lib/cli/lanes";
 import { BootOutputs, LaneOutputs } from "../lib/contract";
 import { fakeOutputs, publishState } from "../lib/harness/fake-state";
-import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
 import { stackJson, synthMainAsync } from "../lib/harness/run";
 import type { AlarmReader, AlarmState } from "../lib/ops/canary";
 import type { ClusterView, ServiceHealth } from "../lib/ops/cluster";
@@ -20,7 +20,7 @@ import { stateKey } from "../lib/state";
 import { lanesCli } from "./helpers/harness";
 import { TempParams } from "./helpers/project";
 import { terraformOrFail } from "./helpers/terraform";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -293,14 +293,7 @@ describe("lanes CLI", () => {
     const edgeDeps = () => ({ edgeTable: harness.dynamodb, cluster: view(healthy), steps: new RecordingSteps() });
 
     beforeAll(async () => {
-      await harness.dynamodb.send(
-        new CreateTableCommand({
-          TableName: "lanes-edge-dev-rules",
-          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createRulesTable(harness.dynamodb, "lanes-edge-dev-rules");
     });
 
     test("show before any rules: everyone goes to default (exit 7)", async () => {

@@ -4,13 +4,13 @@
  * rules table are real (local S3 and DynamoDB); ECS health and the HTTP request to CloudFront are
  * the cloud edge and are stood in for. The token is checked with the edge's own function.
  */
-import { CreateTableCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { join } from "node:path";
 import { verifyRun, type VerifyDeps } from "../lib/ci/verify";
 import type { CiInputs } from "../lib/ci/inputs";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfRequest } from "../lib/edge/function-runtime";
 import { publishState } from "../lib/harness/fake-state";
-import { startLocalState, type LocalState } from "../lib/harness/local-state";
+import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
 import type { ParamsRepository } from "../lib/params/load";
 import { stateKey } from "../lib/state";
 import { TempParams, exampleFile, exampleParams } from "./helpers/project";
@@ -37,14 +37,7 @@ describe("verify through the edge", () => {
       });
     }
     await publishState(harness.s3, state.bucket, stateKey({ layer: "edge", env: "dev" }), { distribution_domain_name: DOMAIN });
-    await harness.dynamodb.send(
-      new CreateTableCommand({
-        TableName: "lanes-edge-dev-rules",
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createRulesTable(harness.dynamodb, "lanes-edge-dev-rules");
     await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "active" }, rules: { S: JSON.stringify(RULES) } } }));
     await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "keys" }, keys: { S: JSON.stringify(KEYS) } } }));
   });

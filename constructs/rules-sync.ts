@@ -46,8 +46,8 @@ export class RulesSync extends Construct {
     this.table = new DynamodbTable(this, "table", {
       name: names.rulesTable,
       billingMode: "PAY_PER_REQUEST",
-      hashKey: "id",
-      attribute: [{ name: "id", type: "S" }],
+      hashKey: names.rulesTableKey,
+      attribute: [{ name: names.rulesTableKey, type: "S" }],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
     });

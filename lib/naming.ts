@@ -328,6 +328,9 @@ export function pipelineNames(env: string, kind: PipelineKind) {
   };
 }
 
+/** The edge rules table's partition key attribute. */
+export const RULES_TABLE_KEY = "id";
+
 /** The env's edge: CloudFront, its functions and KeyValueStore, the rules sync. */
 export function edgeNames(env: string) {
   const prefix = `lanes-edge-${env}`;
@@ -339,6 +342,8 @@ export function edgeNames(env: string) {
     viewerRequestFunction: `${prefix}-viewer-request`,
     viewerResponseFunction: `${prefix}-viewer-response`,
     rulesTable: `${prefix}-rules`,
+    /** The rules table's partition key attribute (items `rules` and `keys`). */
+    rulesTableKey: RULES_TABLE_KEY,
     syncFunction: `${prefix}-sync`,
     /** Lambda's own log group of the sync function. */
     syncLogGroup: `/aws/lambda/${prefix}-sync`,

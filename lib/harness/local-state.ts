@@ -12,6 +12,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RULES_TABLE_KEY } from "../naming";
 import type { StateConfig } from "../params/config";
 import { startRecordingProxy, type RecordedRequest } from "./recording-proxy";
 
@@ -92,4 +93,16 @@ export async function startLocalState(state: Pick<StateConfig, "bucket" | "lockT
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An edge rules table in the local DynamoDB, keyed as the edge stack's (lib/naming.ts RULES_TABLE_KEY). */
+export async function createRulesTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: RULES_TABLE_KEY, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: RULES_TABLE_KEY, KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
 }
