@@ -37,7 +37,7 @@ function cpuOf(command: string, env: NodeJS.ProcessEnv): { cpu: number; ok: bool
 
 /**
  * Every suite alone (`jest <file>`), with a `terraform` first on PATH that times the real one
- * and appends `<cpu seconds>` to a file per suite: the suite's CPU and Terraform's part of it.
+ * and appends its CPU seconds to a log read after each suite: the suite's CPU and Terraform's part of it.
  */
 function cpuMode(only: readonly string[]): number {
   mkdirSync(join(PROJECT_ROOT, ".lanes"), { recursive: true });
@@ -45,10 +45,12 @@ function cpuMode(only: readonly string[]): number {
   const real = spawnSync("bash", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim();
   if (!real) throw new Error("terraform is not on PATH");
   const shim = join(out, "bin");
+  const log = join(out, "terraform-cpu.log");
   mkdirSync(shim);
   writeFileSync(
     join(shim, "terraform"),
-    `#!/bin/bash\nTIMEFORMAT="%U %S"\n{ time ${JSON.stringify(real)} "$@" 2>&3; } 3>&2 2>>"$LANES_TF_CPU_LOG"\n`,
+    // The log's path is written into the shim: the build emulator's tests run it with an environment of their own.
+    `#!/bin/bash\nTIMEFORMAT="%U %S"\n{ time ${JSON.stringify(real)} "$@" 2>&3; } 3>&2 2>>${JSON.stringify(log)}\n`,
   );
   chmodSync(join(shim, "terraform"), 0o755);
   const jest = join(PROJECT_ROOT, "node_modules", ".bin", "jest");
@@ -58,9 +60,9 @@ function cpuMode(only: readonly string[]): number {
     .map((f) => relative(PROJECT_ROOT, f))
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
     .sort();
-  const rows = suites.map((suite, i) => {
-    const log = join(out, `tf-${i}.log`);
-    const { cpu, ok } = cpuOf(`${JSON.stringify(jest)} ${JSON.stringify(suite)}`, { ...process.env, CHECKPOINT_DISABLE: "1", PATH: `${shim}:${process.env.PATH ?? ""}`, LANES_TF_CPU_LOG: log });
+  const rows = suites.map((suite) => {
+    rmSync(log, { force: true });
+    const { cpu, ok } = cpuOf(`${JSON.stringify(jest)} ${JSON.stringify(suite)}`, { ...process.env, CHECKPOINT_DISABLE: "1", PATH: `${shim}:${process.env.PATH ?? ""}` });
     const tf = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => /^\d+\.\d+ \d+\.\d+$/.test(l)).map((l) => l.split(" ").map(Number).reduce((a, b) => a + b, 0)) : [];
     const row = { suite, group: groupOf(readFileSync(join(PROJECT_ROOT, suite), "utf8")), cpu, terraform: tf.reduce((a, b) => a + b, 0), runs: tf.length, ok };
     process.stderr.write(`${suite}: ${cpu.toFixed(1)} s CPU (Terraform ${row.terraform.toFixed(1)} s in ${row.runs} runs)${ok ? "" : " FAILED"}\n`);
