@@ -15,6 +15,7 @@ import { describeAwsError } from "../lib/cli/aws-errors";
 import { EXIT } from "../lib/cli/exit-codes";
 import { run } from "../lib/cli/lanes";
 import { imageReferenceProblem, resolveImage } from "../lib/image";
+import { TS_NODE_ARGS } from "../lib/process";
 import { lanesCli, runAsync } from "./helpers/harness";
 import { TempParams } from "./helpers/project";
 
@@ -130,7 +131,7 @@ describe("image references", () => {
 
   test("IMAGE_URI='not an image' stops synth with the variable named", async () => {
     expect(() => resolveImage("not an image", undefined)).toThrow(/^IMAGE_URI='not an image' is not an image reference/);
-    const ran = await runAsync(process.execPath, ["--import", "tsx", "main.ts"], {
+    const ran = await runAsync(process.execPath, [...TS_NODE_ARGS, "main.ts"], {
       env: { ...process.env, ENV: "dev", SERVICE: "user-api", LANE: "gray", IMAGE_URI: "not an image", CDKTF_OUTDIR: mkdtempSync(join(tmpdir(), "lanes-synth-")) },
     });
     expect(ran.code).not.toBe(0);

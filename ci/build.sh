@@ -29,8 +29,8 @@ _ci_die() {
   return 1
 }
 
-# The lanes CLI, run from the project root (tsx resolves from the working directory).
-_ci_lanes() { (cd "$_CI_ROOT" && node --import tsx lib/cli/lanes.ts "$@"); }
+# The lanes CLI (bin/lanes.js, under tsx's CommonJS hook), run from the project root.
+_ci_lanes() { (cd "$_CI_ROOT" && node bin/lanes.js "$@"); }
 
 # Checks the run's inputs; exports LAYER ENV STACK REGION SERVICE_NAME LANE ECR_REPOSITORY
 # MODULE_PATH BRANCH ACTION BUILDS_IMAGE.

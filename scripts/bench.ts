@@ -22,6 +22,7 @@ import { startLocalState, type LocalState } from "../lib/harness/local-state";
 import { PROJECT_ROOT, runAsync, stackJson, synthEnv, synthMainAsync, type Ran } from "../lib/harness/run";
 import { ParamsRepository } from "../lib/params/load";
 import { stateKey } from "../lib/state";
+import { TS_NODE_ARGS } from "../lib/process";
 import { requireTerraform, terraformEnv } from "../lib/terraform";
 import { pipelineOverhead, replaceSection } from "./bench-pipeline";
 
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   const synthOnce = (paramsDir: string) => async () => {
     const outdir = mkdtempSync(join(tmpdir(), "lanes-bench-synth-"));
     temps.push(outdir);
-    return runAsync(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(lane, outdir, paramsDir) });
+    return runAsync(process.execPath, [...TS_NODE_ARGS, "main.ts"], { env: synthEnv(lane, outdir, paramsDir) });
   };
   await timed(synthOnce(small)); // warm the file cache
   const synthSmall: number[] = [];

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { stackJson, synthEnv } from "../../lib/harness/run";
+import { TS_NODE_ARGS } from "../../lib/process";
 import { requireTerraform, terraformEnv } from "../../lib/terraform";
 import { ROOT } from "./project";
 
@@ -19,7 +20,7 @@ export async function terraformOrFail(): Promise<Record<string, string>> {
 /** Synthesizes main.ts with selector variables into a fresh directory; returns it and the stack names. */
 export function synthMain(vars: Record<string, string> = {}, paramsDir?: string): { outdir: string; stacks: string[] } {
   const outdir = mkdtempSync(join(tmpdir(), "lanes-synth-"));
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env: synthEnv(vars, outdir, paramsDir), stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(process.execPath, [...TS_NODE_ARGS, "main.ts"], { cwd: ROOT, env: synthEnv(vars, outdir, paramsDir), stdio: ["ignore", "pipe", "pipe"] });
   const stacksDir = join(outdir, "stacks");
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [];
   return { outdir, stacks };

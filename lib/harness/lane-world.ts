@@ -26,6 +26,7 @@ import type { ParamsRepository } from "../params/load";
 import { ON_UNHEALTHY_TAG, laneRuleAction } from "../routing";
 import { stateKey } from "../state";
 import { PROJECT_ROOT } from "./run";
+import { TS_NODE_ARGS } from "../process";
 import { headerLines, readAlb, remoteStateKey, resources, route, taskEnvironment, type AlbAction, type AlbListener, type Json, type SynthesizedAlb } from "./local-alb";
 
 export type Propagation = "package" | "otel";
@@ -112,7 +113,7 @@ function send(url: string, method: string, lines: readonly [string, string][]): 
 }
 
 function startProcess(service: string, lane: string, environment: Record<string, string>, propagation: Propagation, unhealthy: boolean): Promise<LaneProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "examples", "lane-app", "main.ts")], {
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, join(PROJECT_ROOT, "examples", "lane-app", "main.ts")], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",

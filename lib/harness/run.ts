@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthEnvironment } from "../layers/selector";
-import { PROJECT_ROOT, runAsync, type Ran } from "../process";
+import { PROJECT_ROOT, TS_NODE_ARGS, runAsync, type Ran } from "../process";
 
 export { PROJECT_ROOT, runAsync, type Ran };
 
@@ -15,7 +15,7 @@ export function synthEnv(vars: Record<string, string>, outdir: string, paramsDir
 /** Synthesizes main.ts into a fresh directory; returns it and the stack names. */
 export async function synthMainAsync(vars: Record<string, string> = {}, paramsDir?: string): Promise<{ outdir: string; stacks: string[]; ran: Ran }> {
   const outdir = mkdtempSync(join(tmpdir(), "lanes-synth-"));
-  const ran = await runAsync(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(vars, outdir, paramsDir) });
+  const ran = await runAsync(process.execPath, [...TS_NODE_ARGS, "main.ts"], { env: synthEnv(vars, outdir, paramsDir) });
   if (ran.code !== 0) throw new Error(`synth failed: ${ran.stderr}`);
   const stacksDir = join(outdir, "stacks");
   return { outdir, stacks: existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [], ran };

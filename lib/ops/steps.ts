@@ -11,7 +11,7 @@ import type { StackPlan } from "../layers/plan";
 import { stackNameOf } from "../layers/registry";
 import { selectorVars, synthEnvironment } from "../layers/selector";
 import type { LaneRelease } from "../params/config";
-import { PROJECT_ROOT, runAsync } from "../process";
+import { PROJECT_ROOT, TS_NODE_ARGS, runAsync } from "../process";
 import { terraformEnv } from "../terraform";
 import { elapsed } from "./cluster";
 
@@ -164,7 +164,7 @@ export class DryRunSteps implements Steps {
     const stack = stackNameOf(plan);
     const outdir = this.output ?? mkdtempSync(join(tmpdir(), "lanes-dry-run-"));
     try {
-      const synth = await runAsync(process.execPath, ["--import", "tsx", "main.ts"], {
+      const synth = await runAsync(process.execPath, [...TS_NODE_ARGS, "main.ts"], {
         env: synthEnvironment(this.env, selectorVars(plan, release), { outdir }),
       });
       if (synth.code !== 0) throw new StepError(`synth of ${stack} failed: ${synth.stderr}`);
