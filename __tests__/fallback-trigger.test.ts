@@ -14,10 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { bundleFallback } from "../lib/fallback/bundle";
-import { synthBoot } from "./helpers/stacks";
+import { MANAGED_BY } from "../lib/policies/needs";
+import { synthBoot, synthState } from "./helpers/stacks";
 import type { Json } from "./helpers/project";
-import { stackResolver } from "./iam/resource-policy";
-import { ACCOUNT, PARTITION, REGION, SimulatedPrincipal, rolePolicies, type ReferenceResolver } from "./iam/simulate";
+import { decideWithResourcePolicy, stackResolver } from "./iam/resource-policy";
+import { ACCOUNT, PARTITION, REGION, SimulatedPrincipal, policyFromAttribute, rolePolicies, type ReferenceResolver } from "./iam/simulate";
 
 const userApi = synthBoot("user-api");
 const ref = (type: string, s = userApi) => {
@@ -95,7 +96,11 @@ describe("synthesized (boot-user-api-dev: behind the edge, so lane rules sit on 
     const base = stackResolver(userApi);
     const resolve: ReferenceResolver = (expression) =>
       expression === `replace(aws_lb.${albId}.arn, ":loadbalancer/", ":listener-rule/")` ? ALB.replace(":loadbalancer/", ":listener-rule/") : base(expression);
-    const role = new SimulatedPrincipal(`arn:${PARTITION}:iam::${ACCOUNT}:role/user-api-dev-fallback`, rolePolicies(userApi, "user-api-dev-fallback", resolve));
+    const state = synthState();
+    const [, boundaryPolicy] = state.resources("aws_iam_policy").find(([, c]) => c.name === "lanes-task-boundary-dev")!;
+    const boundary = [{ name: "lanes-task-boundary-dev", document: policyFromAttribute(state, boundaryPolicy.policy, stackResolver(state), "boundary") }];
+    const role = new SimulatedPrincipal(`arn:${PARTITION}:iam::${ACCOUNT}:role/user-api-dev-fallback`, rolePolicies(userApi, "user-api-dev-fallback", resolve), boundary);
+    const laneRuleTags = (env: string) => ({ "aws:ResourceTag/env": env, "aws:ResourceTag/managed-by": MANAGED_BY, "aws:ResourceTag/lane": "gray" });
     const elb = (resource: string) => `arn:${PARTITION}:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
     const logs = `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/user-api-dev-fallback`;
 
@@ -103,6 +108,28 @@ describe("synthesized (boot-user-api-dev: behind the edge, so lane rules sit on 
       expect(await isWildcardOnlyAction("elasticloadbalancing", "DescribeRules")).toBe(true);
       expect(await isWildcardOnlyAction("elasticloadbalancing", "DescribeTags")).toBe(true);
       expect(await isWildcardOnlyAction("elasticloadbalancing", "ModifyRule")).toBe(false);
+    });
+
+    test("within the env's boundary: ModifyRule on this ALB's rule only when a lanes stack of the env tagged it", async () => {
+      const gray = elb("listener-rule/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee");
+      expect(await role.decision({ action: "elasticloadbalancing:ModifyRule", resource: gray, context: laneRuleTags("dev") })).toBe("Allowed");
+      expect(await role.decision({ action: "elasticloadbalancing:ModifyRule", resource: gray, context: laneRuleTags("prod") })).toBe("ImplicitlyDenied");
+      expect(await role.decision({ action: "elasticloadbalancing:ModifyRule", resource: gray })).toBe("ImplicitlyDenied");
+    });
+
+    test("only the rule may invoke the function (the permission as Lambda's resource policy)", async () => {
+      const permission = ref("aws_lambda_permission")[1];
+      const fnArn = `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:user-api-dev-fallback`;
+      const ruleArn = `arn:${PARTITION}:events:${REGION}:${ACCOUNT}:rule/user-api-dev-lane-health`;
+      expect(base((permission.source_arn as string).slice(2, -1))).toBe(ruleArn);
+      const statement = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow" as const, Principal: { Service: permission.principal as string }, Action: permission.action as string, Resource: fnArn, Condition: { ArnLike: { "aws:SourceArn": ruleArn } } }],
+      };
+      const invoke = (principal: string, sourceArn: string) => decideWithResourcePolicy(statement, { principal, action: "lambda:InvokeFunction", resource: fnArn, context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT } });
+      expect(await invoke("events.amazonaws.com", ruleArn)).toBe("Allowed");
+      expect(await invoke("events.amazonaws.com", `arn:${PARTITION}:events:${REGION}:${ACCOUNT}:rule/order-api-dev-lane-health`)).toBe("ImplicitlyDenied");
+      expect(await invoke("sns.amazonaws.com", ruleArn)).toBe("ImplicitlyDenied");
     });
 
     test.each<[string, string, string]>([
@@ -121,7 +148,8 @@ describe("synthesized (boot-user-api-dev: behind the edge, so lane rules sit on 
       ["logs:PutLogEvents", `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/ecs/dev/user-api:log-stream:gray/x`, "ImplicitlyDenied"],
       ["iam:PassRole", `arn:${PARTITION}:iam::${ACCOUNT}:role/user-api-dev-fallback`, "ImplicitlyDenied"],
     ])("%s on %s: %s", async (action, resource, expected) => {
-      expect(await role.decision({ action, resource })).toBe(expected);
+      const context = action === "elasticloadbalancing:ModifyRule" ? laneRuleTags("dev") : {};
+      expect(await role.decision({ action, resource, context })).toBe(expected);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -9,6 +10,7 @@ import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { FallbackEnv, alarmEventPattern } from "../lib/fallback/event";
 import type { serviceNames } from "../lib/naming";
+import { arns } from "../lib/policies/arns";
 
 export interface LaneFallbackProps {
   readonly names: ReturnType<typeof serviceNames>["fallback"];
@@ -21,6 +23,8 @@ export interface LaneFallbackProps {
   readonly listenerArns: readonly string[];
   readonly defaultTargetGroupArn: string;
   readonly logRetentionDays: number;
+  /** The env's permissions boundary, which every role the bootstrap pipeline creates carries (lib/policies/roles.ts taskRoleBoundaryPolicy). */
+  readonly boundary: { readonly account: string; readonly policyName: string };
 }
 
 /**
@@ -33,7 +37,8 @@ export interface LaneFallbackProps {
  * alarm matches by dimension, its rules by tag.
  *
  * The role: DescribeRules and DescribeTags on `*` (ELBv2 has no resource-level permission for
- * them), ModifyRule on this ALB's listener rules only, and writing to its own log group.
+ * them), ModifyRule on this ALB's listener rules only, and writing to its own log group; within
+ * the env's permissions boundary like every role the bootstrap pipeline creates.
  */
 export class LaneFallback extends Construct {
   readonly function: LambdaFunction;
@@ -46,8 +51,10 @@ export class LaneFallback extends Construct {
     super(scope, id);
     const { names } = props;
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: names.logGroup, retentionInDays: props.logRetentionDays });
+    const partition = new DataAwsPartition(this, "partition");
     this.role = new IamRole(this, "role", {
       name: names.role.name,
+      permissionsBoundary: arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName),
       description: `runs ${names.function.name}: the per-hop fallback switch of the lanes on one ALB`,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
