@@ -144,7 +144,7 @@ describe("the fallback switch", () => {
     const rules = s.resources("aws_lb_listener_rule");
     expect(rules).toHaveLength(2);
     for (const [, rule] of rules) {
-      expect(rule.lifecycle).toEqual({ ignore_changes: ["action"], replace_triggered_by: [`\${aws_lb_target_group.${tgId}.id}`] });
+      expect(rule.lifecycle).toEqual({ ignore_changes: ["action"], replace_triggered_by: [`aws_lb_target_group.${tgId}.id`] });
       expect(rule.tags).toEqual(
         expect.objectContaining({ "lanes:target-group": `\${aws_lb_target_group.${tgId}.arn_suffix}`, "lanes:lane": "gray", "lanes:on-unhealthy": "default" }),
       );

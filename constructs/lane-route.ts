@@ -57,8 +57,10 @@ export class LaneRoute extends Construct {
     });
     const switchTags = { [ON_UNHEALTHY_TAG]: props.onUnhealthy, [LANE_TARGET_GROUP_TAG]: this.targetGroup.arnSuffix, [LANE_TAG]: props.lane };
     // The group's id changes only when it is replaced (a reference to the whole resource would
-    // replace the rules on any in-place update of the group too).
-    const lifecycle = { ignoreChanges: ["action"], replaceTriggeredBy: [this.targetGroup.id] };
+    // replace the rules on any in-place update of the group too). Terraform's JSON syntax takes
+    // the reference itself here, not a `${…}` template.
+    const groupId = `${this.targetGroup.terraformResourceType}.${this.targetGroup.friendlyUniqueId}.id`;
+    const lifecycle = { ignoreChanges: ["action"], replaceTriggeredBy: [groupId] };
     this.rule = new LbListenerRule(this, "rule", {
       listenerArn: props.listenerArn,
       priority: props.priority,
