@@ -23,6 +23,8 @@ export interface LaneFallbackProps {
   readonly listenerArns: readonly string[];
   readonly defaultTargetGroupArn: string;
   readonly logRetentionDays: number;
+  /** The boot layer's protectSharedResources: the switch's log (what it decided, when) is kept like the service's. */
+  readonly protect: boolean;
   /** The env's permissions boundary, which every role the bootstrap pipeline creates carries (lib/policies/roles.ts taskRoleBoundaryPolicy). */
   readonly boundary: { readonly account: string; readonly policyName: string };
 }
@@ -50,7 +52,11 @@ export class LaneFallback extends Construct {
   constructor(scope: Construct, id: string, props: LaneFallbackProps) {
     super(scope, id);
     const { names } = props;
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: names.logGroup, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: names.logGroup,
+      retentionInDays: props.logRetentionDays,
+      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+    });
     const partition = new DataAwsPartition(this, "partition");
     this.role = new IamRole(this, "role", {
       name: names.role.name,

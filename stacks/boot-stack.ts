@@ -89,6 +89,7 @@ export class BootStack extends LanesStack {
         listenerArns: [lb.routingListener.arn, ...(lb.internalListener ? [lb.internalListener.arn] : [])],
         defaultTargetGroupArn: lb.defaultTargetGroup.arn,
         logRetentionDays: boot.logRetentionDays,
+        protect,
         boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
       });
     }
