@@ -94,8 +94,7 @@ describe("synthesized (boot-user-api-dev: behind the edge, so lane rules sit on 
   describe("its role, request by request (iam-simulate)", () => {
     const ALB = `arn:${PARTITION}:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/user-api-dev-alb/50dc6c495c0c9188`;
     const base = stackResolver(userApi);
-    const resolve: ReferenceResolver = (expression) =>
-      expression === `replace(aws_lb.${albId}.arn, ":loadbalancer/", ":listener-rule/")` ? ALB.replace(":loadbalancer/", ":listener-rule/") : base(expression);
+    const resolve: ReferenceResolver = (expression) => (expression === `aws_lb.${albId}.arn_suffix` ? ALB.slice(ALB.indexOf("app/")) : base(expression));
     const state = synthState();
     const [, boundaryPolicy] = state.resources("aws_iam_policy").find(([, c]) => c.name === "lanes-task-boundary-dev")!;
     const boundary = [{ name: "lanes-task-boundary-dev", document: policyFromAttribute(state, boundaryPolicy.policy, stackResolver(state), "boundary") }];

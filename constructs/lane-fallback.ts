@@ -16,7 +16,8 @@ export interface LaneFallbackProps {
   readonly names: ReturnType<typeof serviceNames>["fallback"];
   /** Directory holding the bundled handler (index.js), see lib/fallback/bundle.ts. */
   readonly bundleDir: string;
-  readonly loadBalancerArn: string;
+  /** The stack's region (the ALB's). */
+  readonly region: string;
   /** `app/{name}/{id}`: the lanes' alarms' LoadBalancer dimension. */
   readonly loadBalancerArnSuffix: string;
   /** The listeners that carry lane rules (the routing listener, and the internal one for callers when there is one). */
@@ -67,8 +68,9 @@ export class LaneFallback extends Construct {
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    // listener-rule/app/{name}/{id}/* : every rule of every listener of this ALB.
-    const rulesOfThisAlb = `${Fn.replace(props.loadBalancerArn, ":loadbalancer/", ":listener-rule/")}/*`;
+    // listener-rule/app/{name}/{id}/* : every rule of every listener of this ALB (built from its
+    // ARN suffix, so the policy document holds no quoted function arguments).
+    const rulesOfThisAlb = arns.elb({ partition: partition.partition, region: props.region, account: props.boundary.account }, `listener-rule/${props.loadBalancerArnSuffix}/*`);
     new IamRolePolicy(this, "policy", {
       role: this.role.name,
       name: "lane-fallback",

@@ -84,7 +84,7 @@ export class BootStack extends LanesStack {
       this.fallback = new LaneFallback(this, "fallback", {
         names: names.fallback,
         bundleDir: bundleFallback(bundleRoot),
-        loadBalancerArn: lb.alb.arn,
+        region: infra.region,
         loadBalancerArnSuffix: lb.alb.arnSuffix,
         listenerArns: [lb.routingListener.arn, ...(lb.internalListener ? [lb.internalListener.arn] : [])],
         defaultTargetGroupArn: lb.defaultTargetGroup.arn,
