@@ -78,7 +78,7 @@ describe("app-user-api-dev-gray", () => {
           { http_header: { http_header_name: "x-lanes-origin-1", values: [`\${data.terraform_remote_state.${remote.infra!.id}.outputs.origin_secrets["1"]}`] } },
         ],
         action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }],
-        tags: { Name: "user-api-dev-gray-rule", "lanes:on-unhealthy": "default" },
+        tags: { Name: "user-api-dev-gray-rule", "lanes:on-unhealthy": "default", "lanes:lane": "gray", "lanes:target-group": `\${aws_lb_target_group.${tgId}.arn_suffix}` },
       }),
     );
   });

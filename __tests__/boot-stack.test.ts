@@ -79,8 +79,9 @@ describe("boot-user-api-dev", () => {
     expect(s.only("aws_lb").access_logs).toEqual({ bucket: expect.stringMatching(/outputs\.log_bucket\}$/), prefix: "alb/user-api", enabled: true });
   });
 
-  test("log group /ecs/dev/user-api with 30 days retention", () => {
-    expect(s.only("aws_cloudwatch_log_group")).toMatchObject({ name: "/ecs/dev/user-api", retention_in_days: 30 });
+  test("log group /ecs/dev/user-api with 30 days retention (and the fallback switch's Lambda log group, fallback-trigger.test.ts)", () => {
+    expect(s.resources("aws_cloudwatch_log_group").map(([, c]) => c.name).sort()).toEqual(["/aws/lambda/user-api-dev-fallback", "/ecs/dev/user-api"]);
+    expect(s.resources("aws_cloudwatch_log_group").find(([, c]) => c.name === "/ecs/dev/user-api")![1]).toMatchObject({ name: "/ecs/dev/user-api", retention_in_days: 30 });
   });
 
   test("Cloud Map service user-api in the infra namespace", () => {
@@ -97,9 +98,9 @@ describe("boot-user-api-dev", () => {
     });
   });
 
-  test("a task execution role (with AWS's execution policy) and a task role; their trust is judged in iam/trust-and-resource-policies.test.ts", () => {
+  test("a task execution role (with AWS's execution policy), a task role and the fallback switch's role; their trust is judged in iam/trust-and-resource-policies.test.ts", () => {
     const roles = s.resources("aws_iam_role").map(([, c]) => c.name);
-    expect(roles.sort()).toEqual(["user-api-dev-task", "user-api-dev-task-exec"]);
+    expect(roles.sort()).toEqual(["user-api-dev-fallback", "user-api-dev-task", "user-api-dev-task-exec"]);
     const attach = s.only("aws_iam_role_policy_attachment");
     expect(attach.policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonECSTaskExecutionRolePolicy$/);
   });

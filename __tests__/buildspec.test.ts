@@ -340,11 +340,14 @@ describe("verify of a service not behind the edge (the lane's state in the harne
   const verify = (vars: Record<string, string>) =>
     ws.bash(". ci/build.sh && check_inputs && verify", { ...APP_VARS, ...HARNESS, VERIFY_INTERVAL: "0", HEALTHZ_INTERVAL: "0", ...vars });
 
-  it("waits for a healthy target, then calls /healthz through the ALB with the lane's tracestate", async () => {
-    cloud.reset({ targetHealth: ["initial", "unhealthy", "healthy"] });
+  it("waits for a healthy target, restores the lane's rule the fallback switch pointed at default (a new lane's alarm starts in ALARM), then calls /healthz through the ALB with the lane's tracestate", async () => {
+    const grayTg = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-gray-tg/abc";
+    const grayRule = { arn: "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener-rule/app/user-api-dev-alb/1/2/3", forward: "default-tg", tags: { "lanes:target-group": "targetgroup/user-api-dev-gray-tg/abc", "lanes:lane": "gray" } };
+    cloud.reset({ targetHealth: ["initial", "unhealthy", "healthy"], rules: [grayRule] });
     answers = [503];
     const { code, output } = await verify({});
     expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    expect(cloud.calls.filter((c) => c.action === "ModifyRule").map((c) => [c.params.RuleArn, c.params["Actions.member.1.TargetGroupArn"]])).toEqual([[grayRule.arn, grayTg]]);
     const health = cloud.calls.filter((c) => c.api === "elbv2" && c.action === "DescribeTargetHealth");
     expect(health).toHaveLength(3);
     expect(String(health[0]!.params.TargetGroupArn)).toContain("targetgroup/user-api-dev-gray-tg/");

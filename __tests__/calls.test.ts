@@ -172,7 +172,7 @@ describe("synth: the call path web-bff → user-api (behind the edge) → order-
         priority: 100,
         condition: [{ http_header: { http_header_name: "tracestate", values: laneHeaderValues("gray") } }],
         action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` }],
-        tags: { Name: "user-api-dev-gray-internal-rule", "lanes:on-unhealthy": "default" },
+        tags: { Name: "user-api-dev-gray-internal-rule", "lanes:on-unhealthy": "default", "lanes:lane": "gray", "lanes:target-group": `\${aws_lb_target_group.${tgId}.arn_suffix}` },
       }),
     ]);
     // order-api (not behind the edge, HTTP): one rule, on the listener callers use anyway.

@@ -6,6 +6,7 @@
  * HTTP request are injected. The service is not behind the edge here (edge-dev.json removed);
  * the edge path is verify-edge.test.ts's. Kept apart from verify-edge.test.ts so both merge cleanly.
  */
+import { DescribeRulesCommand, DescribeTagsCommand, ElasticLoadBalancingV2Client, ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { CiInputError, type CiAction, type CiInputs } from "../lib/ci/inputs";
@@ -31,11 +32,27 @@ beforeEach(() => {
   });
 });
 
+const elb = mockClient(ElasticLoadBalancingV2Client);
+const TG = (lane: string) => `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane}-tg/abc`;
+const LISTENER = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+const GRAY_RULE = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener-rule/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+/** Gray's rule on the listener, forwarding to `forward` (default's group while it has fallen back). */
+function grayRule(forward: string): void {
+  elb.reset();
+  elb.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: GRAY_RULE, IsDefault: false, Actions: [{ Type: "forward", TargetGroupArn: forward }] }] });
+  elb.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ ResourceArn: GRAY_RULE, Tags: [{ Key: "Name", Value: "user-api-dev-gray-rule" }, { Key: "lanes:lane", Value: "gray" }, { Key: "lanes:target-group", Value: "targetgroup/user-api-dev-gray-tg/abc" }] }] });
+  elb.on(ModifyRuleCommand).resolves({});
+}
+beforeEach(() => {
+  grayRule(TG("gray"));
+  objects["boot/dev/user-api/terraform.tfstate"] = { listener_arn: LISTENER, call_listener_arn: LISTENER, default_target_group_arn: TG("default") };
+});
+
 function laneState(lane: string, withAlb = true): void {
   objects[`app/dev/user-api/${lane}/terraform.tfstate`] = {
     ecs_service_name: `user-api-dev-${lane}`,
     cluster_name: "dev-cluster",
-    ...(withAlb ? { target_group_arn: `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane}-tg/abc`, alb_dns_name: ALB } : {}),
+    ...(withAlb ? { target_group_arn: TG(lane), alb_dns_name: ALB } : {}),
   };
 }
 
@@ -72,6 +89,7 @@ function deps(run: Run, answers: (number | Error)[] = [200], attempts = 3): Veri
     probeAttempts: attempts,
     probeIntervalMs: 2000,
     sleep: async (ms) => void run.sleeps.push(ms),
+    elb: new ElasticLoadBalancingV2Client({ region: "ap-southeast-2" }),
   };
 }
 
@@ -133,6 +151,33 @@ describe("which lane is verified after each action", () => {
     const run = fresh();
     expect(await verifyRun(inputs("deploy"), deps(run))).toBe("user-api has no ALB in dev (a worker, or initAlb=false): no target group or URL to check");
     expect(run.probes).toEqual([]);
+  });
+});
+
+describe("a new lane's rules that fell back before it had a healthy target (its healthy-hosts alarm starts in ALARM)", () => {
+  beforeEach(() => laneState("gray"));
+
+  test("are restored to the lane's own group once it is healthy, before the probe, saying so", async () => {
+    grayRule(TG("default"));
+    const run = fresh();
+    await verifyRun(inputs("deploy"), deps(run));
+    expect(elb.commandCalls(ModifyRuleCommand).map((c) => c.args[0].input)).toEqual([{ RuleArn: GRAY_RULE, Actions: [{ Type: "forward", TargetGroupArn: TG("gray") }] }]);
+    expect(run.progress).toContain("verify: user-api-dev-gray-rule fell back while gray had no healthy target (its healthy-hosts alarm in ALARM): restored to app-user-api-dev-gray's target group");
+  });
+
+  test("rules already forwarding to the lane are left alone", async () => {
+    grayRule(TG("gray"));
+    const run = fresh();
+    await verifyRun(inputs("deploy"), deps(run));
+    expect(elb.commandCalls(ModifyRuleCommand)).toEqual([]);
+    expect(run.progress.filter((l) => l.includes("restored"))).toEqual([]);
+  });
+
+  test("verifying default (after promote) touches no rule", async () => {
+    laneState("default");
+    grayRule(TG("default"));
+    await verifyRun(inputs("promote"), deps(fresh()));
+    expect(elb.calls()).toEqual([]);
   });
 });
 

@@ -5,6 +5,8 @@
  * the cloud edge and are stood in for. The token is checked with the edge's own function.
  */
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { mockClient } from "aws-sdk-client-mock";
 import { join } from "node:path";
 import { verifyRun, type VerifyDeps } from "../lib/ci/verify";
 import type { CiInputs } from "../lib/ci/inputs";
@@ -37,6 +39,14 @@ describe("verify through the edge", () => {
       });
     }
     await publishState(harness.s3, state.bucket, stateKey({ layer: "edge", env: "dev" }), { distribution_domain_name: DOMAIN });
+    const listener = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    await publishState(harness.s3, state.bucket, stateKey({ layer: "boot", env: "dev", service: "user-api" }), {
+      listener_arn: listener,
+      call_listener_arn: listener,
+      default_target_group_arn: "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-default-tg/abc",
+    });
+    // No rule has fallen back here (the restore is verify-decisions.test.ts's).
+    mockClient(ElasticLoadBalancingV2Client).on(DescribeRulesCommand).resolves({ Rules: [] });
     await createRulesTable(harness.dynamodb, "lanes-edge-dev-rules");
     await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "active" }, rules: { S: JSON.stringify(RULES) } } }));
     await harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "keys" }, keys: { S: JSON.stringify(KEYS) } } }));
@@ -62,6 +72,7 @@ describe("verify through the edge", () => {
     probeIntervalMs: 0,
     sleep: async () => undefined,
     edgeTable: harness.dynamodb,
+    elb: new ElasticLoadBalancingV2Client({ region: "ap-southeast-2" }),
   });
   const inputs = (lane: string): CiInputs => ({ layer: "app", env: "dev", region: "ap-southeast-2", stack: `app-user-api-dev-${lane}`, service: "user-api", lane, action: "deploy", buildsImage: false });
 

@@ -48,6 +48,10 @@ export const Limits = {
   ecrRepository: 256,
   /** CloudWatch log group names. */
   logGroupName: 512,
+  /** Lambda function names: 64 of [A-Za-z0-9-_]. */
+  lambdaFunctionName: 64,
+  /** EventBridge rule names: 64 of [.\-_A-Za-z0-9]. */
+  eventRuleName: 64,
   /** Hash suffix length used when shortening. */
   hashLength: 6,
 } as const;
@@ -243,6 +247,19 @@ export function serviceNames(service: string, env: string) {
     /** Worker queues (SQS names: 80 characters of [A-Za-z0-9_-]). */
     queue: `${prefix}-queue`,
     deadLetterQueue: `${prefix}-dlq`,
+    /** The per-hop fallback switch (http services with an ALB): its Lambda, role, EventBridge rule and Lambda's log group. */
+    fallback: fallbackNames(prefix),
+  };
+}
+
+function fallbackNames(prefix: string) {
+  const fn = fitted(`${prefix}-fallback`, Limits.lambdaFunctionName);
+  return {
+    function: fn,
+    role: fitted(`${prefix}-fallback`, Limits.iamRoleName),
+    rule: fitted(`${prefix}-lane-health`, Limits.eventRuleName),
+    /** Lambda writes to `/aws/lambda/{function name}`. */
+    logGroup: `/aws/lambda/${fn.name}`,
   };
 }
 

@@ -108,6 +108,22 @@ export type OnUnhealthy = "default" | "refuse";
 export const ON_UNHEALTHY: readonly OnUnhealthy[] = ["default", "refuse"];
 /** The tag on a lane's rules that says what they do while the lane is unhealthy. */
 export const ON_UNHEALTHY_TAG = "lanes:on-unhealthy";
+/**
+ * The tag on a lane's rules naming the lane's own target group by its ARN suffix
+ * (`targetgroup/{name}/{id}`, the healthy-hosts alarm's TargetGroup dimension): the fallback
+ * switch finds a lane's rules by it, whatever they forward to at the moment and however the
+ * lane's names were shortened.
+ */
+export const LANE_TARGET_GROUP_TAG = "lanes:target-group";
+/** The tag on a lane's rules naming the lane (the strict refusal's message names it). */
+export const LANE_TAG = "lanes:lane";
+
+/** `targetgroup/{name}/{id}` of a target group ARN (what CloudWatch's TargetGroup dimension holds). */
+export function targetGroupArnSuffix(arn: string): string {
+  const at = arn.indexOf(":targetgroup/");
+  if (!arn.startsWith("arn:") || at < 0) throw new Error(`'${arn}' is not a target group ARN (arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id})`);
+  return arn.slice(at + 1);
+}
 
 /** What a strict lane's rules answer while it has no healthy target. */
 export function laneUnavailable(lane: string): { readonly statusCode: "503"; readonly contentType: "text/plain"; readonly messageBody: string } {

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { CallPath } from "../constructs/call-path";
 import { ImageRepository } from "../constructs/image-repository";
+import { LaneFallback } from "../constructs/lane-fallback";
 import { BootState, InfraState } from "../constructs/layer-state";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { ServiceDashboard } from "../constructs/service-dashboard";
@@ -11,6 +12,7 @@ import { ServiceRegistry } from "../constructs/service-registry";
 import { TaskSecurityGroup } from "../constructs/task-security-group";
 import { WorkQueue } from "../constructs/work-queue";
 import { BootOutputs } from "../lib/contract";
+import { bundleFallback } from "../lib/fallback/bundle";
 import { accessLogPrefix, infraNames, laneTargetGroupPrefix, originSecretHeader, serviceNames, taskRoleBoundaryName } from "../lib/naming";
 import type { BootConfig, InfraConfig } from "../lib/params/config";
 import { callListener } from "../lib/routing";
@@ -23,6 +25,7 @@ import { LanesStack } from "./lanes-stack";
  * dead-letter queue (worker), log group, Cloud Map service, ECR repository, task roles,
  * task security group and the alarm topic. Reads infra from its state; lanes read this. A service
  * behind the edge (an origin of edge-{env}.json) admits CloudFront only, with the origin secret.
+ * With an ALB, the lanes' per-hop fallback trigger (constructs/lane-fallback.ts).
  */
 export class BootStack extends LanesStack {
   readonly loadBalancer?: LoadBalancer;
@@ -36,8 +39,11 @@ export class BootStack extends LanesStack {
   readonly dashboard: ServiceDashboard;
   /** One per service it calls: the callee's ALB admits this service's tasks. */
   readonly callPaths: CallPath[] = [];
+  /** With an ALB: the lanes' fallback switch on their healthy-hosts alarms. */
+  readonly fallback?: LaneFallback;
 
-  constructor(scope: Construct, infra: InfraConfig, boot: BootConfig) {
+  /** `bundleRoot`: where the fallback Lambda's bundle is written at synth (stacks/build.ts DEFAULT_BUNDLE_ROOT). */
+  constructor(scope: Construct, infra: InfraConfig, boot: BootConfig, bundleRoot: string) {
     const names = serviceNames(boot.service, boot.env);
     super(scope, names.stack, { infra, tags: { env: boot.env, service: boot.service, lane: "shared" } });
     useS3State(this, infra.state, { layer: "boot", env: boot.env, service: boot.service });
@@ -71,6 +77,20 @@ export class BootStack extends LanesStack {
             }
           : {}),
         ...(infra.audit.accessLogs.enabled ? { accessLogs: { bucket: infraState.logBucket, prefix: accessLogPrefix(boot.service) } } : {}),
+      });
+    }
+    if (this.loadBalancer) {
+      const lb = this.loadBalancer;
+      this.fallback = new LaneFallback(this, "fallback", {
+        names: names.fallback,
+        bundleDir: bundleFallback(bundleRoot),
+        region: infra.region,
+        loadBalancerArnSuffix: lb.alb.arnSuffix,
+        listenerArns: [lb.routingListener.arn, ...(lb.internalListener ? [lb.internalListener.arn] : [])],
+        defaultTargetGroupArn: lb.defaultTargetGroup.arn,
+        logRetentionDays: boot.logRetentionDays,
+        protect,
+        boundary: { account: infraState.accountId, policyName: taskRoleBoundaryName(boot.env) },
       });
     }
     if (boot.initLog) {

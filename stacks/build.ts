@@ -5,7 +5,7 @@ import { buildStack } from "../lib/layers/registry";
 import type { ParamsRepository } from "../lib/params/load";
 import { imageUriFor, planStacks, type Selection } from "../lib/selection";
 
-/** Where synth-time bundles (the edge rules sync) are written before cdktf packs them. */
+/** Where synth-time bundles (the edge rules sync, the lanes' fallback switch) are written before cdktf packs them. */
 export const DEFAULT_BUNDLE_ROOT = join(__dirname, "..", ".lanes", "bundles");
 
 /** Builds the selected stacks into `app` from params, each through its layer's module (lib/layers). */

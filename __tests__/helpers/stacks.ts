@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import type { ParamsRepository } from "../../lib/params/load";
 import { AppLaneStack } from "../../stacks/app-lane-stack";
 import { BootStack } from "../../stacks/boot-stack";
+import { DEFAULT_BUNDLE_ROOT } from "../../stacks/build";
 import { InfraStack } from "../../stacks/infra-stack";
 import { PipelineStack } from "../../stacks/pipeline-stack";
 import { StateStack } from "../../stacks/state-stack";
@@ -16,7 +17,7 @@ export function synthState(env = "dev", params: ParamsRepository = exampleParams
 }
 
 export function synthBoot(service = "user-api", env = "dev", params: ParamsRepository = exampleParams()): Synthesized {
-  return synth(new BootStack(Testing.app(), params.infra(env), params.boot(service, env)));
+  return synth(new BootStack(Testing.app(), params.infra(env), params.boot(service, env), DEFAULT_BUNDLE_ROOT));
 }
 
 export function synthLane(

@@ -8,11 +8,14 @@ import { taskRoleBoundaryName } from "../../lib/naming";
 import { taskRoleBoundaryPolicy } from "../../lib/policies/roles";
 import { synthBoot, synthInfra, synthState } from "../helpers/stacks";
 
-test("boot stacks' task and execution roles carry permissions_boundary = the env's lanes-task-boundary policy in the account infra reports", () => {
-  for (const service of ["user-api", "order-worker"]) {
+test("boot stacks' roles (task, execution, and with an ALB the fallback switch's) carry permissions_boundary = the env's lanes-task-boundary policy in the account infra reports", () => {
+  for (const [service, names] of [
+    ["user-api", ["user-api-dev-fallback", "user-api-dev-task", "user-api-dev-task-exec"]],
+    ["order-worker", ["order-worker-dev-task", "order-worker-dev-task-exec"]],
+  ] as const) {
     const s = synthBoot(service);
     const roles = s.resources("aws_iam_role");
-    expect(roles.length).toBe(2);
+    expect(roles.map(([, r]) => r.name).sort()).toEqual(names);
     for (const [, role] of roles) {
       expect(String(role.permissions_boundary)).toMatch(
         new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[A-Za-z0-9_]+\\.partition\\}:iam::\\$\\{data\\.terraform_remote_state\\.infra_remote_[0-9A-F]+\\.outputs\\.${InfraOutputs.accountId.name}\\}:policy/lanes-task-boundary-dev$`),

@@ -16,10 +16,15 @@ describe("the task role of a service with a direct call", () => {
   beforeAll(() => {
     temp = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j) => void (j.discovery = ["order-api"])) });
     const boundary = [{ name: "lanes-task-boundary-dev", document: taskRoleBoundaryPolicy({ partition: PARTITION, account: ACCOUNT, region: REGION, env: "dev" }) }];
-    const policies = (service: string, repo = temp.repo()) =>
-      synthBoot(service, "dev", repo)
+    // The task role's own policies (the boot stack's other roles, e.g. the fallback switch's, are not the task's).
+    const policies = (service: string, repo = temp.repo()) => {
+      const s = synthBoot(service, "dev", repo);
+      const taskRole = s.resources("aws_iam_role").find(([, c]) => c.name === `${service}-dev-task`)![0];
+      return s
         .resources("aws_iam_role_policy")
+        .filter(([, c]) => c.role === `\${aws_iam_role.${taskRole}.name}`)
         .map(([, c]) => ({ name: String(c.name), document: JSON.parse(String(c.policy)) as PolicyDocument }));
+    };
     role = new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/user-api-dev-task`, policies("user-api"), boundary);
     plain = new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/web-bff-dev-task`, policies("web-bff"), boundary);
   });

@@ -9,14 +9,23 @@
  * tester token for the lane, minted for a few minutes with the edge's current key. After an
  * action that moves the image into default (promote, canary) it is default that is checked;
  * after destroy, nothing.
+ *
+ * A new lane's healthy-hosts alarm starts in ALARM (no targets yet, missing data breaching), so
+ * the boot layer's fallback switch points the lane's rules at default (or a 503 when strict)
+ * before its tasks are up; the alarm goes OK only minutes after the first healthy target. So
+ * once the lane has a healthy target, verify restores its rules to its own target group (the
+ * same switch, lib/fallback/switch.ts) before probing; the alarm's OK later finds them restored.
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EdgeOutputs } from "../contract";
 import type { ClusterView } from "../ops/cluster";
 import { waitHealthy } from "../ops/cluster";
 import { mintTesterToken } from "../ops/edge-rules";
 import { readLane } from "../ops/lane-state";
+import { laneHealthTargets } from "../ops/fallback";
+import { switchLaneRules } from "../fallback/switch";
 import type { ParamsRepository } from "../params/load";
 import type { StateClients } from "../preflight";
 import { DEFAULT_LANE, laneNames, serviceNames, stackNames } from "../naming";
@@ -42,6 +51,8 @@ export interface VerifyDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** The edge's rules table (a service behind the edge is probed through CloudFront with a tester token). */
   readonly edgeTable?: DynamoDBClient;
+  /** ELBv2: restores a lane's rules that fell back before it had a healthy target. */
+  readonly elb: ElasticLoadBalancingV2Client;
 }
 
 /** How long the verify probe's tester token lives. */
@@ -124,6 +135,11 @@ export async function verifyRun(inputs: CiInputs, deps: VerifyDeps): Promise<str
   }).catch((err: Error) => {
     throw new CiInputError(`${stack} is not healthy (target group ${record.targetGroupArn}): ${err.message}; see the ECS service events of ${stack} and the logs in ${serviceNames(inputs.service!, inputs.env).logGroup} (stream prefix ${lane}/)`);
   });
+  if (lane !== DEFAULT_LANE) {
+    const targets = await laneHealthTargets(deps.clients.s3, infra.state, { service: inputs.service, env: inputs.env, lane });
+    const restored = (await switchLaneRules(deps.elb, { healthy: true, ...targets })).filter((r) => r.modified);
+    if (restored.length > 0) deps.progress(`verify: ${restored.map((r) => r.name).join(", ")} fell back while ${lane} had no healthy target (its healthy-hosts alarm in ALARM): restored to ${stack}'s target group`);
+  }
   const probe = await laneProbe(deps, inputs.service, inputs.env, lane, record.albDnsName);
   if (typeof probe === "string") return probe;
   const shown = Object.entries(probe.headers)

@@ -7,6 +7,9 @@
  * is pointed here too and refused, as when it is not reachable. Processes reach it through the SDK's
  * service endpoint variables (`env`), so the real SDK clients are exercised end to end.
  * Target health answers follow a script (the last state repeats); every call is recorded.
+ * Without `alb`, DescribeRules answers the scripted lane rules (`rules`, none by default) of any
+ * listener, DescribeTags their tags, and ModifyRule changes where one forwards (the fallback
+ * switch's calls, made by verify).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,6 +29,14 @@ export interface FakeAwsScript {
   service: { desired: number; running: number; rolloutState: string };
   /** Rules (besides the default one) and target groups every load balancer has; unset: not served. */
   alb?: { rules: number; targetGroups: number };
+  /** Lane rules of every listener when `alb` is unset: ARN, the group they forward to, their tags. */
+  rules?: FakeRule[];
+}
+
+export interface FakeRule {
+  readonly arn: string;
+  forward: string;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface FakeAws {
@@ -107,6 +118,27 @@ export async function startFakeAws(): Promise<FakeAws> {
         res.end(`<DescribeTargetGroupsResponse ${ns}><DescribeTargetGroupsResult><TargetGroups>${groups.join("")}</TargetGroups></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>`);
         return;
       }
+      const rules = script.rules ?? [];
+      if (!alb && form.Action === "DescribeRules") {
+        const members = rules.map((r) => `<member><RuleArn>${xml(r.arn)}</RuleArn><Priority>100</Priority><IsDefault>false</IsDefault><Actions><member><Type>forward</Type><TargetGroupArn>${xml(r.forward)}</TargetGroupArn></member></Actions></member>`);
+        res.end(`<DescribeRulesResponse ${ns}><DescribeRulesResult><Rules>${members.join("")}<member><RuleArn>default</RuleArn><Priority>default</Priority><IsDefault>true</IsDefault></member></Rules></DescribeRulesResult></DescribeRulesResponse>`);
+        return;
+      }
+      if (form.Action === "DescribeTags") {
+        const asked = Object.entries(form).filter(([k]) => k.startsWith("ResourceArns.member.")).map(([, v]) => v);
+        const members = asked.map((arn) => {
+          const tags = Object.entries(rules.find((r) => r.arn === arn)?.tags ?? {}).map(([k, v]) => `<member><Key>${xml(k)}</Key><Value>${xml(v)}</Value></member>`);
+          return `<member><ResourceArn>${xml(arn)}</ResourceArn><Tags>${tags.join("")}</Tags></member>`;
+        });
+        res.end(`<DescribeTagsResponse ${ns}><DescribeTagsResult><TagDescriptions>${members.join("")}</TagDescriptions></DescribeTagsResult></DescribeTagsResponse>`);
+        return;
+      }
+      if (form.Action === "ModifyRule") {
+        const rule = rules.find((r) => r.arn === form.RuleArn);
+        if (rule && form["Actions.member.1.Type"] === "forward") rule.forward = form["Actions.member.1.TargetGroupArn"] ?? "";
+        res.end(`<ModifyRuleResponse ${ns}><ModifyRuleResult><Rules/></ModifyRuleResult></ModifyRuleResponse>`);
+        return;
+      }
       if (form.Action !== "DescribeTargetHealth") {
         res.statusCode = 400;
         res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake: ${xml(form.Action ?? "")} is not served</Message></Error></ErrorResponse>`);
@@ -133,6 +165,7 @@ export async function startFakeAws(): Promise<FakeAws> {
       healthCalls = 0;
       script.targetHealth = next.targetHealth ?? ["healthy"];
       script.service = next.service ?? { desired: 1, running: 1, rolloutState: "COMPLETED" };
+      script.rules = next.rules ?? [];
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -11,7 +11,7 @@ import { createHash, randomUUID } from "node:crypto";
 export const FAKE_ACCOUNT = "123456789012";
 
 type Json = Record<string, unknown>;
-type OutputValue = string | string[] | Record<string, string>;
+export type OutputValue = string | string[] | Record<string, string>;
 
 function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);

@@ -249,7 +249,7 @@ export async function startLaneWorld(options: LaneWorldOptions): Promise<LaneWor
       };
       const decide = async (): Promise<AlbAction> => {
         // A lane rule while its lane has no healthy target: what the fallback switch
-        // (lib/ops/fallback.ts) has set it to, by the same decision.
+        // (lib/fallback/switch.ts) has set it to, by the same decision.
         const onUnhealthy = rule?.tags[ON_UNHEALTHY_TAG];
         if (action.type !== "forward" || !rule || !onUnhealthy || (await healthy(action.targetGroup))) return action;
         const defaultTg = alb.outputs.get("default_target_group_arn")!;

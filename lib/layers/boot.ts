@@ -21,6 +21,6 @@ export const bootLayer: LayerKind<"boot"> = {
   selector: (plan) => ({ ENV: plan.env, LAYER: "boot", SERVICE: plan.service }),
   build(app, plan, ctx) {
     const { BootStack } = require("../../stacks/boot-stack") as typeof import("../../stacks/boot-stack");
-    return new BootStack(app, ctx.params.infra(plan.env), ctx.params.boot(plan.service, plan.env));
+    return new BootStack(app, ctx.params.infra(plan.env), ctx.params.boot(plan.service, plan.env), ctx.bundleRoot);
   },
 };

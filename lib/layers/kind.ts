@@ -10,7 +10,7 @@ export interface BuildContext {
   readonly params: ParamsRepository;
   /** Set when the run builds exactly one lane (IMAGE_URI, LANES_IMAGE_HISTORY, LANES_CHANGED_BY). */
   readonly release?: SelectedRelease;
-  /** Where synth-time bundles (the edge rules sync) are written before cdktf packs them. */
+  /** Where synth-time bundles (the edge rules sync, the lanes' fallback switch) are written before cdktf packs them. */
   readonly bundleRoot: string;
 }
 

@@ -27,6 +27,9 @@ export const arns = {
   alarm: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${name}`,
   /** CloudWatch dashboards are global: no region in the ARN. */
   dashboard: (c: AccountContext, name: string) => `arn:${c.partition}:cloudwatch::${c.account}:dashboard/${name}`,
+  lambdaFunction: (c: AccountContext, name: string) => `arn:${c.partition}:lambda:${c.region}:${c.account}:function:${name}`,
+  /** An EventBridge rule on the default event bus. */
+  eventRule: (c: AccountContext, name: string) => `arn:${c.partition}:events:${c.region}:${c.account}:rule/${name}`,
   snsTopic: (c: AccountContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.account}:${name}`,
   sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,

@@ -14,8 +14,9 @@
  * - bootstrap `bootstrap-{env}`: boot state of the env's services (the pipeline serves every
  *   service; SERVICE is chosen per run); the access layer, created only with the boot stacks'
  *   default tags (env, lane=shared, stack=boot-*-{env}) and changed only when tagged so; task
- *   roles `*-{env}-task(-exec)` only with the env's permissions boundary, only the ECS task
- *   execution policy attached. Deny on infra/app state, network changes, removing a boundary.
+ *   roles `*-{env}-task(-exec)` and fallback switch roles `*-{env}-fallback` only with the env's
+ *   permissions boundary, only the ECS task execution policy attached, the fallback role passed
+ *   to Lambda only; the fallback switch's Lambda, EventBridge rule and log group. Deny on infra/app state, network changes, removing a boundary.
  * - infra `infra-{env}`: infra state; the env's network created with and changed under the
  *   infra stack's tags; its cluster; its Cloud Map namespace (and the hosted zone Cloud Map
  *   creates for it, with the caller's permissions); its log bucket (`lanes-{env}-logs-*`) and the
@@ -384,10 +385,13 @@ export function gcRolePolicy(c: RoleContext): PolicyDocument {
 
 /**
  * The permissions boundary of every role the bootstrap pipeline creates (the task execution and
- * task roles of the env's services): whatever policies the roles get, they can do no more than
+ * task roles of the env's services, and each http service's fallback switch role): whatever
+ * policies the roles get, they can do no more than
  * pull the env's images, write the env's service logs, consume the env's worker queues, look
- * up service instances in Cloud Map (direct calls, params `discovery`) and read the env's
- * container secrets (SSM `/{env}/…`, Secrets Manager `{env}/…`, decrypting through them only).
+ * up service instances in Cloud Map (direct calls, params `discovery`), read the env's
+ * container secrets (SSM `/{env}/…`, Secrets Manager `{env}/…`, decrypting through them only),
+ * and switch the env's lane rules (ModifyRule on listener rules tagged by a lanes stack of the
+ * env; the fallback role's own policy narrows it to its ALB) writing the switch's Lambda logs.
  * Widen it here (it is reviewed with the pipelines) when a service's task role needs more.
  */
 export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: string }): PolicyDocument {
@@ -428,6 +432,27 @@ export function taskRoleBoundaryPolicy(c: AccountContext & { readonly env: strin
       Resource: [`arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${c.env}/*`, `arn:${c.partition}:secretsmanager:${c.region}:${c.account}:secret:${c.env}/*`],
     },
     {
+      // The per-hop fallback switch (constructs/lane-fallback.ts). DescribeRules and DescribeTags
+      // have no resource type; ModifyRule only on rules a lanes stack of this env tagged.
+      Sid: "FindLaneRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "SwitchEnvLaneRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:ModifyRule"],
+      Resource: [arns.elb(c, "listener-rule/app/*")],
+      Condition: { StringEquals: { "aws:ResourceTag/env": c.env, "aws:ResourceTag/managed-by": MANAGED_BY } },
+    },
+    {
+      Sid: "WriteFallbackLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [`${arns.logGroup(c, anyService.fallback.logGroup)}:*`],
+    },
+    {
       Sid: "DecryptSecretsThroughSsmAndSecretsManager",
       Effect: "Allow",
       Action: ["kms:Decrypt"],
@@ -454,6 +479,11 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
     arns.sqsQueue(c, anyService.deadLetterQueue),
   ];
   const taskRoles = [arns.iamRole(c, anyService.taskRole.name), arns.iamRole(c, anyService.taskExecutionRole.name)];
+  // The lanes' fallback switch of each http service (constructs/lane-fallback.ts).
+  const fallback = anyService.fallback;
+  const fallbackRole = arns.iamRole(c, fallback.role.name);
+  const fallbackFunction = arns.lambdaFunction(c, fallback.function.name);
+  const fallbackRule = arns.eventRule(c, fallback.rule.name);
   const boundary = taskRoleBoundaryArn(c, env);
   const requestedByBoot: Conditions = {
     StringEquals: tagConditions("aws:RequestTag", bootTags),
@@ -485,8 +515,12 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
         "sqs:CreateQueue",
         "sqs:TagQueue",
         "iam:TagRole",
+        "lambda:CreateFunction",
+        "lambda:TagResource",
+        "events:PutRule",
+        "events:TagResource",
       ],
-      Resource: [elb[0]!, elb[2]!, securityGroups[0]!, arns.cloudMapService(c, "*"), ...named, ...taskRoles],
+      Resource: [elb[0]!, elb[2]!, securityGroups[0]!, arns.cloudMapService(c, "*"), ...named, arns.logGroup(c, fallback.logGroup), ...taskRoles, fallbackRole, fallbackFunction, fallbackRule],
       Condition: { ...requestedByBoot, StringLikeIfExists: { "aws:ResourceTag/stack": bootStack } },
     },
     {
@@ -582,6 +616,44 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Condition: { StringEquals: tagConditions("aws:ResourceTag", bootTags), StringLike: { "aws:ResourceTag/stack": bootStack } },
     },
     {
+      // The fallback switch's function, its invoke permission, its EventBridge rule and target:
+      // by name and only what a boot stack of this env tagged.
+      Sid: "FallbackSwitchManage",
+      Effect: "Allow",
+      Action: [
+        "lambda:GetFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:ListVersionsByFunction",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:DeleteFunction",
+        "lambda:AddPermission",
+        "lambda:GetPolicy",
+        "lambda:RemovePermission",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:PutTargets",
+        "events:ListTargetsByRule",
+        "events:RemoveTargets",
+        "events:TagResource",
+        "events:UntagResource",
+      ],
+      Resource: [fallbackFunction, fallbackRule],
+      Condition: { StringEquals: tagConditions("aws:ResourceTag", bootTags), StringLike: { "aws:ResourceTag/stack": bootStack } },
+    },
+    {
+      // The switch's role goes to Lambda and nowhere else.
+      Sid: "PassFallbackRoleToLambda",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: [fallbackRole],
+      Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+    },
+    {
       // The services' dashboards (untaggable): by name, `{service}-{env}`.
       Sid: "Dashboards",
       Effect: "Allow",
@@ -601,7 +673,7 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
         "iam:DeleteRolePolicy",
         "iam:DeleteRole",
       ],
-      Resource: taskRoles,
+      Resource: [...taskRoles, fallbackRole],
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
     },
     {
@@ -615,7 +687,7 @@ export function bootstrapRolePolicy(c: RoleContext): PolicyDocument {
       Sid: "TaskRolesReadAndTags",
       Effect: "Allow",
       Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UntagRole"],
-      Resource: taskRoles,
+      Resource: [...taskRoles, fallbackRole],
     },
     {
       // Wildcard-only actions (no resource to scope).

@@ -89,6 +89,7 @@ export const command: CommandSpec = {
           probeIntervalMs: Number(env.HEALTHZ_INTERVAL ?? 5) * 1000,
           sleep: (ms) => ctx.clock().sleep(ms),
           probe: probeStatus,
+          elb: ctx.elb(ctx.params.infra(run.env).region),
           ...(ctx.params.hasEdge(run.env) ? { edgeTable: ctx.edgeTable(ctx.params.infra(run.env).region) } : {}),
         });
         return ok(`verify: ${text}`);

@@ -4,7 +4,9 @@
  * lane (with the origin secret); SQS queue and dead-letter queue and the task role's
  * inline policy (worker); log group, Cloud Map service, ECR repository and lifecycle policy, the
  * task execution and task roles (with the AWS managed execution policy attached), the task
- * security group and its rules, the alarm topic; reads infra's state.
+ * security group and its rules, the alarm topic; with an ALB, the lanes' fallback switch (its
+ * Lambda, invoke permission, EventBridge rule and target, role and inline policy, log group);
+ * reads infra's state.
  *
  * Resources named by the service (log group, repository, roles, topic, queues) are scoped by
  * name; those named by AWS ids (load balancer, target group, listener, security groups, Cloud Map
@@ -39,6 +41,12 @@ const taskRole = (c: NeedContext) => arns.iamRole(c, names(c).taskRole.name);
 const topic = (c: NeedContext) => arns.snsTopic(c, names(c).alarmTopic);
 const queue = (c: NeedContext) => arns.sqsQueue(c, names(c).queue);
 const dashboard = (c: NeedContext) => arns.dashboard(c, names(c).dashboard);
+const fallbackRole = (c: NeedContext) => arns.iamRole(c, names(c).fallback.role.name);
+const fallbackFunction = (c: NeedContext) => arns.lambdaFunction(c, names(c).fallback.function.name);
+const fallbackRule = (c: NeedContext) => arns.eventRule(c, names(c).fallback.rule.name);
+const fallbackLogGroup = (c: NeedContext) => arns.logGroup(c, names(c).fallback.logGroup);
+/** The fallback role is passed to Lambda only. */
+const toLambda = (): ConditionContext => ({ "iam:PassedToService": "lambda.amazonaws.com" });
 
 const own = (operation: Operation, action: string, arn: (c: NeedContext) => string, extra: Partial<Row> = {}): Row => ({
   operation,
@@ -142,14 +150,16 @@ export const BOOT_NEEDS: readonly Need[] = [
   ...rows("aws_vpc_security_group_ingress_rule", securityGroupRuleRows("Ingress")),
   ...rows("aws_vpc_security_group_egress_rule", securityGroupRuleRows("Egress")),
   ...rows("aws_cloudwatch_log_group", [
-    created("logs:CreateLogGroup", logGroup),
-    created("logs:TagResource", logGroup, { note: "tags on create" }),
-    own("create", "logs:PutRetentionPolicy", logGroup),
+    ...[logGroup, fallbackLogGroup].flatMap((group): Row[] => [
+      created("logs:CreateLogGroup", group),
+      created("logs:TagResource", group, { note: "tags on create" }),
+      own("create", "logs:PutRetentionPolicy", group),
+      own("read", "logs:ListTagsForResource", group),
+      own("update", "logs:PutRetentionPolicy", group),
+      ...tagRows("logs:TagResource", "logs:UntagResource", group),
+      own("delete", "logs:DeleteLogGroup", group),
+    ]),
     ...describe("read", "logs:DescribeLogGroups"),
-    own("read", "logs:ListTagsForResource", logGroup),
-    own("update", "logs:PutRetentionPolicy", logGroup),
-    ...tagRows("logs:TagResource", "logs:UntagResource", logGroup),
-    own("delete", "logs:DeleteLogGroup", logGroup),
   ]),
   ...rows("aws_ecr_repository", [
     created("ecr:CreateRepository", repository),
@@ -168,7 +178,7 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("delete", "ecr:DeleteLifecyclePolicy", repository),
   ]),
   ...rows("aws_iam_role", [
-    ...[execRole, taskRole].flatMap((role): Row[] => [
+    ...[execRole, taskRole, fallbackRole].flatMap((role): Row[] => [
       created("iam:CreateRole", role, { context: boundary, note: "with the env's permissions boundary" }),
       created("iam:TagRole", role, { note: "tags on create" }),
       own("read", "iam:GetRole", role),
@@ -188,6 +198,8 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("delete", "iam:DeleteRolePolicy", taskRole, { context: boundary }),
     own("delete", "iam:ListRolePolicies", execRole, { note: "inline_policy is set: delete before delete" }),
     own("delete", "iam:DeleteRolePolicy", execRole, { context: boundary }),
+    own("read", "iam:GetRolePolicy", fallbackRole, { note: "inline_policy: the fallback switch's policy" }),
+    own("delete", "iam:DeleteRolePolicy", fallbackRole, { context: boundary, note: "inline_policy is set: delete before delete" }),
   ]),
   ...rows("aws_iam_role_policy_attachment", [
     own("create", "iam:AttachRolePolicy", execRole, { context: executionPolicy }),
@@ -195,6 +207,10 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("delete", "iam:DetachRolePolicy", execRole, { context: executionPolicy }),
   ]),
   ...rows("aws_iam_role_policy", [
+    own("create", "iam:PutRolePolicy", fallbackRole, { context: boundary, note: "the fallback switch's policy" }),
+    own("read", "iam:GetRolePolicy", fallbackRole),
+    own("update", "iam:PutRolePolicy", fallbackRole, { context: boundary }),
+    own("delete", "iam:DeleteRolePolicy", fallbackRole, { context: boundary }),
     own("create", "iam:PutRolePolicy", taskRole, { context: boundary }),
     own("read", "iam:GetRolePolicy", taskRole),
     own("update", "iam:PutRolePolicy", taskRole, { context: boundary }),
@@ -251,6 +267,40 @@ export const BOOT_NEEDS: readonly Need[] = [
     own("update", "sqs:SetQueueAttributes", queue),
     ...tagRows("sqs:TagQueue", "sqs:UntagQueue", queue),
     own("delete", "sqs:DeleteQueue", queue),
+  ]),
+  ...rows("aws_lambda_function", [
+    created("lambda:CreateFunction", fallbackFunction),
+    created("lambda:TagResource", fallbackFunction, { note: "tags on create" }),
+    { operation: "create", action: "iam:PassRole", resource: fallbackRole, context: toLambda, note: "the function's role" },
+    own("create", "lambda:GetFunction", fallbackFunction, { note: "waits for the function to be Active" }),
+    own("read", "lambda:GetFunction", fallbackFunction),
+    own("read", "lambda:GetFunctionCodeSigningConfig", fallbackFunction),
+    own("read", "lambda:ListVersionsByFunction", fallbackFunction),
+    own("update", "lambda:UpdateFunctionCode", fallbackFunction, { note: "a new bundle" }),
+    own("update", "lambda:UpdateFunctionConfiguration", fallbackFunction, { note: "environment: listeners, default group" }),
+    { operation: "update", action: "iam:PassRole", resource: fallbackRole, context: toLambda, note: "UpdateFunctionConfiguration names the role" },
+    ...tagRows("lambda:TagResource", "lambda:UntagResource", fallbackFunction),
+    own("delete", "lambda:DeleteFunction", fallbackFunction),
+  ]),
+  ...rows("aws_lambda_permission", [
+    own("create", "lambda:AddPermission", fallbackFunction, { note: "events.amazonaws.com, source_arn = the rule" }),
+    own("read", "lambda:GetPolicy", fallbackFunction),
+    own("delete", "lambda:RemovePermission", fallbackFunction),
+  ]),
+  ...rows("aws_cloudwatch_event_rule", [
+    created("events:PutRule", fallbackRule),
+    created("events:TagResource", fallbackRule, { note: "tags on create" }),
+    own("read", "events:DescribeRule", fallbackRule),
+    own("read", "events:ListTagsForResource", fallbackRule),
+    own("update", "events:PutRule", fallbackRule),
+    ...tagRows("events:TagResource", "events:UntagResource", fallbackRule),
+    own("delete", "events:DeleteRule", fallbackRule),
+  ]),
+  ...rows("aws_cloudwatch_event_target", [
+    own("create", "events:PutTargets", fallbackRule),
+    own("read", "events:ListTargetsByRule", fallbackRule),
+    own("update", "events:PutTargets", fallbackRule),
+    own("delete", "events:RemoveTargets", fallbackRule),
   ]),
   ...remoteStateNeeds("boot", ["infra"]),
   ...backendNeeds("boot"),
