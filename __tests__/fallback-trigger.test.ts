@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { bundleFallback } from "../lib/fallback/bundle";
 import { MANAGED_BY } from "../lib/policies/needs";
 import { synthBoot, synthState } from "./helpers/stacks";
+import { alarmEvent } from "./helpers/alarm-event";
 import type { Json } from "./helpers/project";
 import { decideWithResourcePolicy, stackResolver } from "./iam/resource-policy";
 import { ACCOUNT, PARTITION, REGION, SimulatedPrincipal, policyFromAttribute, rolePolicies, type ReferenceResolver } from "./iam/simulate";
@@ -210,34 +211,7 @@ describe("the bundle", () => {
       { arn: blueRule, forward: `${ELB}:targetgroup/user-api-dev-blue-tg/2222222222222222`, tags: { Name: "user-api-dev-blue-rule", "lanes:lane": "blue", "lanes:target-group": "targetgroup/user-api-dev-blue-tg/2222222222222222" } },
     ]);
     try {
-      const event = {
-        version: "0",
-        id: "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
-        "detail-type": "CloudWatch Alarm State Change",
-        source: "aws.cloudwatch",
-        account: "123456789012",
-        time: "2026-12-02T14:04:40Z",
-        region: "ap-southeast-2",
-        resources: ["arn:aws:cloudwatch:ap-southeast-2:123456789012:alarm:user-api-dev-gray-healthy-hosts"],
-        detail: {
-          alarmName: "user-api-dev-gray-healthy-hosts",
-          configuration: {
-            metrics: [
-              {
-                id: "m1",
-                metricStat: {
-                  metric: { dimensions: { LoadBalancer: "app/user-api-dev-alb/50dc6c495c0c9188", TargetGroup: "targetgroup/user-api-dev-gray-tg/6d0ecf831eec9f09" }, name: "HealthyHostCount", namespace: "AWS/ApplicationELB" },
-                  period: 60,
-                  stat: "Minimum",
-                },
-                returnData: true,
-              },
-            ],
-          },
-          previousState: { value: "OK", timestamp: "2026-12-02T14:02:40.985+0000" },
-          state: { value: "ALARM", reason: "Threshold Crossed", timestamp: "2026-12-02T14:04:40.985+0000" },
-        },
-      };
+      const event = alarmEvent("ALARM");
       const script = `require(${JSON.stringify(join(dir, "index.js"))}).handler(${JSON.stringify(event)}).then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); })`;
       const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
         env: {
