@@ -169,5 +169,10 @@ describe("gc pipeline gc-dev", () => {
     const role = s.resources("aws_iam_role").find(([, r]) => r.name === "gc-dev-schedule")!;
     expect(target.role_arn).toBe(`\${aws_iam_role.${role[0]}.arn}`);
     expect(JSON.parse(role[1].assume_role_policy as string)).toMatchObject({ Statement: [{ Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    // only for its own rule of its own account (simulated in iam/trust-and-resource-policies.test.ts)
+    expect(JSON.parse(role[1].assume_role_policy as string).Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.[^.]+\.account_id\}$/) },
+      ArnLike: { "aws:SourceArn": expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:events:ap-southeast-2:\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:rule\/gc-dev-schedule$/) },
+    });
   });
 });

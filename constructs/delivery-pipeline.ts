@@ -13,7 +13,9 @@ import type { PolicyDocument } from "../lib/policies/document";
 import type { pipelineNames } from "../lib/naming";
 import type { PipelineConfig } from "../lib/params/config";
 import type { BuildContext } from "../lib/policies/build-common";
+import { arns } from "../lib/policies/arns";
 import { packPolicy } from "../lib/policies/pack";
+import { serviceTrustPolicy } from "../lib/policies/trust";
 import { PrivateBucket } from "./private-bucket";
 
 export const BUILDSPEC_PATH = "ci/buildspec.yml";
@@ -55,13 +57,15 @@ export interface DeliveryPipelineProps {
   readonly pipelinePolicy: (ctx: BuildContext) => PolicyDocument;
 }
 
-function servicePrincipalRole(scope: Construct, id: string, name: { name: string; fullName: string }, service: string): IamRole {
+/**
+ * A service role assumed by `service` only for `sourceArn` of this account (confused deputy
+ * prevention, lib/policies/trust.ts). The ARN is built from the resource's name, not its `arn`
+ * attribute: the project and the pipeline reference their role, so the role cannot reference them.
+ */
+function servicePrincipalRole(scope: Construct, id: string, name: { name: string; fullName: string }, service: string, account: string, sourceArn: string): IamRole {
   return new IamRole(scope, id, {
     name: name.name,
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    }),
+    assumeRolePolicy: JSON.stringify(serviceTrustPolicy({ service, account, sourceArn })),
     tags: { Name: name.fullName },
   });
 }
@@ -103,7 +107,7 @@ export class DeliveryPipeline extends Construct {
       connectionArn: config.connectionArn,
     };
 
-    this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com");
+    this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com", account.accountId, arns.codebuildProject(this.buildContext, names.project));
     // Managed policies, not inline: a deploy role's needs outgrow IAM's 10,240 characters of
     // inline policy per role (lib/policies/pack.ts). The role name is unique in the account.
     packPolicy(props.buildPolicy(this.buildContext), `the CodeBuild role ${names.codebuildRole.name}`).forEach((document, i) => {
@@ -124,7 +128,7 @@ export class DeliveryPipeline extends Construct {
       });
       new IamRolePolicyAttachment(this, "build-vpc-attachment", { role: this.buildRole.name, policyArn: vpcPolicy.arn });
     }
-    this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
+    this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com", account.accountId, arns.codepipeline(this.buildContext, names.pipeline));
     new IamRolePolicy(this, "pipeline-policy", {
       role: this.pipelineRole.name,
       name: "pipeline",

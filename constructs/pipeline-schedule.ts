@@ -4,7 +4,9 @@ import type { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { arns, type AccountContext } from "../lib/policies/arns";
 import type { PolicyDocument } from "../lib/policies/document";
+import { serviceTrustPolicy } from "../lib/policies/trust";
 
 export interface PipelineScheduleProps {
   readonly ruleName: string;
@@ -13,6 +15,8 @@ export interface PipelineScheduleProps {
   readonly scheduleExpression: string;
   readonly pipeline: Codepipeline;
   readonly description: string;
+  /** The pipeline's partition, region and account: the role trusts EventBridge for this rule only. */
+  readonly account: AccountContext;
 }
 
 /** The role EventBridge starts the pipeline with: StartPipelineExecution on that one pipeline. */
@@ -29,10 +33,11 @@ export class PipelineSchedule extends Construct {
     super(scope, id);
     this.role = new IamRole(this, "role", {
       name: props.role.name,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      // EventBridge assumes it for this rule of this account only (aws:SourceArn is the rule's ARN,
+      // built from its name: the rule's target references the role; lib/policies/trust.ts).
+      assumeRolePolicy: JSON.stringify(
+        serviceTrustPolicy({ service: "events.amazonaws.com", account: props.account.account, sourceArn: arns.eventsRule(props.account, props.ruleName) }),
+      ),
       tags: { Name: props.role.fullName },
     });
     new IamRolePolicy(this, "policy", { role: this.role.name, name: "start-pipeline", policy: JSON.stringify(scheduleRolePolicy(props.pipeline.arn)) });

@@ -54,6 +54,9 @@ export class RulesSync extends Construct {
     this.topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic }).topic;
 
     const logs = new CloudwatchLogGroup(this, "logs", { name: names.syncLogGroup, retentionInDays: 30 });
+    // No aws:SourceAccount/aws:SourceArn here: Lambda assumes its execution role itself and
+    // documents no source ARN for that (lib/policies/trust.ts); who may invoke the function is
+    // limited by the invoke permission below (its rule's ARN).
     const role = new IamRole(this, "role", {
       name: names.syncRole.name,
       assumeRolePolicy: JSON.stringify({

@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -6,6 +5,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import type { FittedName } from "../lib/naming";
 import { arns } from "../lib/policies/arns";
+import { serviceTrustPolicy } from "../lib/policies/trust";
 import { secretReadStatements, type SecretSource } from "../lib/secrets";
 
 export interface ServiceIdentityProps {
@@ -36,18 +36,19 @@ export class ServiceIdentity extends Construct {
     super(scope, id);
     const partition = new DataAwsPartition(this, "partition");
     const permissionsBoundary = arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName);
-    const assume = new DataAwsIamPolicyDocument(this, "assume", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-        },
-      ],
-    });
+    // Both roles are assumed by ECS tasks of this account only (AWS's ECS task IAM role trust
+    // policy: aws:SourceAccount, and aws:SourceArn ArnLike any ECS resource of the account in the
+    // env's region; lib/policies/trust.ts cites the pages).
+    const assume = JSON.stringify(
+      serviceTrustPolicy({
+        service: "ecs-tasks.amazonaws.com",
+        account: props.boundary.account,
+        sourceArn: `arn:${partition.partition}:ecs:${props.region}:${props.boundary.account}:*`,
+      }),
+    );
     this.executionRole = new IamRole(this, "execution", {
       name: props.executionRoleName.name,
-      assumeRolePolicy: assume.json,
+      assumeRolePolicy: assume,
       permissionsBoundary,
       tags: { Name: props.executionRoleName.fullName },
     });
@@ -66,7 +67,7 @@ export class ServiceIdentity extends Construct {
     }
     this.taskRole = new IamRole(this, "task", {
       name: props.taskRoleName.name,
-      assumeRolePolicy: assume.json,
+      assumeRolePolicy: assume,
       permissionsBoundary,
       tags: { Name: props.taskRoleName.fullName },
     });

@@ -150,6 +150,7 @@ export class PipelineStack extends LanesStack {
         scheduleExpression: pipelines.gcSchedule,
         pipeline: this.delivery.pipeline,
         description: `Starts ${names.pipeline}: lanes gc --env ${env} removes the expired lanes`,
+        account: this.delivery.buildContext,
       });
     }
     this.declareOutputs(PipelineOutputs, { pipelineName: this.delivery.pipeline.name, buildRoleArn: this.delivery.buildRole.arn });

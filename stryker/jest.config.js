@@ -11,7 +11,7 @@ const base = require("../jest.config.js");
 const UNIT_SUITES = [
   "routing", "naming", "state-keys", "params", "params-bounds", "selection",
   "edge-functions", "edge-protocol", "edge-sync",
-  "canary", "canary-judge", "verify-edge", "verify-decisions",
+  "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
   "iam/*",
 ];
 

@@ -1,6 +1,7 @@
 /** The simulator adapter itself: policy extraction from the synthesized JSON, and the simulator's validation. */
-import { synthBoot } from "../helpers/stacks";
-import { ACCOUNT, SimulatedPrincipal, SimulationInputError, pipelineRole, renderPolicyDocumentData, rolePolicies, synthesizedPipeline, testAccountResolver } from "./simulate";
+import { synthState } from "../helpers/stacks";
+import { stackResolver } from "./resource-policy";
+import { ACCOUNT, SimulatedPrincipal, SimulationInputError, pipelineRole, renderPolicyDocumentData, rolePolicies, synthesizedPipeline } from "./simulate";
 
 const elb = (resource: string) => `arn:aws:elasticloadbalancing:ap-southeast-2:${ACCOUNT}:${resource}`;
 const LISTENER = elb("listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2");
@@ -30,12 +31,21 @@ describe("policy extraction from the synthesized pipeline stack", () => {
     expect(() => rolePolicies(s, "no-such-role")).toThrow(/expected one aws_iam_role named no-such-role/);
   });
 
-  test("renders aws_iam_policy_document data sources (the task roles' trust policy)", () => {
-    const s = synthBoot("user-api");
-    const [, block] = s.data("aws_iam_policy_document").find(([id]) => id.includes("assume"))!;
-    expect(renderPolicyDocumentData(block, testAccountResolver, "assume")).toEqual({
+  test("renders aws_iam_policy_document data sources (the state bucket's TLS-only policy)", () => {
+    const s = synthState();
+    const [, block] = s.data("aws_iam_policy_document")[0]!;
+    expect(renderPolicyDocumentData(block, stackResolver(s), "tls-only")).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["ecs-tasks.amazonaws.com"] } }],
+      Statement: [
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Action: ["s3:*"],
+          Resource: ["arn:aws:s3:::lanes-example-tfstate-dev", "arn:aws:s3:::lanes-example-tfstate-dev/*"],
+          Principal: "*",
+          Condition: { Bool: { "aws:SecureTransport": ["false"] } },
+        },
+      ],
     });
   });
 });

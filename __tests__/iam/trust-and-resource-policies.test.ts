@@ -17,7 +17,7 @@ import type { PolicyDocument } from "../../lib/policies/document";
 import { EdgeStack } from "../../stacks/edge-stack";
 import { exampleParams, synth, type Json, type Synthesized } from "../helpers/project";
 import { synthBoot, synthInfra, synthState } from "../helpers/stacks";
-import { ALLOW_ALL, KVS_ID, bucketName, decideWithResourcePolicy, mayAssume, stackResolver } from "./resource-policy";
+import { ALLOW_ALL, KVS_ID, bucketName, decideWithResourcePolicy, mayAssume, stackResolver, trustPolicy } from "./resource-policy";
 import { ACCOUNT, PARTITION, REGION, SimulatedPrincipal, policyFromAttribute, rolePolicies, synthesizedPipeline } from "./simulate";
 
 const OTHER_ACCOUNT = "210987654321";
@@ -60,7 +60,55 @@ const TRUSTED: Record<keyof typeof stacks, Record<string, string>> = {
   pipelineBootstrap: { "bootstrap-dev-codebuild": "codebuild.amazonaws.com", "bootstrap-dev-pipeline": "codepipeline.amazonaws.com" },
 };
 
+/**
+ * The resource each role is assumed for, as the service sends it in `aws:SourceArn` (ARN formats
+ * from the Service Authorization Reference): an ECS task of the account in the env's region
+ * (ECS task IAM role docs: ArnLike `arn:aws:ecs:{region}:{account}:*`), the CodeBuild project,
+ * the pipeline, the EventBridge rule. `undefined`: a Lambda execution role, whose trust carries no
+ * source conditions (Lambda documents none for assuming it).
+ */
+const SOURCE: Record<string, string | undefined> = {
+  "user-api-dev-task": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task/lanes-dev/0123456789abcdef0123456789abcdef`,
+  "user-api-dev-task-exec": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task/lanes-dev/0123456789abcdef0123456789abcdef`,
+  "order-worker-dev-task": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task/lanes-dev/fedcba9876543210fedcba9876543210`,
+  "order-worker-dev-task-exec": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task-definition/order-worker-dev-gray:3`,
+  "lanes-edge-dev-sync": undefined,
+  "user-api-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/user-api-dev-deploy`,
+  "user-api-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:user-api-dev`,
+  "gc-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/gc-dev-deploy`,
+  "gc-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:gc-dev`,
+  "gc-dev-schedule": `arn:aws:events:ap-southeast-2:${ACCOUNT}:rule/gc-dev-schedule`,
+  "infra-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/infra-dev-deploy`,
+  "infra-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:infra-dev`,
+  "bootstrap-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/bootstrap-dev-deploy`,
+  "bootstrap-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:bootstrap-dev`,
+};
+
+/** Another resource of the same service and account that must not get the role. */
+const OTHER_SOURCE: Record<string, string> = {
+  "user-api-dev-task": `arn:aws:ecs:us-east-1:${ACCOUNT}:task/lanes-dev/0123456789abcdef0123456789abcdef`,
+  "user-api-dev-task-exec": `arn:aws:ecs:us-east-1:${ACCOUNT}:task/lanes-dev/0123456789abcdef0123456789abcdef`,
+  "order-worker-dev-task": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/order-worker-dev-deploy`,
+  "order-worker-dev-task-exec": `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/lanes-dev/fedcba9876543210fedcba9876543210`,
+  "user-api-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/billing-dev-deploy`,
+  "user-api-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:billing-dev`,
+  "gc-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/gc-prod-deploy`,
+  "gc-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:gc-prod`,
+  "gc-dev-schedule": `arn:aws:events:ap-southeast-2:${ACCOUNT}:rule/someone-elses-rule`,
+  "infra-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/infra-dev-deploy-copy`,
+  "infra-dev-pipeline": `arn:aws:codepipeline:us-east-1:${ACCOUNT}:infra-dev`,
+  "bootstrap-dev-codebuild": `arn:aws:codebuild:us-east-1:${ACCOUNT}:project/bootstrap-dev-deploy`,
+  "bootstrap-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:bootstrap-prod`,
+};
+
+/** The request context the service sends for `role`'s own resource. */
+const ownContext = (role: string): Record<string, string> => {
+  const source = SOURCE[role];
+  return source === undefined ? {} : { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": source };
+};
+
 const roleCases = (Object.keys(TRUSTED) as (keyof typeof stacks)[]).flatMap((stack) => Object.entries(TRUSTED[stack]).map(([role, principal]) => [stack, role, principal] as const));
+const conditionedCases = roleCases.filter(([, role]) => SOURCE[role] !== undefined);
 
 describe("trust policies", () => {
   test.each(Object.keys(TRUSTED) as (keyof typeof stacks)[])("every role of %s is in the table", (stack) => {
@@ -68,15 +116,53 @@ describe("trust policies", () => {
     expect(names.sort()).toEqual(Object.keys(TRUSTED[stack]).sort());
   });
 
+  test("every role has its source (or is a Lambda execution role) and every conditioned role another source", () => {
+    const roles = roleCases.map(([, role]) => role);
+    expect(Object.keys(SOURCE).sort()).toEqual([...roles].sort());
+    expect(Object.keys(OTHER_SOURCE).sort()).toEqual(conditionedCases.map(([, role]) => role).sort());
+    expect(roleCases.filter(([, role]) => SOURCE[role] === undefined).map(([, , principal]) => principal)).toEqual(["lambda.amazonaws.com"]);
+  });
+
   test.each(roleCases)("%s: %s may be assumed by %s and no other principal", async (stack, role, principal) => {
     const s = stacks[stack];
-    const context = { "aws:SourceAccount": ACCOUNT };
+    const context = ownContext(role);
     expect(await mayAssume(s, role, principal, context)).toBe("Allowed");
     const others: Record<string, string> = {};
     for (const other of [...SERVICE_PRINCIPALS.filter((p) => p !== principal), USER_OF_ACCOUNT, `arn:aws:iam::${OTHER_ACCOUNT}:root`]) {
       others[other] = await mayAssume(s, role, other, context);
     }
     expect(Object.entries(others).filter(([, d]) => d !== "ImplicitlyDenied")).toEqual([]);
+  });
+
+  test.each(conditionedCases)("%s: %s is assumed by %s only for this account's own resource (aws:SourceAccount, aws:SourceArn)", async (stack, role, principal) => {
+    const s = stacks[stack];
+    const own = SOURCE[role]!;
+    const decisions = {
+      own: await mayAssume(s, role, principal, { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": own }),
+      otherAccount: await mayAssume(s, role, principal, { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": own.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`) }),
+      otherAccountSameArn: await mayAssume(s, role, principal, { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": own }),
+      ownAccountOtherAccountsArn: await mayAssume(s, role, principal, { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": own.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`) }),
+      otherArn: await mayAssume(s, role, principal, { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": OTHER_SOURCE[role]! }),
+      noSourceArn: await mayAssume(s, role, principal, { "aws:SourceAccount": ACCOUNT }),
+      noSource: await mayAssume(s, role, principal, {}),
+    };
+    expect(decisions).toEqual({
+      own: "Allowed",
+      otherAccount: "ImplicitlyDenied",
+      otherAccountSameArn: "ImplicitlyDenied",
+      ownAccountOtherAccountsArn: "ImplicitlyDenied",
+      otherArn: "ImplicitlyDenied",
+      noSourceArn: "ImplicitlyDenied",
+      noSource: "ImplicitlyDenied",
+    });
+  });
+
+  test("the edge sync Lambda's execution role trusts lambda.amazonaws.com without source conditions (Lambda sends none when it assumes it)", async () => {
+    expect(await mayAssume(stacks.edge, "lanes-edge-dev-sync", "lambda.amazonaws.com", {})).toBe("Allowed");
+    expect(trustPolicy(stacks.edge, "lanes-edge-dev-sync")).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
   });
 });
 
