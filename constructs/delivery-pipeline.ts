@@ -15,7 +15,7 @@ import type { PipelineConfig } from "../lib/params/config";
 import type { BuildContext } from "../lib/policies/build-common";
 import { arns } from "../lib/policies/arns";
 import { packPolicy } from "../lib/policies/pack";
-import { serviceTrustPolicy } from "../lib/policies/trust";
+import { servicePrincipalTrustPolicy, serviceTrustPolicy } from "../lib/policies/trust";
 import { PrivateBucket } from "./private-bucket";
 
 export const BUILDSPEC_PATH = "ci/buildspec.yml";
@@ -58,14 +58,17 @@ export interface DeliveryPipelineProps {
 }
 
 /**
- * A service role assumed by `service` only for `sourceArn` of this account (confused deputy
- * prevention, lib/policies/trust.ts). The ARN is built from the resource's name, not its `arn`
- * attribute: the project and the pipeline reference their role, so the role cannot reference them.
+ * A service role assumed by `service`: with a source (confused deputy prevention,
+ * lib/policies/trust.ts) only for `sourceArn` of this account, without one (CodePipeline, which
+ * documents no source keys for its service role) by the service. The ARN is built from the
+ * resource's name, not its `arn` attribute: the project references its role, so the role cannot
+ * reference it.
  */
-function servicePrincipalRole(scope: Construct, id: string, name: { name: string; fullName: string }, service: string, account: string, sourceArn: string): IamRole {
+function servicePrincipalRole(scope: Construct, id: string, name: { name: string; fullName: string }, service: string, source?: { account: string; sourceArn: string }): IamRole {
+  const trust = source ? serviceTrustPolicy({ service, ...source }) : servicePrincipalTrustPolicy(service);
   return new IamRole(scope, id, {
     name: name.name,
-    assumeRolePolicy: JSON.stringify(serviceTrustPolicy({ service, account, sourceArn })),
+    assumeRolePolicy: JSON.stringify(trust),
     tags: { Name: name.fullName },
   });
 }
@@ -107,7 +110,7 @@ export class DeliveryPipeline extends Construct {
       connectionArn: config.connectionArn,
     };
 
-    this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com", account.accountId, arns.codebuildProject(this.buildContext, names.project));
+    this.buildRole = servicePrincipalRole(this, "build-role", names.codebuildRole, "codebuild.amazonaws.com", { account: account.accountId, sourceArn: arns.codebuildProject(this.buildContext, names.project) });
     // Managed policies, not inline: a deploy role's needs outgrow IAM's 10,240 characters of
     // inline policy per role (lib/policies/pack.ts). The role name is unique in the account.
     packPolicy(props.buildPolicy(this.buildContext), `the CodeBuild role ${names.codebuildRole.name}`).forEach((document, i) => {
@@ -128,7 +131,7 @@ export class DeliveryPipeline extends Construct {
       });
       new IamRolePolicyAttachment(this, "build-vpc-attachment", { role: this.buildRole.name, policyArn: vpcPolicy.arn });
     }
-    this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com", account.accountId, arns.codepipeline(this.buildContext, names.pipeline));
+    this.pipelineRole = servicePrincipalRole(this, "pipeline-role", names.pipelineRole, "codepipeline.amazonaws.com");
     new IamRolePolicy(this, "pipeline-policy", {
       role: this.pipelineRole.name,
       name: "pipeline",

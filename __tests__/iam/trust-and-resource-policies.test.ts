@@ -64,8 +64,9 @@ const TRUSTED: Record<keyof typeof stacks, Record<string, string>> = {
  * The resource each role is assumed for, as the service sends it in `aws:SourceArn` (ARN formats
  * from the Service Authorization Reference): an ECS task of the account in the env's region
  * (ECS task IAM role docs: ArnLike `arn:aws:ecs:{region}:{account}:*`), the CodeBuild project,
- * the pipeline, the EventBridge rule. `undefined`: a Lambda execution role, whose trust carries no
- * source conditions (Lambda documents none for assuming it).
+ * the EventBridge rule. `undefined`: a role whose trust carries no source conditions: Lambda
+ * execution roles (Lambda documents none for assuming them) and CodePipeline service roles
+ * (CodePipeline's guide shows its service role's trust without them; see lib/policies/trust.ts).
  */
 const SOURCE: Record<string, string | undefined> = {
   "user-api-dev-task": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task/lanes-dev/0123456789abcdef0123456789abcdef`,
@@ -73,15 +74,16 @@ const SOURCE: Record<string, string | undefined> = {
   "order-worker-dev-task": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task/lanes-dev/fedcba9876543210fedcba9876543210`,
   "order-worker-dev-task-exec": `arn:aws:ecs:ap-southeast-2:${ACCOUNT}:task-definition/order-worker-dev-gray:3`,
   "lanes-edge-dev-sync": undefined,
+  "user-api-dev-fallback": undefined,
   "user-api-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/user-api-dev-deploy`,
-  "user-api-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:user-api-dev`,
+  "user-api-dev-pipeline": undefined,
   "gc-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/gc-dev-deploy`,
-  "gc-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:gc-dev`,
+  "gc-dev-pipeline": undefined,
   "gc-dev-schedule": `arn:aws:events:ap-southeast-2:${ACCOUNT}:rule/gc-dev-schedule`,
   "infra-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/infra-dev-deploy`,
-  "infra-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:infra-dev`,
+  "infra-dev-pipeline": undefined,
   "bootstrap-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/bootstrap-dev-deploy`,
-  "bootstrap-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:bootstrap-dev`,
+  "bootstrap-dev-pipeline": undefined,
 };
 
 /** Another resource of the same service and account that must not get the role. */
@@ -91,14 +93,10 @@ const OTHER_SOURCE: Record<string, string> = {
   "order-worker-dev-task": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/order-worker-dev-deploy`,
   "order-worker-dev-task-exec": `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/lanes-dev/fedcba9876543210fedcba9876543210`,
   "user-api-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/billing-dev-deploy`,
-  "user-api-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:billing-dev`,
   "gc-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/gc-prod-deploy`,
-  "gc-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:gc-prod`,
   "gc-dev-schedule": `arn:aws:events:ap-southeast-2:${ACCOUNT}:rule/someone-elses-rule`,
   "infra-dev-codebuild": `arn:aws:codebuild:ap-southeast-2:${ACCOUNT}:project/infra-dev-deploy-copy`,
-  "infra-dev-pipeline": `arn:aws:codepipeline:us-east-1:${ACCOUNT}:infra-dev`,
   "bootstrap-dev-codebuild": `arn:aws:codebuild:us-east-1:${ACCOUNT}:project/bootstrap-dev-deploy`,
-  "bootstrap-dev-pipeline": `arn:aws:codepipeline:ap-southeast-2:${ACCOUNT}:bootstrap-prod`,
 };
 
 /** The request context the service sends for `role`'s own resource. */
@@ -116,11 +114,11 @@ describe("trust policies", () => {
     expect(names.sort()).toEqual(Object.keys(TRUSTED[stack]).sort());
   });
 
-  test("every role has its source (or is a Lambda execution role) and every conditioned role another source", () => {
+  test("every role has its source (or is a Lambda execution or CodePipeline role) and every conditioned role another source", () => {
     const roles = roleCases.map(([, role]) => role);
     expect(Object.keys(SOURCE).sort()).toEqual([...roles].sort());
     expect(Object.keys(OTHER_SOURCE).sort()).toEqual(conditionedCases.map(([, role]) => role).sort());
-    expect(roleCases.filter(([, role]) => SOURCE[role] === undefined).map(([, , principal]) => principal)).toEqual(["lambda.amazonaws.com"]);
+    expect([...new Set(roleCases.filter(([, role]) => SOURCE[role] === undefined).map(([, , principal]) => principal))].sort()).toEqual(["codepipeline.amazonaws.com", "lambda.amazonaws.com"]);
   });
 
   test.each(roleCases)("%s: %s may be assumed by %s and no other principal", async (stack, role, principal) => {

@@ -34,7 +34,6 @@ export const arns = {
   sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,
   /** A pipeline: its name right after the account (no resource type). */
-  codepipeline: (c: AccountContext, name: string) => `arn:${c.partition}:codepipeline:${c.region}:${c.account}:${name}`,
   eventsRule: (c: AccountContext, name: string) => `arn:${c.partition}:events:${c.region}:${c.account}:rule/${name}`,
   ec2: (c: AccountContext, type: Ec2ResourceType, id: string) => `arn:${c.partition}:ec2:${c.region}:${c.account}:${type}/${id}`,
   /** An AWS-managed prefix list (owned by AWS, not the account). */

@@ -13,14 +13,17 @@ import type { PolicyDocument } from "./document";
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
  * - CodeBuild, "Cross-service confused deputy prevention" (the project's ARN):
  *   https://docs.aws.amazon.com/codebuild/latest/userguide/cross-service-confused-deputy-prevention.html
- * - CodePipeline service role (the pipeline's ARN): the global keys as the IAM User Guide
- *   defines them (no CodePipeline page with a trust-policy example was found to cite):
- *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
  * - EventBridge, "Using IAM policy conditions" (aws:SourceArn = the rule sending the event,
  *   aws:SourceAccount = its account):
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html
  *
- * Lambda execution roles do not use these keys: Lambda assumes the execution role itself when
+ * CodePipeline service roles get the plain trust (`servicePrincipalTrustPolicy`): CodePipeline's
+ * guide shows its service role's trust without these keys ("Create the CodePipeline service role
+ * (CLI)": https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-service-role-cli.html)
+ * and documents none that it sends when assuming it. A condition on a key the service does not
+ * send would stop every pipeline, so the keys are used only where the service documents them.
+ *
+ * Lambda execution roles do not use these keys either: Lambda assumes the execution role itself when
  * the function runs and documents no `aws:SourceArn` for that call (its `aws:SourceArn` applies
  * to who may invoke the function, the function's resource policy), so constructs/rules-sync.ts
  * keeps a plain `lambda.amazonaws.com` trust ("Using source function ARN to control function
@@ -50,4 +53,9 @@ export function serviceTrustPolicy(trusted: TrustedService): PolicyDocument {
       },
     ],
   };
+}
+
+/** `sts:AssumeRole` for one AWS service principal, with no source conditions (see above: CodePipeline, Lambda). */
+export function servicePrincipalTrustPolicy(service: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] };
 }
