@@ -76,7 +76,7 @@ function cpuMode(only: readonly string[]): number {
   const lines = [
     `## Test suite CPU`,
     ``,
-    `Each suite run alone (\`jest <file>\`), ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: its CPU time (user + system, every process it starts included) and the part spent in Terraform (\`init\`, \`validate\`, \`plan\`: mostly loading the AWS provider's schema, 4–6 s of CPU for each \`validate\` or \`plan\`). On ${cpus().length} cores the suite cannot take less wall time than its CPU time divided by the cores, however it is scheduled. Reproduce: \`npm run bench:tests -- --cpu\`.`,
+    `Each suite run alone (\`jest <file>\`), ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: its CPU time (user + system, every process it starts included) and the part spent in Terraform (\`init\`, \`validate\`, \`plan\`: mostly loading the AWS provider's schema, 4–6 s of CPU for each \`validate\` or \`plan\`). Run alone, each suite also pays jest's own start-up (about 1.5 s of CPU), which one \`jest\` run pays once per worker, so these figures overstate a whole run by about that much per suite. Reproduce: \`npm run bench:tests -- --cpu\`.`,
     ``,
     `| group | suites | CPU | of which Terraform | Terraform runs |`,
     `|---|---|---|---|---|`,
@@ -86,7 +86,7 @@ function cpuMode(only: readonly string[]): number {
     }),
     `| **all** | ${rows.length} | **${total.toFixed(0)} s** | ${tfTotal.toFixed(0)} s | ${sum(rows, (r) => r.runs)} |`,
     ``,
-    `Lower bound of the wall time on ${cpus().length} cores: **${(total / cpus().length).toFixed(0)} s** (Terraform alone: ${(tfTotal / cpus().length).toFixed(0)} s). Each suite started alone also pays jest's own start-up (about 1.5 s of CPU), which one \`jest\` run pays once per worker.`,
+    `CPU over ${cpus().length} cores: ${(total / cpus().length).toFixed(0)} s, less jest's start-up per suite (about ${((rows.length * 1.5) / cpus().length).toFixed(0)} s): what a whole run on these cores needs however it is scheduled. Terraform's part alone: **${(tfTotal / cpus().length).toFixed(0)} s**.`,
     ``,
     `| suite | CPU | Terraform (runs) |`,
     `|---|---|---|`,
