@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { FallbackEnv, alarmEventPattern } from "../lib/fallback/event";
 import type { serviceNames } from "../lib/naming";
 import { arns } from "../lib/policies/arns";
+import { servicePrincipalTrustPolicy } from "../lib/policies/trust";
 
 export interface LaneFallbackProps {
   readonly names: ReturnType<typeof serviceNames>["fallback"];
@@ -63,10 +64,7 @@ export class LaneFallback extends Construct {
       name: names.role.name,
       permissionsBoundary: arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName),
       description: `runs ${names.function.name}: the per-hop fallback switch of the lanes on one ALB`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: JSON.stringify(servicePrincipalTrustPolicy("lambda.amazonaws.com")),
     });
     // listener-rule/app/{name}/{id}/* : every rule of every listener of this ALB (built from its
     // ARN suffix, so the policy document holds no quoted function arguments).

@@ -12,6 +12,7 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { edgeNames } from "../lib/naming";
 import { AlarmTopic } from "./alarm-topic";
+import { servicePrincipalTrustPolicy } from "../lib/policies/trust";
 
 export const RULES_METRIC_NAMESPACE = "lanes/edge";
 
@@ -59,10 +60,7 @@ export class RulesSync extends Construct {
     // limited by the invoke permission below (its rule's ARN).
     const role = new IamRole(this, "role", {
       name: names.syncRole.name,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: JSON.stringify(servicePrincipalTrustPolicy("lambda.amazonaws.com")),
     });
     new IamRolePolicy(this, "policy", {
       role: role.name,
