@@ -21,6 +21,8 @@ import {
   laneHeaderValues,
   laneMember,
   lanePriority,
+  laneRuleAction,
+  targetGroupArnSuffix,
 } from "../lib/routing";
 import { albHeaderConditionMatches, albValueMatches } from "../lib/harness/alb-match";
 
@@ -152,5 +154,37 @@ describe("rule priorities", () => {
     expect(lanePriority("gray", 100)).toBe(100);
     expect(lanePriority("gray", 1)).toBe(1);
     expect(lanePriority("gray")).toBe(30698);
+  });
+});
+
+describe("a lane rule's action by the lane's health (the fallback switch's table)", () => {
+  const LANE_TG = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-gray-tg/1a2b3c4d5e6f7a8b";
+  const DEFAULT_TG = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-default-tg/8b7a6f5e4d3c2b1a";
+  const action = (healthy: boolean, onUnhealthy: "default" | "refuse") =>
+    laneRuleAction({ lane: "gray", healthy, onUnhealthy, laneTargetGroupArn: LANE_TG, defaultTargetGroupArn: DEFAULT_TG });
+
+  test("healthy: the lane's own group, whatever it does when unhealthy", () => {
+    expect(action(true, "default")).toEqual({ type: "forward", targetGroupArn: LANE_TG });
+    expect(action(true, "refuse")).toEqual({ type: "forward", targetGroupArn: LANE_TG });
+  });
+  test("unhealthy and falling back: default's group", () => {
+    expect(action(false, "default")).toEqual({ type: "forward", targetGroupArn: DEFAULT_TG });
+  });
+  test("unhealthy and strict: a 503 naming the lane (ALB fixed-response: status code, content type, body)", () => {
+    expect(action(false, "refuse")).toEqual({
+      type: "fixed-response",
+      statusCode: "503",
+      contentType: "text/plain",
+      messageBody: "lane gray has no healthy target and is strict: refused instead of falling back to default",
+    });
+  });
+});
+
+describe("targetGroupArnSuffix: the TargetGroup dimension CloudWatch gives an ALB target group", () => {
+  test("targetgroup/{name}/{id} of the ARN (CloudWatch's ELB metrics documentation)", () => {
+    expect(targetGroupArnSuffix("arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067")).toBe("targetgroup/my-targets/73e2d6bc24d8a067");
+  });
+  test.each(["targetgroup/my-targets/73e2d6bc24d8a067", "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/my-lb/50dc6c495c0c9188"])("not a target group ARN: %s", (arn) => {
+    expect(() => targetGroupArnSuffix(arn)).toThrow(`'${arn}' is not a target group ARN (arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id})`);
   });
 });

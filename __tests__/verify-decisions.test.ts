@@ -63,7 +63,10 @@ interface Run {
   health: string[];
 }
 
-function deps(run: Run, answers: (number | Error)[] = [200], attempts = 3): VerifyDeps {
+/** An answer of the probe: a status from the lane asked for, a status from a named lane (or none: no served-by header), or no answer. */
+type Answer = number | Error | { readonly status: number; readonly servedBy?: string };
+
+function deps(run: Run, answers: Answer[] = [200], attempts = 3): VerifyDeps {
   let call = 0;
   return {
     params: params.repo(),
@@ -82,6 +85,7 @@ function deps(run: Run, answers: (number | Error)[] = [200], attempts = 3): Veri
       run.probes.push({ url, headers, insecure });
       const answer = answers[Math.min(call++, answers.length - 1)]!;
       if (answer instanceof Error) throw answer;
+      if (typeof answer === "object") return answer;
       // The lane's task answers with its lane (x-lanes-served-by), as the lane-context middleware does.
       const lane = /ctx=lane:([^,]+)/.exec(headers.tracestate ?? "")?.[1];
       return { status: answer, ...(lane ? { servedBy: lane } : {}) };
@@ -226,5 +230,70 @@ describe("the probe's URL", () => {
     } finally {
       p.cleanup();
     }
+  });
+});
+
+test("a lane that does not become healthy fails before any probe, naming its stack, target group, ECS events and log group", async () => {
+  laneState("gray");
+  const run = fresh();
+  const unhealthy: VerifyDeps = { ...deps(run), cluster: { health: async () => ({ desired: 1, running: 0, rolloutState: "IN_PROGRESS", healthyTargets: 0 }) } };
+  const err = await verifyRun(inputs("deploy"), unhealthy).then(() => undefined, (e: Error) => e);
+  expect(err).toBeInstanceOf(CiInputError);
+  expect(err!.message.startsWith(`app-user-api-dev-gray is not healthy (target group ${TG("gray")}): `)).toBe(true);
+  expect(err!.message.endsWith("; see the ECS service events of app-user-api-dev-gray and the logs in /ecs/dev/user-api (stream prefix gray/)")).toBe(true);
+  expect(run.probes).toEqual([]);
+});
+
+describe("who answered the probe (x-lanes-served-by)", () => {
+  beforeEach(() => {
+    laneState("gray");
+    laneState("default");
+  });
+  const RULE = "listener rule user-api-dev-gray-rule (priority 100)";
+  const URL = `http://${ALB}/healthz`;
+
+  test("a 2xx without the header fails at once (no retry), naming the header, the lane and its rule", async () => {
+    const run = fresh();
+    await expect(verifyRun(inputs("deploy"), deps(run, [{ status: 200 }]))).rejects.toThrow(
+      new CiInputError(
+        `${URL} answered 200 with 'tracestate: ctx=lane:gray' but without x-lanes-served-by: nothing proves lane gray answered (default answers too when ${RULE} is missing or wrong). The service must answer with the header set to its LANE (packages/lane-context's middleware does).`,
+      ),
+    );
+    expect(run.probes).toHaveLength(1);
+    expect(run.sleeps.filter((ms) => ms === 2000)).toEqual([]);
+  });
+
+  test("default answering the lane's probe on every try fails naming the rule that did not route it, the lane's target group and the command to look", async () => {
+    const run = fresh();
+    await expect(verifyRun(inputs("deploy"), deps(run, [{ status: 200, servedBy: "default" }]))).rejects.toThrow(
+      new CiInputError(
+        `lane default answered ${URL} with 'tracestate: ctx=lane:gray', not lane gray: ${RULE} did not route the request to app-user-api-dev-gray's target group (${TG("gray")}); check the rule's conditions (lanes status gray --service user-api --env dev)`,
+      ),
+    );
+    expect(run.probes).toHaveLength(3);
+    expect(run.progress.filter((l) => l.startsWith("verify:"))).toEqual([1, 2, 3].map((n) => `verify: ${URL} with 'tracestate: ctx=lane:gray': HTTP 200 from lane default, not gray (try ${n}/3)`));
+  });
+
+  test("a wrong lane, then the lane itself: success on the try the lane answered", async () => {
+    const out = await verifyRun(inputs("deploy"), deps(fresh(), [{ status: 200, servedBy: "blue" }, 200]));
+    expect(out).toBe(`${URL} answered 200 from lane gray (x-lanes-served-by) with 'tracestate: ctx=lane:gray' (try 2/3)`);
+  });
+
+  test("a wrong lane, then no answer: the wrong lane is what fails (it says more about routing than a timeout)", async () => {
+    await expect(verifyRun(inputs("deploy"), deps(fresh(), [{ status: 200, servedBy: "blue" }, new Error("socket hang up")]))).rejects.toThrow(/^lane blue answered /);
+  });
+
+  test("after promote, default is what must answer, and a wrong answer names the listener's default action", async () => {
+    await expect(verifyRun(inputs("promote"), deps(fresh(), [{ status: 200, servedBy: "gray" }], 1))).rejects.toThrow(
+      new CiInputError(
+        `lane gray answered ${URL} with 'tracestate: ctx=lane:default', not lane default: the listener's default action did not route the request to app-user-api-dev-default's target group (${TG("default")}); check the rule's conditions (lanes status default --service user-api --env dev)`,
+      ),
+    );
+  });
+
+  test("one try: no sleep after it", async () => {
+    const run = fresh();
+    await expect(verifyRun(inputs("deploy"), deps(run, [503], 1))).rejects.toThrow("did not answer with a 2xx after 1 tries 2s apart (last: HTTP 503)");
+    expect(run.sleeps.filter((ms) => ms === 2000)).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@ import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { mockClient } from "aws-sdk-client-mock";
 import { join } from "node:path";
-import { verifyRun, type VerifyDeps } from "../lib/ci/verify";
+import { laneProbe, verifyRun, type VerifyDeps } from "../lib/ci/verify";
+import { CiInputError } from "../lib/ci/inputs";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { CiInputs } from "../lib/ci/inputs";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfRequest } from "../lib/edge/function-runtime";
 import { publishState } from "../lib/harness/fake-state";
@@ -137,6 +139,58 @@ describe("verify through the edge", () => {
       const text = await verifyRun(inputs("gray"), deps(params.repo()));
       expect(probes).toEqual([]);
       expect(text).toContain("edge-dev.json names no probePath for it: its target health was checked, no request was sent");
+    } finally {
+      params.cleanup();
+    }
+  });
+
+  describe("the edge's domain from edge-dev's state", () => {
+    const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
+    const NO_STATE = new CiInputError("user-api is behind edge-dev, which has no state: deploy it (edge-dev) before verifying through it");
+    /** S3 at the SDK edge answering edge-dev's state read as given. */
+    const s3 = (answer: () => unknown): S3Client => ({ send: async () => answer() }) as unknown as S3Client;
+    const body = (state: unknown) => () => ({ Body: { transformToString: async () => JSON.stringify(state) } });
+    const withS3 = (client: S3Client): VerifyDeps => ({ ...deps(exampleParams()), clients: { s3: client, dynamodb: harness.dynamodb } });
+
+    test.each<[string, () => unknown]>([
+      ["no object (NoSuchKey, as the SDK names it)", () => Promise.reject(Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey" }))],
+      ["no object (a bare 404, as some S3-compatible stores answer)", () => Promise.reject(Object.assign(new Error("Not Found"), { name: "NotFound", $metadata: { httpStatusCode: 404 } }))],
+      ["a state without outputs", body({ version: 4 })],
+      ["a state whose outputs lack the domain", body({ version: 4, outputs: { other: { value: "x" } } })],
+      ["an empty domain", body({ version: 4, outputs: { distribution_domain_name: { value: "" } } })],
+      ["a domain that is not a string", body({ version: 4, outputs: { distribution_domain_name: { value: 42 } } })],
+    ])("%s: the edge has no state, and verify says to deploy it", async (_, answer) => {
+      await expect(laneProbe(withS3(s3(answer)), "user-api", "dev", "gray", ALB)).rejects.toThrow(NO_STATE);
+    });
+
+    test("any other error reading the state is not taken for a missing edge: it is thrown as it came", async () => {
+      const denied = Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
+      await expect(laneProbe(withS3(s3(() => Promise.reject(denied))), "user-api", "dev", "default", ALB)).rejects.toBe(denied);
+    });
+
+    test("the domain in the state is the probe's host", async () => {
+      const probe = await laneProbe(withS3(s3(body({ outputs: { distribution_domain_name: { value: "d2.cloudfront.net" } } }))), "user-api", "dev", "default", ALB);
+      expect(probe).toEqual({ url: "https://d2.cloudfront.net/healthz", headers: {}, insecure: false, secretHeaders: [] });
+    });
+  });
+
+  test("a lane's probe through the edge without the edge's rules table is an error (no token can be minted); default needs none", async () => {
+    const noTable: VerifyDeps = { ...deps(exampleParams()), edgeTable: undefined };
+    const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
+    await expect(laneProbe(noTable, "user-api", "dev", "gray", ALB)).rejects.toThrow(new CiInputError("verifying lane gray through edge-dev needs the edge's rules table to mint a tester token"));
+    expect(await laneProbe(noTable, "user-api", "dev", "default", ALB)).toEqual({ url: `https://${DOMAIN}/healthz`, headers: {}, insecure: false, secretHeaders: [] });
+  });
+
+  test("the service's own origin decides the path, not another origin's probePath; the default service falls back to its health check path", async () => {
+    const params = new TempParams({
+      "edge-dev.json": exampleFile("edge-dev.json", (j) => {
+        j.origins = [{ service: "billing", pathPatterns: ["/billing/*"], probePath: "/billing/healthz" }, { service: "user-api", pathPatterns: ["/api/users/*"] }];
+        j.defaultService = "user-api";
+      }),
+    });
+    try {
+      const probe = await laneProbe(deps(params.repo()), "user-api", "dev", "default", "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com");
+      expect(probe).toEqual({ url: `https://${DOMAIN}/healthz`, headers: {}, insecure: false, secretHeaders: [] });
     } finally {
       params.cleanup();
     }
