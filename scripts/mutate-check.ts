@@ -11,6 +11,7 @@
  *                                         with the committed incremental report only mutants whose
  *                                         code or covering tests changed are run again
  *   ... --record                          write the scores measured as the new record (after explaining survivors)
+ *   ... --concurrency=N                   Stryker's test runners at once (stryker.config.mjs: 1, for a shared machine)
  *
  * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json;
  * a run on some files keeps the other files' entries (Stryker itself would drop them).
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   const record = args.includes("--record");
   const listed = await listedFiles();
   const named = args.filter((a) => !a.startsWith("--"));
+  const strykerArgs = args.filter((a) => /^--concurrency=\d+$/.test(a)).map((a) => a.replace("=", " ").split(" ")).flat();
   const recordedScores = readJson<Record<string, number>>(SCORES) ?? {};
   const files = args.includes("--all")
     ? listed
@@ -85,7 +87,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const before = readJson<Report>(INCREMENTAL);
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(",")], { cwd: ROOT, stdio: "inherit" });
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) return run.status ?? 1;
 
   // Keep the other files' incremental results: Stryker writes only this run's files.
