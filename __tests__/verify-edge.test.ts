@@ -9,9 +9,8 @@ import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/cli
 import { mockClient } from "aws-sdk-client-mock";
 import { join } from "node:path";
 import { laneProbe, verifyRun, type VerifyDeps } from "../lib/ci/verify";
-import { CiInputError } from "../lib/ci/inputs";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { CiInputs } from "../lib/ci/inputs";
+import { CiInputError, type CiInputs } from "../lib/ci/inputs";
 import { cloudfrontCrypto, cloudfrontModule, loadCloudFrontFunction, memoryKvs, type CfRequest } from "../lib/edge/function-runtime";
 import { publishState } from "../lib/harness/fake-state";
 import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
@@ -22,6 +21,7 @@ import { TempParams, exampleFile, exampleParams } from "./helpers/project";
 const keysModule = require("../edge/keys.js") as typeof import("../edge/keys");
 
 const DOMAIN = "d111111abcdef8.cloudfront.net";
+const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
 const RULES = { version: 5, lanes: ["default", "gray"], testerHeader: "x-lane", changed: { default: 5, gray: 5 } };
 const KEYS = keysModule.rotateEdgeKeys({}, new Date(), 7).keys;
 
@@ -37,7 +37,7 @@ describe("verify through the edge", () => {
         ecs_service_name: `user-api-dev-${lane}`,
         cluster_name: "dev-cluster",
         target_group_arn: `arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-${lane}-tg/abc`,
-        alb_dns_name: "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com",
+        alb_dns_name: ALB,
       });
     }
     await publishState(harness.s3, state.bucket, stateKey({ layer: "edge", env: "dev" }), { distribution_domain_name: DOMAIN });
@@ -145,7 +145,6 @@ describe("verify through the edge", () => {
   });
 
   describe("the edge's domain from edge-dev's state", () => {
-    const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
     const NO_STATE = new CiInputError("user-api is behind edge-dev, which has no state: deploy it (edge-dev) before verifying through it");
     /** S3 at the SDK edge answering edge-dev's state read as given. */
     const s3 = (answer: () => unknown): S3Client => ({ send: async () => answer() }) as unknown as S3Client;
@@ -176,7 +175,6 @@ describe("verify through the edge", () => {
 
   test("a lane's probe through the edge without the edge's rules table is an error (no token can be minted); default needs none", async () => {
     const noTable: VerifyDeps = { ...deps(exampleParams()), edgeTable: undefined };
-    const ALB = "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com";
     await expect(laneProbe(noTable, "user-api", "dev", "gray", ALB)).rejects.toThrow(new CiInputError("verifying lane gray through edge-dev needs the edge's rules table to mint a tester token"));
     expect(await laneProbe(noTable, "user-api", "dev", "default", ALB)).toEqual({ url: `https://${DOMAIN}/healthz`, headers: {}, insecure: false, secretHeaders: [] });
   });
@@ -189,7 +187,7 @@ describe("verify through the edge", () => {
       }),
     });
     try {
-      const probe = await laneProbe(deps(params.repo()), "user-api", "dev", "default", "user-api-dev-alb-1.ap-southeast-2.elb.amazonaws.com");
+      const probe = await laneProbe(deps(params.repo()), "user-api", "dev", "default", ALB);
       expect(probe).toEqual({ url: `https://${DOMAIN}/healthz`, headers: {}, insecure: false, secretHeaders: [] });
     } finally {
       params.cleanup();

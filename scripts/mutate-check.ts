@@ -11,7 +11,7 @@
  *                                         with the committed incremental report only mutants whose
  *                                         code or covering tests changed are run again
  *   ... --record                          write the scores measured as the new record (after explaining survivors)
- *   ... --concurrency=N                   Stryker's test runners at once (stryker.config.mjs: 1, for a shared machine)
+ *   ... --concurrency=N                   Stryker's concurrency: its test runners and type checkers share it (stryker.config.mjs: 1)
  *
  * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json;
  * a run on some files keeps the other files' entries (Stryker itself would drop them).
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   const record = args.includes("--record");
   const listed = await listedFiles();
   const named = args.filter((a) => !a.startsWith("--"));
-  const strykerArgs = args.filter((a) => /^--concurrency=\d+$/.test(a)).map((a) => a.replace("=", " ").split(" ")).flat();
+  const strykerArgs = args.filter((a) => /^--concurrency=\d+$/.test(a)).flatMap((a) => a.split("="));
   const recordedScores = readJson<Record<string, number>>(SCORES) ?? {};
   const files = args.includes("--all")
     ? listed
