@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
 
 const ROOT = join(__dirname, "..");
 const SCORES = join(ROOT, "reports", "mutation-scores.json");
@@ -61,6 +62,20 @@ export function mutationScore(mutants: readonly MutantResult[]): { score: number
   return { score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, detected, valid, survived: undetected };
 }
 
+/** Files whose unit tests are the iam/* suites (stryker/jest.config.js): the policies and the constructs that write them. */
+export function needsPolicySuites(file: string): boolean {
+  return file.startsWith("lib/policies/") || file.startsWith("constructs/");
+}
+
+/**
+ * The test files of an incremental report that are still suites Stryker runs. An entry of a
+ * deleted test file, or of one the suites no longer include, would count as removed tests on
+ * every run, and Stryker re-runs every mutant those tests had killed, each time.
+ */
+export function currentTestFiles(testFiles: Record<string, unknown>, exists: (file: string) => boolean = (file) => existsSync(join(ROOT, file))): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file, true) && exists(file)));
+}
+
 const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
 
 async function main(): Promise<number> {
@@ -87,13 +102,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const before = readJson<Report>(INCREMENTAL);
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit" });
+  const env = { ...process.env, LANES_MUTATE_IAM: files.some(needsPolicySuites) ? "1" : "0" };
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
   if (run.status !== 0) return run.status ?? 1;
 
   // Keep the other files' incremental results: Stryker writes only this run's files.
   const after = readJson<Report>(INCREMENTAL);
   if (before && after) {
-    writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: { ...before.testFiles, ...after.testFiles } }, null, 2));
+    writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: currentTestFiles({ ...before.testFiles, ...after.testFiles }) }, null, 2));
   }
 
   const report = readJson<Report>(REPORT);
@@ -127,10 +143,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`mutate:check: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`mutate:check: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,25 +1,19 @@
 /**
  * The jest configuration Stryker runs (npm run mutate): the project's, restricted to the unit
- * suites that feed the decision and security code on purpose. The suites that synthesise whole
- * apps, run Terraform or start local servers prove integration, not decisions, and cost seconds
- * per mutant just to load; a mutant in the decision code must be killed by a unit test.
- * Stryker's jest runner adds --findRelatedTests for the files being mutated, so a run on one
- * file only loads the suites below that import it.
+ * suites that feed the decision and security code on purpose (stryker/suites.js). The suites
+ * that synthesise whole apps, run Terraform or start local servers prove integration, not
+ * decisions, and cost seconds per mutant just to load; a mutant in the decision code must be
+ * killed by a unit test. Stryker's jest runner adds --findRelatedTests for the files being
+ * mutated, so a run on one file only loads the suites that import it.
  */
 const base = require("../jest.config.js");
-
-const UNIT_SUITES = [
-  "routing", "naming", "state-keys", "params", "params-bounds", "selection",
-  "edge-functions", "edge-protocol", "edge-sync",
-  "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
-  "iam/*",
-];
+const { suites } = require("./suites.js");
 
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
   rootDir: "..",
   roots: ["<rootDir>/__tests__"],
-  testMatch: UNIT_SUITES.map((name) => `<rootDir>/__tests__/${name}.test.ts`),
+  testMatch: suites(process.env.LANES_MUTATE_IAM === "1").map((name) => `<rootDir>/__tests__/${name}.test.ts`),
   maxWorkers: 1,
 };

@@ -1,0 +1,52 @@
+/**
+ * The mutation gate's bookkeeping (scripts/mutate-check.ts, docs/TESTING.md "The CI gate"): which
+ * suites a run loads, which test files the incremental report keeps, and the score it compares.
+ */
+import { currentTestFiles, mutationScore, needsPolicySuites } from "../scripts/mutate-check";
+
+const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
+
+describe("the suites Stryker runs", () => {
+  test.each([
+    ["__tests__/routing.test.ts", true, true],
+    ["__tests__/verify-decisions.test.ts", true, true],
+    ["__tests__/iam/needs.test.ts", false, true],
+    ["__tests__/iam/nested/deeper.test.ts", false, false],
+    ["__tests__/lane-isolation.test.ts", false, false],
+    ["__tests__/routing.test.js", false, false],
+    ["packages/lane-context/test/routing.test.ts", false, false],
+  ])("%s: a unit suite %s, with the policy suites %s", (file, unit, withPolicies) => {
+    expect(isSuiteFile(file, false)).toBe(unit);
+    expect(isSuiteFile(file, true)).toBe(withPolicies);
+  });
+
+  test("the iam/* suites are loaded for the policies and the constructs that write them, not for other files", () => {
+    expect(["lib/policies/roles.ts", "lib/policies/trust.ts", "constructs/private-bucket.ts"].map(needsPolicySuites)).toEqual([true, true, true]);
+    expect(["lib/routing.ts", "lib/params/schema.ts", "edge/rules.js", "lib/policies.ts"].map(needsPolicySuites)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("the incremental report's test files", () => {
+  test("keeps the suites that still exist, drops deleted files and files no suite includes", () => {
+    const report = {
+      "__tests__/routing.test.ts": { tests: [] },
+      "__tests__/iam/needs.test.ts": { tests: [] },
+      "__tests__/canary-decisions.test.ts": { tests: [] },
+      "__tests__/local-state.test.ts": { tests: [] },
+    };
+    const onDisk = new Set(["__tests__/routing.test.ts", "__tests__/iam/needs.test.ts", "__tests__/local-state.test.ts"]);
+    expect(Object.keys(currentTestFiles(report, (f) => onDisk.has(f)))).toEqual(["__tests__/routing.test.ts", "__tests__/iam/needs.test.ts"]);
+  });
+});
+
+describe("the score", () => {
+  test("(killed + timed out) / (killed + timed out + survived + no coverage), floored to hundredths; compile errors and ignored mutants do not count", () => {
+    const statuses = ["Killed", "Killed", "Timeout", "Survived", "NoCoverage", "Killed", "CompileError", "Ignored"] as const;
+    // 4 detected of 6 valid: 66.666…% floored to 66.66.
+    expect(mutationScore(statuses.map((status) => ({ status })))).toEqual({ score: 66.66, detected: 4, valid: 6, survived: 2 });
+  });
+
+  test("a file without valid mutants scores 100", () => {
+    expect(mutationScore([{ status: "CompileError" }])).toEqual({ score: 100, detected: 0, valid: 0, survived: 0 });
+  });
+});
