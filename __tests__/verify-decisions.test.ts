@@ -169,6 +169,27 @@ describe("a new lane's rules that fell back before it had a healthy target (its 
     expect(run.progress).toContain("verify: user-api-dev-gray-rule fell back while gray had no healthy target (its healthy-hosts alarm in ALARM): restored to app-user-api-dev-gray's target group");
   });
 
+  test("two of the lane's rules fallen back are both restored and named in one line", async () => {
+    const CALL_RULE = `${GRAY_RULE.slice(0, -4)}beef`;
+    elb.reset();
+    elb.on(DescribeRulesCommand).resolves({
+      Rules: [GRAY_RULE, CALL_RULE].map((RuleArn) => ({ RuleArn, IsDefault: false, Actions: [{ Type: "forward", TargetGroupArn: TG("default") }] })),
+    });
+    elb.on(DescribeTagsCommand).resolves({
+      TagDescriptions: [
+        [GRAY_RULE, "user-api-dev-gray-rule"],
+        [CALL_RULE, "user-api-dev-gray-internal-rule"],
+      ].map(([ResourceArn, Name]) => ({ ResourceArn, Tags: [{ Key: "Name", Value: Name }, { Key: "lanes:lane", Value: "gray" }, { Key: "lanes:target-group", Value: "targetgroup/user-api-dev-gray-tg/abc" }] })),
+    });
+    elb.on(ModifyRuleCommand).resolves({});
+    const run = fresh();
+    await verifyRun(inputs("deploy"), deps(run));
+    expect(elb.commandCalls(ModifyRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([GRAY_RULE, CALL_RULE]);
+    expect(run.progress).toContain(
+      "verify: user-api-dev-gray-rule, user-api-dev-gray-internal-rule fell back while gray had no healthy target (its healthy-hosts alarm in ALARM): restored to app-user-api-dev-gray's target group",
+    );
+  });
+
   test("rules already forwarding to the lane are left alone", async () => {
     grayRule(TG("gray"));
     const run = fresh();

@@ -128,6 +128,29 @@ describe("verify through the edge", () => {
     }
   });
 
+  test("edge rules without a tester header: a lane cannot be probed through the edge, and the error says why and what sets it", async () => {
+    const { testerHeader: _, ...withoutHeader } = RULES;
+    const put = (rules: object) => harness.dynamodb.send(new PutItemCommand({ TableName: "lanes-edge-dev-rules", Item: { id: { S: "active" }, rules: { S: JSON.stringify(rules) } } }));
+    await put(withoutHeader);
+    try {
+      await expect(verifyRun(inputs("gray"), deps(exampleParams()))).rejects.toThrow(
+        new CiInputError("the edge rules of dev name no testerHeader: a tester token for gray cannot be sent (lanes edge set)"),
+      );
+      expect(probes).toEqual([]);
+    } finally {
+      await put(RULES);
+    }
+  });
+
+  test("another lane answering default's probe through the edge names the listener's default action and the edge's default rule", async () => {
+    const wrong: VerifyDeps = { ...deps(exampleParams()), probe: async () => ({ status: 200, servedBy: "gray" }) };
+    await expect(verifyRun(inputs("default"), wrong)).rejects.toThrow(
+      new CiInputError(
+        `lane gray answered https://${DOMAIN}/healthz with '', not lane default: the listener's default action / rule user-api-dev-default-rule did not route the request to app-user-api-dev-default's target group (arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:targetgroup/user-api-dev-default-tg/abc); check the rule's conditions (lanes status default --service user-api --env dev)`,
+      ),
+    );
+  });
+
   test("a service behind the edge with no path the edge routes to it: target health only, and it says so", async () => {
     const params = new TempParams({
       "edge-dev.json": exampleFile("edge-dev.json", (j) => {
