@@ -82,3 +82,161 @@ describe("explicit rule priorities: 1-9999", () => {
     expect(load(withGray({ desiredCount: 1 }))).toEqual({ desiredCount: 1, priority: 30698 });
   });
 });
+
+/**
+ * Fargate's task sizes, from the Amazon ECS Developer Guide ("Fargate task definition
+ * parameters", CPU and memory table): 256 CPU units take 512 MiB, 1 GB or 2 GB; 512 take 1-4 GB,
+ * 1024 take 2-8 GB, 2048 take 4-16 GB and 4096 take 8-30 GB, in 1 GB steps; 8192 take 16-60 GB
+ * in 4 GB steps; 16384 take 32-120 GB in 8 GB steps.
+ */
+describe("container cpu and memory: Fargate's task sizes", () => {
+  function sized(cpu: number, memory: number): string | undefined {
+    const params = new TempParams({
+      "user-api-dev.json": exampleFile("user-api-dev.json", (j) => Object.assign(j.container as Record<string, unknown>, { cpu, memory })),
+    });
+    try {
+      const s = params.repo().service("user-api", "dev");
+      expect([s.cpu, s.memory]).toEqual([cpu, memory]);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ParamsError)) throw err;
+      return err.message;
+    } finally {
+      params.cleanup();
+    }
+  }
+
+  test.each([
+    [256, 512], [256, 1024], [256, 2048],
+    [512, 1024], [512, 2048], [512, 4096],
+    [1024, 2048], [1024, 8192],
+    [2048, 4096], [2048, 16384],
+    [4096, 8192], [4096, 30720],
+    [8192, 16384], [8192, 20480], [8192, 61440],
+    [16384, 32768], [16384, 40960], [16384, 122880],
+  ])("cpu %p with %p MiB is a Fargate size", (cpu, memory) => {
+    expect(sized(cpu, memory)).toBeUndefined();
+  });
+
+  test.each([
+    [256, 1536, "between 512 and 2048 MiB in steps of 512 (512, 1024 or 2048)"],
+    [256, 256, "between 512 and 2048 MiB in steps of 512 (512, 1024 or 2048)"],
+    [256, 3072, "between 512 and 2048 MiB in steps of 512 (512, 1024 or 2048)"],
+    [512, 512, "between 1024 and 4096 MiB in steps of 1024"],
+    [512, 5120, "between 1024 and 4096 MiB in steps of 1024"],
+    [512, 1536, "between 1024 and 4096 MiB in steps of 1024"],
+    [1024, 1024, "between 2048 and 8192 MiB in steps of 1024"],
+    [1024, 9216, "between 2048 and 8192 MiB in steps of 1024"],
+    [4096, 31744, "between 8192 and 30720 MiB in steps of 1024"],
+    [8192, 17408, "between 16384 and 61440 MiB in steps of 4096"],
+    [8192, 65536, "between 16384 and 61440 MiB in steps of 4096"],
+    [16384, 36864, "between 32768 and 122880 MiB in steps of 8192"],
+    [16384, 131072, "between 32768 and 122880 MiB in steps of 8192"],
+  ])("cpu %p with %p MiB is refused, naming the range and step", (cpu, memory, rule) => {
+    expect(sized(cpu as number, memory as number)).toContain(`user-api-dev.json: field 'container.memory' has bad value ${memory}. Allowed: with cpu ${cpu}, Fargate memory must be ${rule}.`);
+  });
+
+  test("cpu that is not a Fargate size is refused with the sizes there are", () => {
+    expect(sized(384, 1024)).toContain("field 'container.cpu' has bad value 384. Allowed: Fargate CPU units: one of 256, 512, 1024, 2048, 4096, 8192, 16384.");
+  });
+});
+
+describe("what a container may not hold (each refused naming the field and the fix)", () => {
+  function refusal(container: Record<string, unknown>): string {
+    const params = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j) => Object.assign(j.container as Record<string, unknown>, container)) });
+    try {
+      params.repo().service("user-api", "dev");
+    } catch (err) {
+      if (!(err instanceof ParamsError)) throw err;
+      return err.message;
+    } finally {
+      params.cleanup();
+    }
+    throw new Error("expected a refusal");
+  }
+
+  test.each([
+    [{ env: { ENV: "prod" } }, `field 'container.env.ENV' has bad value "prod". Allowed: ENV is set by the platform for every lane; remove it from container.env.`],
+    [{ env: { LANE: "gray" } }, `field 'container.env.LANE' has bad value "gray". Allowed: LANE is set by the platform for every lane; remove it from container.env.`],
+    [{ user: "root" }, `field 'container.user' has bad value "root". Allowed: a non-root user`],
+    [{ user: "0" }, `field 'container.user' has bad value "0". Allowed: a non-root user`],
+    [{ user: "0:1000" }, `field 'container.user' has bad value "0:1000". Allowed: a non-root user`],
+    [{ user: "root:root" }, `field 'container.user' has bad value "root:root". Allowed: a non-root user`],
+    [{ scratchPaths: ["/tmp", "/var/cache", "/tmp"] }, `field 'container.scratchPaths' has bad value ["/tmp","/var/cache","/tmp"]. Allowed: each path once.`],
+    [
+      { env: { DB_HOST: "db" }, secrets: { DB_HOST: "/dev/user-api/db-host" } },
+      `field 'container.secrets.DB_HOST' has bad value "/dev/user-api/db-host". Allowed: DB_HOST is in both env and secrets; keep it in secrets only.`,
+    ],
+  ])("%j", (container, message) => {
+    expect(refusal(container)).toContain(`user-api-dev.json: ${message}`);
+  });
+
+  test.each([["1000:1000"], ["app"], ["10"], ["rooter"], ["app:0"]])("user %p is accepted (not root, not uid 0)", (user) => {
+    const params = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", (j) => Object.assign(j.container as Record<string, unknown>, { user })) });
+    try {
+      expect(params.repo().service("user-api", "dev").task.user).toBe(user);
+    } finally {
+      params.cleanup();
+    }
+  });
+});
+
+describe("secret-looking environment variables (lib/secrets.ts: *PASSWORD*, *SECRET*, *TOKEN*, *_KEY) belong in secrets", () => {
+  test.each([
+    ["container", (j: Json) => void ((j.container as Record<string, unknown>).env = { SESSION_SECRET: "s3cr3t-value" }), "container.env.SESSION_SECRET", "SESSION_SECRET", "container.secrets", "session-secret"],
+    ["lane", (j: Json) => void ((j.lanes as Record<string, Lane>).gray!.env = { API_TOKEN: "s3cr3t-value" }), "lanes.gray.env.API_TOKEN", "API_TOKEN", "lanes.<lane>.secrets", "api-token"],
+  ])("in a %s's env: refused without showing the value, with where to put it", (_, edit, field, name, secretsField, path) => {
+    const msg = load(exampleFile("user-api-dev.json", edit));
+    expect(msg).toContain(
+      `user-api-dev.json: field '${field}' has a bad value (not shown: it may be a secret). Allowed: ${name} looks like a secret (*PASSWORD*, *SECRET*, *TOKEN*, *_KEY): params and Terraform state must not hold it. Store it in SSM Parameter Store (SecureString) or Secrets Manager and reference it in ${secretsField}, e.g. "${name}": "/{env}/<service>/${path}".`,
+    );
+    expect(msg).not.toContain("s3cr3t-value");
+  });
+});
+
+describe("settings that must agree with each other", () => {
+  function refusal(file: string, edit: (j: Json) => void, read: (r: ReturnType<TempParams["repo"]>) => unknown): string | undefined {
+    const params = new TempParams({ [file]: exampleFile(file, edit) });
+    try {
+      read(params.repo());
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ParamsError)) throw err;
+      return err.message;
+    } finally {
+      params.cleanup();
+    }
+  }
+  const edge = (originSecret: unknown) => refusal("edge-dev.json", (j) => void (j.originSecret = originSecret), (r) => r.edge("dev"));
+
+  test("the origin secret: the ALBs require a generation CloudFront sends; during a rotation it sends two consecutive ones", () => {
+    expect(edge({ sent: [1, 2], required: 3 })).toContain("edge-dev.json: field 'originSecret.required' has bad value 3. Allowed: one of sent (1, 2): the ALBs may only require what CloudFront sends.");
+    expect(edge({ sent: [4], required: 3 })).toContain("edge-dev.json: field 'originSecret.required' has bad value 3. Allowed: one of sent (4): the ALBs may only require what CloudFront sends.");
+    expect(edge({ sent: [1, 3], required: 1 })).toContain("edge-dev.json: field 'originSecret.sent' has bad value [1,3]. Allowed: two consecutive generations (the old one and the new one) during a rotation.");
+    expect(edge({ sent: [3, 3], required: 3 })).toContain("field 'originSecret.sent' has bad value [3,3]. Allowed: two consecutive generations");
+    expect(edge({ sent: [1, 2], required: 2 })).toBeUndefined();
+    expect(edge({ sent: [2, 1], required: 1 })).toBeUndefined();
+    expect(edge({ sent: [5], required: 5 })).toBeUndefined();
+  });
+
+  test("the default lane never expires: lanes.default.ttl is refused; another lane's ttl is not", () => {
+    expect(refusal("user-api-dev.json", (j) => void ((j.lanes as Record<string, Lane>).default = { ttl: "7d" }), (r) => r.service("user-api", "dev"))).toContain(
+      `user-api-dev.json: field 'lanes.default.ttl' has bad value "7d". Allowed: the default lane never expires; remove lanes.default.ttl.`,
+    );
+    expect(refusal("user-api-dev.json", (j) => void ((j.lanes as Record<string, Lane>).gray!.ttl = "7d"), (r) => r.service("user-api", "dev"))).toBeUndefined();
+  });
+
+  // 45 min of deploys and promotion + steadyMinutes + bakeMinutes × (1 + maxExtensions) + 5 min of reads ≤ 480, CodePipeline's longest build action.
+  test.each([
+    [{ bakeMinutes: 70, maxExtensions: 5, steadyMinutes: 10 }, undefined],
+    [{ bakeMinutes: 70, maxExtensions: 5, steadyMinutes: 11 }, 481],
+    [{ bakeMinutes: 71, maxExtensions: 5, steadyMinutes: 10 }, 486],
+  ])("a worker canary %j: the worst case %p minutes is refused above 480", (canary, worst) => {
+    const msg = refusal("order-worker-dev.json", (j) => void ((j.worker as Record<string, unknown>).canary = canary), (r) => r.service("order-worker", "dev"));
+    if (worst === undefined) expect(msg).toBeUndefined();
+    else
+      expect(msg).toContain(
+        `order-worker-dev.json: field 'worker.canary.bakeMinutes' has bad value ${canary.bakeMinutes}. Allowed: a canary release with these settings can run ${worst} minutes (45 deploys and promotion + steadyMinutes ${canary.steadyMinutes} + bakeMinutes ${canary.bakeMinutes} × (1 + maxExtensions 5) + 5 reads), more than the 480 a pipeline build may run: a shorter bakeMinutes, fewer maxExtensions or a shorter steadyMinutes.`,
+      );
+  });
+});

@@ -9,7 +9,7 @@
  * instead of being killed, or surviving, on the evidence of a unit test.
  */
 const UNIT_SUITES = [
-  "routing", "naming", "state-keys", "params", "params-bounds", "selection",
+  "routing", "naming", "state-keys", "params", "params-bounds", "params-rules", "selection",
   "edge-functions", "edge-protocol", "edge-sync",
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
