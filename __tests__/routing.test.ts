@@ -184,7 +184,12 @@ describe("targetGroupArnSuffix: the TargetGroup dimension CloudWatch gives an AL
   test("targetgroup/{name}/{id} of the ARN (CloudWatch's ELB metrics documentation)", () => {
     expect(targetGroupArnSuffix("arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067")).toBe("targetgroup/my-targets/73e2d6bc24d8a067");
   });
-  test.each(["targetgroup/my-targets/73e2d6bc24d8a067", "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/my-lb/50dc6c495c0c9188"])("not a target group ARN: %s", (arn) => {
+  test.each([
+    "targetgroup/my-targets/73e2d6bc24d8a067",
+    "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/my-lb/50dc6c495c0c9188",
+    // Everything of an ARN but its "arn:" prefix.
+    "aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067",
+  ])("not a target group ARN: %s", (arn) => {
     expect(() => targetGroupArnSuffix(arn)).toThrow(`'${arn}' is not a target group ARN (arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id})`);
   });
 });
