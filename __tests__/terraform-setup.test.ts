@@ -69,11 +69,14 @@ describe("Terraform setup", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  test("the environment sends Terraform to a read-only mirror and clears any plugin cache of the caller", async () => {
+  test("the environment sends Terraform to a read-only mirror, clears any plugin cache of the caller, and sets Go's GC target unless the caller did", async () => {
     requireTerraform();
-    const env = await terraformEnv(ROOT, { ...process.env, TF_PLUGIN_CACHE_DIR: "/somewhere/shared" });
+    const { GOGC: _callerGogc, ...vars } = process.env;
+    const env = await terraformEnv(ROOT, { ...vars, TF_PLUGIN_CACHE_DIR: "/somewhere/shared" });
     expect(env.TF_PLUGIN_CACHE_DIR).toBe("");
     expect(env.CDKTF_DISABLE_PLUGIN_CACHE_ENV).toBe("1");
+    expect(env.GOGC).toBe("400");
+    expect((await terraformEnv(ROOT, { ...vars, GOGC: "150" })).GOGC).toBe("150");
     const config = readFileSync(env.TF_CLI_CONFIG_FILE!, "utf8");
     expect(config).not.toContain("plugin_cache_dir");
     const mirror = /path\s+= "([^"]+)"/.exec(config)![1]!;
