@@ -2,7 +2,7 @@
  * The mutation gate's bookkeeping (scripts/mutate-check.ts, docs/TESTING.md "The CI gate"): which
  * suites a run loads, which test files the incremental report keeps, and the score it compares.
  */
-import { currentTestFiles, mutationScore, needsPolicySuites } from "../scripts/mutate-check";
+import { type Report, currentTestFiles, mutationScore, needsPolicySuites, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
 
@@ -48,5 +48,26 @@ describe("the score", () => {
 
   test("a file without valid mutants scores 100", () => {
     expect(mutationScore([{ status: "CompileError" }])).toEqual({ score: 100, detected: 0, valid: 0, survived: 0 });
+  });
+});
+
+describe("--retry-timeouts", () => {
+  test("drops the timed-out mutants of the files named, and only those, so that Stryker runs them again", () => {
+    const report: Report = {
+      schemaVersion: "2",
+      files: {
+        "lib/a.ts": { language: "typescript", mutants: [{ status: "Timeout" }, { status: "Killed" }, { status: "Survived" }] },
+        "lib/b.ts": { language: "typescript", mutants: [{ status: "Timeout" }] },
+      },
+      testFiles: { "__tests__/a.test.ts": {} },
+    };
+    expect(withoutTimeouts(report, ["lib/a.ts"])).toEqual({
+      schemaVersion: "2",
+      files: {
+        "lib/a.ts": { language: "typescript", mutants: [{ status: "Killed" }, { status: "Survived" }] },
+        "lib/b.ts": { language: "typescript", mutants: [{ status: "Timeout" }] },
+      },
+      testFiles: { "__tests__/a.test.ts": {} },
+    });
   });
 });

@@ -4,6 +4,7 @@
  * the ALB's lane range; 10000..50000 are derived and the platform's), desiredCount 0..1000.
  * Each value just inside is accepted, each just outside refused naming the file, field and fix.
  */
+import { DEFAULT_ANALYSIS, analysisConfigProblems } from "../lib/analysis/config";
 import { ParamsError } from "../lib/params/errors";
 import { TempParams, exampleFile, type Json } from "./helpers/project";
 
@@ -226,6 +227,12 @@ describe("settings that must agree with each other", () => {
     expect(refusal("user-api-dev.json", (j) => void ((j.lanes as Record<string, Lane>).gray!.ttl = "7d"), (r) => r.service("user-api", "dev"))).toBeUndefined();
   });
 
+  test("a canary field out of its bounds is reported once, by its bound, not also as a worst case", () => {
+    expect(refusal("order-worker-dev.json", (j) => void ((j.worker as Record<string, unknown>).canary = { bakeMinutes: 721, maxExtensions: 5 }), (r) => r.service("order-worker", "dev"))).toMatch(
+      "/order-worker-dev.json: field 'worker.canary.bakeMinutes' has bad value 721. Allowed: a number <= 720.",
+    );
+  });
+
   // 45 min of deploys and promotion + steadyMinutes + bakeMinutes × (1 + maxExtensions) + 5 min of reads ≤ 480, CodePipeline's longest build action.
   test.each([
     [{ bakeMinutes: 70, maxExtensions: 5, steadyMinutes: 10 }, undefined],
@@ -238,5 +245,89 @@ describe("settings that must agree with each other", () => {
       expect(msg).toContain(
         `order-worker-dev.json: field 'worker.canary.bakeMinutes' has bad value ${canary.bakeMinutes}. Allowed: a canary release with these settings can run ${worst} minutes (45 deploys and promotion + steadyMinutes ${canary.steadyMinutes} + bakeMinutes ${canary.bakeMinutes} × (1 + maxExtensions 5) + 5 reads), more than the 480 a pipeline build may run: a shorter bakeMinutes, fewer maxExtensions or a shorter steadyMinutes.`,
       );
+  });
+});
+
+describe("a service file's shape and its lanes' ttl", () => {
+  const userApi = (edit: (j: Json) => void) => {
+    const params = new TempParams({ "user-api-dev.json": exampleFile("user-api-dev.json", edit) });
+    try {
+      params.repo().service("user-api", "dev");
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ParamsError)) throw err;
+      return err.message.split(`${params.dir}/`).join("");
+    } finally {
+      params.cleanup();
+    }
+  };
+  const laneDefaults = (j: Json) => j.laneDefaults as Record<string, unknown>;
+
+  test("a section that is not an object is named as one; the list of allowed fields is for unknown fields only", () => {
+    expect(userApi((j) => void (j.container = "big"))).toBe(`user-api-dev.json: field 'container' has bad value "big". Allowed: an object.`);
+  });
+
+  test("a ttl that is not a duration is refused with the ttl rule; 'none' and 366d are accepted, 367d is not", () => {
+    const rule = "a duration with a unit, from 1m to 366d: a number followed by m (minutes), h (hours), d (days) or w (weeks), e.g. 30m, 72h, 7d; or 'none' (never expires)";
+    expect(userApi((j) => void (laneDefaults(j).ttl = "forever"))).toBe(`user-api-dev.json: field 'laneDefaults.ttl' has bad value "forever". Allowed: ${rule}.`);
+    expect(userApi((j) => void (laneDefaults(j).ttl = "367d"))).toBe(`user-api-dev.json: field 'laneDefaults.ttl' has bad value "367d". Allowed: ${rule}.`);
+    expect([userApi((j) => void (laneDefaults(j).ttl = "none")), userApi((j) => void (laneDefaults(j).ttl = "366d"))]).toEqual([undefined, undefined]);
+  });
+
+  describe("laneDefaults.ramp: the steps rise strictly below 100, and the worst case fits a pipeline build", () => {
+    const ramp = (value: Record<string, unknown>) => userApi((j) => void (laneDefaults(j).ramp = value));
+    test.each<[Record<string, unknown>, string]>([
+      [{ steps: [25, 10] }, "field 'laneDefaults.ramp.steps' has bad value [25,10]. Allowed: steps must rise strictly: 10 comes after 25 (25,10)."],
+      [{ steps: [10, 10] }, "field 'laneDefaults.ramp.steps' has bad value [10,10]. Allowed: steps must rise strictly: 10 repeats (10,10)."],
+      [{ steps: [100] }, "field 'laneDefaults.ramp.steps' has bad value [100]. Allowed: steps: give at least one weight below 100: at 100% default has no traffic to compare the lane with."],
+      [{ steps: [12.5] }, "field 'laneDefaults.ramp.steps' has bad value [12.5]. Allowed: steps: 12.5 is not a whole percent."],
+      // validateRampInput's interval rule (at least the 60 s metric period) is the field's bound.
+      [{ intervalSeconds: 59 }, "field 'laneDefaults.ramp.intervalSeconds' has bad value 59. Allowed: a number >= 60."],
+    ])("%j is refused", (value, message) => {
+      expect(ramp(value)).toBe(`user-api-dev.json: ${message}`);
+    });
+
+    // Worst case (lib/analysis/ramp-settings.ts): 3 analysed steps × (1 + 3 inconclusive waits) analyses, each the
+    // interval + retry waits of 1 and 2 min + 3 reads of 1 min, + 45 min of deploys: 12 × (30 + 3 + 3) + 45 = 477 at 1800 s,
+    // 12 × (31 + 3 + 3) + 45 = 489 at 1860 s; CodePipeline stops a build action at 480.
+    test("at the default steps, an interval of 1800 s fits (477 minutes); 1860 s does not (489)", () => {
+      expect(ramp({ intervalSeconds: 1800 })).toBeUndefined();
+      expect(ramp({ intervalSeconds: 1860 })).toBe(
+        `user-api-dev.json: field 'laneDefaults.ramp' has bad value {"intervalSeconds":1860}. Allowed: a ramp with these settings can run 489 minutes, more than the 480 CodePipeline gives the build running it: use fewer steps, a shorter intervalSeconds or fewer maxInconclusiveWaits.`,
+      );
+    });
+  });
+
+  // lib/analysis/config.ts's rules, from their text: windowMinutes and minRequests whole ≥ 1, minMinutes whole ≥ 2,
+  // alpha strictly between 0 and 0.5, the tolerances ≥ 0, maxErrorRateIncreasePoints ≤ 100.
+  test.each<[string, number, boolean]>([
+    ["windowMinutes", 1, true],
+    ["windowMinutes", 0, false],
+    ["windowMinutes", 2.5, false],
+    ["alpha", 0.001, true],
+    ["alpha", 0.499, true],
+    ["alpha", 0, false],
+    ["alpha", 0.5, false],
+    ["minRequests", 1, true],
+    ["minRequests", 0, false],
+    ["minRequests", 1.5, false],
+    ["minMinutes", 2, true],
+    ["minMinutes", 1, false],
+    ["minMinutes", 2.5, false],
+    ["maxErrorRateIncreasePoints", 0, true],
+    ["maxErrorRateIncreasePoints", 100, true],
+    ["maxErrorRateIncreasePoints", -0.1, false],
+    ["maxErrorRateIncreasePoints", 100.1, false],
+    ["maxErrorRateIncreaseRatio", 0, true],
+    ["maxErrorRateIncreaseRatio", -0.1, false],
+    ["maxLatencyIncreasePercent", 0, true],
+    ["maxLatencyIncreasePercent", -1, false],
+    ["maxLatencyIncreaseMs", 0, true],
+    ["maxLatencyIncreaseMs", -1, false],
+  ])("laneDefaults.analysis.%s = %p: accepted %p, by the params schema and by the analysis rules alike", (field, value, accepted) => {
+    const message = userApi((j) => void (laneDefaults(j).analysis = { [field]: value }));
+    expect(message === undefined).toBe(accepted);
+    if (message !== undefined) expect(message).toMatch(new RegExp(`^user-api-dev\\.json: field 'laneDefaults\\.analysis\\.${field}' has bad value ${value}\\. Allowed: a (whole )?number[ :]`));
+    expect(analysisConfigProblems({ ...DEFAULT_ANALYSIS, [field]: value }).length === 0).toBe(accepted);
   });
 });

@@ -406,6 +406,17 @@ describe("a lane's settings", () => {
     ]);
   });
 
+  test("environment: the container's, with the lane's own variables over it", () => {
+    const files = edit("user-api-dev.json", (j) => {
+      obj(j, "container").env = { LOG_LEVEL: "info", FEATURE: "a" };
+      (obj(j, "lanes").gray as Record<string, unknown>).env = { FEATURE: "b", EXTRA: "1" };
+    });
+    expect(outcome(files, (r) => ["gray", "blue"].map((l) => r.lane("user-api", "dev", l).environment))).toEqual([
+      { LOG_LEVEL: "info", FEATURE: "b", EXTRA: "1" },
+      { LOG_LEVEL: "info", FEATURE: "a" },
+    ]);
+  });
+
   test("declared: listed in lanes, or not", () => {
     expect(outcome({}, (r) => [r.lane("user-api", "dev", "gray").declared, r.lane("user-api", "dev", "blue").declared])).toEqual([true, false]);
   });
@@ -415,6 +426,21 @@ describe("what is in a params directory", () => {
   test("envs: the infra files' names; services: the env's service files, without infra, boot and edge; bad names skipped", () => {
     const files = { "infra-Bad_Env.json": {}, "infra-stg.json": exampleFile("infra-dev.json", () => undefined), "notes.txt": "x", "Bad_Svc-dev.json": {}, "billing-stg.json": {} };
     expect(outcome(files, (r) => [r.envs(), r.services("dev"), r.services("stg")])).toEqual([["dev", "stg"], ["order-api", "order-worker", "user-api", "web-bff"], ["billing"]]);
+  });
+
+  test("an env is named by a file that starts with infra-: my-infra-qa.json names none", () => {
+    expect(outcome({ "my-infra-qa.json": exampleFile("infra-dev.json") }, (r) => r.envs())).toEqual(["dev"]);
+  });
+
+  test("services are sorted by name, not by file name ('order' before 'order-api', whose file sorts first)", () => {
+    expect(outcome({ "order-dev.json": {} }, (r) => r.services("dev"))).toEqual(["order", "order-api", "order-worker", "user-api", "web-bff"]);
+  });
+
+  test("a callee that does not exist, in an env with no other service, says there is none", () => {
+    const files = { "order-api-dev.json": undefined, "order-worker-dev.json": undefined, "web-bff-dev.json": undefined, ...edit("user-api-dev.json", (j) => void (j.calls = ["billing"])) };
+    expect(outcome(files, userApi)).toBe(
+      `user-api-dev.json: field 'calls[0]' has bad value "billing": there is no billing-dev.json, so no such service in 'dev'. Allowed: one of (no other service); fix the name, or create billing-dev.json first.`,
+    );
   });
 
   test("a missing params directory is named", () => {

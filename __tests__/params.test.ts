@@ -76,7 +76,7 @@ describe("bad params are refused with file, field, value and what is allowed", (
       (j.lanes as Record<string, Record<string, unknown>>).gray!.desiredCount = "two";
     });
     const msg = errorOf({ "user-api-dev.json": file }, (r) => r.service("user-api", "dev"));
-    expect(msg).toContain(`user-api-dev.json: field 'lanes.gray.desiredCount' has bad value "two". Allowed: number: an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount.`);
+    expect(msg).toContain(`user-api-dev.json: field 'lanes.gray.desiredCount' has bad value "two". Allowed: a number: an integer 0-1000, the tasks in this lane; default laneDefaults.desiredCount.`);
   });
 
   test("unknown field, with the allowed fields listed", () => {
@@ -110,7 +110,7 @@ describe("bad params are refused with file, field, value and what is allowed", (
       j.network = { mode: "wrap", vpcId: "vpc-0123456789abcdef0" };
     });
     const msg = errorOf({ "infra-dev.json": file }, (r) => r.infra("dev"));
-    expect(msg).toContain("infra-dev.json: field 'network.privateSubnetIds' is missing. Allowed: array.");
+    expect(msg).toContain("infra-dev.json: field 'network.privateSubnetIds' is missing. Allowed: an array.");
     expect(msg).toContain("field 'network.publicSubnetIds' is missing");
   });
 

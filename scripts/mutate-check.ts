@@ -12,6 +12,8 @@
  *                                         code or covering tests changed are run again
  *   ... --record                          write the scores measured as the new record (after explaining survivors)
  *   ... --concurrency=N                   Stryker's concurrency: its test runners and type checkers share it (stryker.config.mjs: 1)
+ *   ... --retry-timeouts                  run again these files' mutants that timed out (Stryker reuses a timeout
+ *                                         until the code or its tests change; a timeout is no proof of a kill)
  *
  * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json;
  * a run on some files keeps the other files' entries (Stryker itself would drop them).
@@ -27,10 +29,10 @@ const SCORES = join(ROOT, "reports", "mutation-scores.json");
 const INCREMENTAL = join(ROOT, "reports", "stryker-incremental.json");
 const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
 
-interface MutantResult {
+export interface MutantResult {
   readonly status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
 }
-interface Report {
+export interface Report {
   files: Record<string, { mutants: MutantResult[] } & Record<string, unknown>>;
   testFiles?: Record<string, unknown>;
   [key: string]: unknown;
@@ -60,6 +62,12 @@ export function mutationScore(mutants: readonly MutantResult[]): { score: number
   const undetected = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").length;
   const valid = detected + undetected;
   return { score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, detected, valid, survived: undetected };
+}
+
+/** The report without the mutants of `files` that timed out, so that Stryker runs them again. */
+export function withoutTimeouts(report: Report, files: readonly string[]): Report {
+  const kept = Object.entries(report.files).map(([file, result]) => [file, files.includes(file) ? { ...result, mutants: result.mutants.filter((m) => m.status !== "Timeout") } : result]);
+  return { ...report, files: Object.fromEntries(kept) as Report["files"] };
 }
 
 /** Files whose unit tests are the iam/* suites (stryker/jest.config.js): the policies and the constructs that write them. */
@@ -100,6 +108,10 @@ async function main(): Promise<number> {
   if (files.length === 0) {
     process.stdout.write("mutate:check: no listed file changed\n");
     return 0;
+  }
+  if (args.includes("--retry-timeouts")) {
+    const report = readJson<Report>(INCREMENTAL);
+    if (report) writeFileSync(INCREMENTAL, JSON.stringify(withoutTimeouts(report, files), null, 2));
   }
   const before = readJson<Report>(INCREMENTAL);
   const env = { ...process.env, LANES_MUTATE_IAM: files.some(needsPolicySuites) ? "1" : "0" };

@@ -94,6 +94,17 @@ function describedAt(schema: z.core.$ZodType, path: readonly PathKey[], raw: unk
   return described;
 }
 
+/** zod's name of an expected type, as the fix reads it. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  int: "a whole number",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "an object",
+  record: "an object",
+  array: "an array",
+};
+
 /** Lines end with one period, whatever the allowed text ends with. */
 function sentence(text: string): string {
   return `${text.replace(/\.+$/, "")}.`;
@@ -107,7 +118,8 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema?: z.
   switch (issue.code) {
     case "invalid_type": {
       const described = schema ? describedAt(schema, issue.path, raw) : undefined;
-      const allowed = custom ?? (described ? `${issue.expected}: ${described}` : issue.expected);
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      const allowed = custom ?? (described ? `${expected}: ${described}` : expected);
       if (value === undefined) return `field '${field}' is missing. Allowed: ${allowed}.`;
       return `field '${field}' has bad value ${show(value)}. Allowed: ${allowed}.`;
     }

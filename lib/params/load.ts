@@ -585,16 +585,19 @@ export class ParamsRepository {
   /** Services with a {service}-{env}.json in `env`, sorted. */
   services(env: string): string[] {
     const suffix = `-${env}.json`;
+    // infra-, boot- and edge-{env}.json end the same way: their names (infra, boot, edge) are
+    // reserved service names, which serviceNameProblem refuses.
     return this.list()
-      .filter((f) => f.endsWith(suffix) && f !== paramsFiles.infra(env) && f !== paramsFiles.boot(env) && f !== paramsFiles.edge(env))
+      .filter((f) => f.endsWith(suffix))
       .map((f) => f.slice(0, -suffix.length))
       .filter((s) => serviceNameProblem(s) === undefined)
       .sort();
   }
 
+  /** The directory's entries; envs() and services() match names ending in .json. */
   private list(): string[] {
     if (!existsSync(this.dir)) throw new ParamsError(this.dir, ["params directory not found"]);
-    return readdirSync(this.dir).filter((f) => f.endsWith(".json"));
+    return readdirSync(this.dir);
   }
 }
 

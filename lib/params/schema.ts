@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { CANARY_DEFAULTS, CANARY_OVERHEAD_MINUTES, CANARY_READ_MINUTES, canaryWorstCaseMinutes } from "../analysis/canary-settings";
-import { DEFAULT_ANALYSIS, METRIC_PERIOD_SECONDS, analysisConfigProblems } from "../analysis/config";
+import { DEFAULT_ANALYSIS, METRIC_PERIOD_SECONDS } from "../analysis/config";
 import { validateRampInput } from "../analysis/ramp-input";
 import { MAX_STICKINESS_SECONDS, PIPELINE_BUILD_ACTION_MAX_MINUTES, RAMP_DEFAULTS, rampWorstCaseMinutes } from "../analysis/ramp-settings";
 import {
@@ -319,9 +319,7 @@ export const FARGATE_SIZES: Record<number, { min: number; max: number; step: num
   16384: { min: 32768, max: 122880, step: 8192 },
 };
 
-function fargateMemoryOk(cpu: number, memory: number): boolean {
-  const size = FARGATE_SIZES[cpu];
-  if (!size) return false;
+function fargateMemoryOk(size: { min: number; max: number; step: number }, cpu: number, memory: number): boolean {
   if (cpu === 256) return memory === 512 || memory === 1024 || memory === 2048;
   return memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
 }
@@ -350,15 +348,14 @@ const Container = strict({
     .optional()
     .meta({ description: "The user the container runs as (uid, uid:gid, user or user:group; never root). When unset: the image's USER." }),
 }).superRefine((c, ctx) => {
-  if (!fargateMemoryOk(c.cpu, c.memory)) {
-    const size = FARGATE_SIZES[c.cpu];
+  // The cpu union admits only FARGATE_SIZES' keys, and zod refines an object only once its fields parsed.
+  const size = FARGATE_SIZES[c.cpu]!;
+  if (!fargateMemoryOk(size, c.cpu, c.memory)) {
     ctx.addIssue({
       code: "custom",
       path: ["memory"],
       input: c.memory,
-      message: size
-        ? `with cpu ${c.cpu}, Fargate memory must be between ${size.min} and ${size.max} MiB in steps of ${size.step}${c.cpu === 256 ? " (512, 1024 or 2048)" : ""}`
-        : "a Fargate memory size for the CPU",
+      message: `with cpu ${c.cpu}, Fargate memory must be between ${size.min} and ${size.max} MiB in steps of ${size.step}${c.cpu === 256 ? " (512, 1024 or 2048)" : ""}`,
     });
   }
   refuseSecretLookingNames(c.env, "container", ctx, ["env"]);
@@ -418,14 +415,10 @@ const ANALYSIS_FIELDS = {
   maxLatencyIncreaseMs: z.number().min(0).meta({ description: "…or by this many milliseconds, whichever allows more." }),
 };
 
-// The bounds give editors the ranges; analysisConfigProblems stays the rule (a test keeps the two in step).
-const AnalysisDefaults = strict(withDefaults(ANALYSIS_FIELDS, DEFAULT_ANALYSIS)).superRefine((c, ctx) => {
-  if (ctx.issues.length > 0) return; // a field out of its bounds is reported once, by its bounds
-  for (const problem of analysisConfigProblems(c)) {
-    const key = /^\w+/.exec(problem)![0] as keyof typeof c;
-    ctx.addIssue({ code: "custom", path: [key], input: c[key], message: problem });
-  }
-});
+// The bounds are analysisConfigProblems' rules, field by field (params-bounds.test.ts keeps the
+// two in step), so they name the file and field; a JSON number cannot be the NaN or Infinity
+// the rules also refuse.
+const AnalysisDefaults = strict(withDefaults(ANALYSIS_FIELDS, DEFAULT_ANALYSIS));
 
 /** A ramp (`lanes ramp`, the app pipeline's ACTION=ramp): lib/analysis/ramp-settings.ts holds the defaults. */
 const RAMP_FIELDS = {
@@ -444,9 +437,9 @@ const RAMP_FIELDS = {
 
 const RampDefaults = strict(withDefaults(RAMP_FIELDS, { ...RAMP_DEFAULTS, steps: [...RAMP_DEFAULTS.steps] })).superRefine((r, ctx) => {
   if (ctx.issues.length > 0) return;
+  // intervalSeconds' bounds are validateRampInput's interval rules (at least the metric period), so what it reports is about the steps.
   for (const problem of validateRampInput({ steps: r.steps, intervalSeconds: r.intervalSeconds })) {
-    const key = problem.startsWith("interval") ? "intervalSeconds" : "steps";
-    ctx.addIssue({ code: "custom", path: [key], input: r[key], message: problem });
+    ctx.addIssue({ code: "custom", path: ["steps"], input: r.steps, message: problem });
   }
   const worst = rampWorstCaseMinutes(r);
   if (worst > PIPELINE_BUILD_ACTION_MAX_MINUTES) {
