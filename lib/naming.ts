@@ -197,8 +197,8 @@ export function infraNames(env: string) {
     natGateway: (i: number) => `${env}-nat-${i}`,
     cluster: `${env}-cluster`,
     namespace: `${env}.local`,
-    /** The env's log bucket (ALB access logs, VPC flow logs); S3 bucket_prefix is limited to 37 characters. */
-    logBucketPrefix: `lanes-${env}-logs-`.slice(0, 37),
+    /** The env's log bucket (ALB access logs, VPC flow logs): at most 22 characters (env ≤ 10) of the 37 S3's bucket_prefix allows. */
+    logBucketPrefix: `lanes-${env}-logs-`,
     /** Key prefix of the VPC flow logs in the log bucket. */
     flowLogPrefix: "vpc-flow-logs",
     /** Key prefix of every service's ALB access logs in the log bucket (accessLogPrefix). */
