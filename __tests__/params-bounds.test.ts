@@ -267,6 +267,19 @@ describe("a service file's shape and its lanes' ttl", () => {
     expect(userApi((j) => void (j.container = "big"))).toBe(`user-api-dev.json: field 'container' has bad value "big". Allowed: an object.`);
   });
 
+  test("a secret reference and an image reference are checked for their form (a secret's value is never shown)", () => {
+    expect(userApi((j) => void ((j.container as Record<string, unknown>).secrets = { DB_PASSWORD: "db-password" }))).toBe(
+      "user-api-dev.json: field 'container.secrets.DB_PASSWORD' has a bad value (not shown: it may be a secret). Allowed: an SSM parameter name such as '/dev/user-api/db-password', or a Secrets Manager secret ARN such as 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:dev/user-api/db-AbCdEf' (optionally with ':json-key::').",
+    );
+    expect(userApi((j) => void (j.image = "Not An Image"))).toBe(
+      `user-api-dev.json: field 'image' has bad value "Not An Image". Allowed: an image reference: registry/repository[:tag][@digest], e.g. 123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/dev/user-api:sha-1a2b3c4.`,
+    );
+  });
+
+  test("lanes without default: the file declares only its other lanes (default is then ad hoc)", () => {
+    expect(userApi((j) => void (j.lanes = { gray: {} }))).toBeUndefined();
+  });
+
   test("a ttl that is not a duration is refused with the ttl rule; 'none' and 366d are accepted, 367d is not", () => {
     const rule = "a duration with a unit, from 1m to 366d: a number followed by m (minutes), h (hours), d (days) or w (weeks), e.g. 30m, 72h, 7d; or 'none' (never expires)";
     expect(userApi((j) => void (laneDefaults(j).ttl = "forever"))).toBe(`user-api-dev.json: field 'laneDefaults.ttl' has bad value "forever". Allowed: ${rule}.`);
@@ -290,6 +303,12 @@ describe("a service file's shape and its lanes' ttl", () => {
     // Worst case (lib/analysis/ramp-settings.ts): 3 analysed steps × (1 + 3 inconclusive waits) analyses, each the
     // interval + retry waits of 1 and 2 min + 3 reads of 1 min, + 45 min of deploys: 12 × (30 + 3 + 3) + 45 = 477 at 1800 s,
     // 12 × (31 + 3 + 3) + 45 = 489 at 1860 s; CodePipeline stops a build action at 480.
+    // 3 steps × (1 + 0 waits) analyses of (interval + 0 retry waits + 1 read): 3 × (144 + 1) + 45 = 480 at 8640 s; 3 × 146 + 45 = 483 at 8700 s.
+    test("exactly 480 minutes fits; 483 does not", () => {
+      expect(ramp({ intervalSeconds: 8640, maxInconclusiveWaits: 0, maxUnreadable: 1 })).toBeUndefined();
+      expect(ramp({ intervalSeconds: 8700, maxInconclusiveWaits: 0, maxUnreadable: 1 })).toMatch(/Allowed: a ramp with these settings can run 483 minutes, more than the 480 /);
+    });
+
     test("at the default steps, an interval of 1800 s fits (477 minutes); 1860 s does not (489)", () => {
       expect(ramp({ intervalSeconds: 1800 })).toBeUndefined();
       expect(ramp({ intervalSeconds: 1860 })).toBe(

@@ -4,6 +4,7 @@
  * the state overrides from the environment, and how a lane's settings are resolved. Every
  * expected value is a literal from the example params (params/) and the rule's own text.
  */
+import { join } from "node:path";
 import { ParamsError } from "../lib/params/errors";
 import { ParamsRepository, overridesFromEnv } from "../lib/params/load";
 import { TempParams, exampleFile, type Json } from "./helpers/project";
@@ -95,6 +96,18 @@ describe("calls: another http service of the env with an ALB, listed once, witho
     expect(outcome({}, (r) => r.boot("web-bff", "dev").calls)).toEqual([{ service: "user-api", urlVariable: "USER_API_URL", port: 8081 }]);
   });
 
+  test("a cycle through the second callee is found; a cycle downstream that does not come back is the callees' to report", () => {
+    const calls = (file: string, list: string[]) => edit(file, (j) => void (j.calls = list));
+    expect(outcome({ ...calls("user-api-dev.json", ["order-api", "web-bff"]), ...calls("order-api-dev.json", []), ...calls("web-bff-dev.json", ["user-api"]) }, userApi)).toBe(
+      "user-api-dev.json: field 'calls' makes a cycle: user-api → web-bff → user-api. Allowed: calls without cycles (the boot layer of a caller reads its callee's, so a cycle could never be bootstrapped); remove one of these calls.",
+    );
+    const downstream = { ...calls("order-api-dev.json", ["web-bff"]), ...calls("web-bff-dev.json", ["order-api"]) };
+    expect(outcome(downstream, (r) => r.service("user-api", "dev").calls.map((c) => c.service))).toEqual(["order-api"]);
+    expect(outcome(downstream, (r) => r.service("order-api", "dev"))).toMatch(/^order-api-dev\.json: field 'calls' makes a cycle: order-api → web-bff → order-api\./);
+    // A callee's callee with a reserved name (its own file reports it) is not followed to infra-dev.json.
+    expect(outcome(calls("order-api-dev.json", ["infra"]), (r) => r.service("user-api", "dev").calls.map((c) => c.service))).toEqual(["order-api"]);
+  });
+
   test("a service calling a callee that calls itself is only refused for its own calls", () => {
     const files = edit("order-api-dev.json", (j) => void (j.calls = ["order-api"]));
     expect(outcome(files, (r) => r.service("order-api", "dev"))).toBe(
@@ -171,8 +184,9 @@ describe("the access layer's ports", () => {
       "boot-dev.json: field 'services.user-api.internalPort' has bad value 80 for 'user-api'. Allowed: a port different from the listener ports (80): the internal listener for its callers is a listener of its own.",
     ],
     [
-      "the default internalPort on the HTTPS listener's port",
+      "the default internalPort on the HTTPS listener's port (user-api without an entry in services)",
       edit("boot-dev.json", (j) => {
+        delete obj(j, "services")["user-api"];
         obj(j, "defaults").internalPort = 443;
         obj(j, "defaults").listeners = { http: { port: 80 }, https };
       }),
@@ -185,6 +199,20 @@ describe("the access layer's ports", () => {
   test("a service without an internal listener may have any internalPort (it is not used)", () => {
     const files = edit("boot-dev.json", (j) => void (obj(j, "services")["order-api"] = { internalPort: 80 }));
     expect(outcome(files, (r) => r.boot("order-api", "dev").internalPort)).toBe(80);
+  });
+
+  test("initCloudMap from the defaults, for a service boot-dev.json does not list, names defaults.initCloudMap", () => {
+    const files = { ...edit("infra-dev.json", (j) => void (j.cloudMap = { initCloudMap: false })), ...edit("boot-dev.json", (j) => void (obj(j, "defaults").initCloudMap = true)) };
+    expect(outcome(files, (r) => r.boot("billing", "dev"))).toBe(
+      "boot-dev.json: field 'defaults.initCloudMap' is true for 'billing', but infra-dev.json has cloudMap.initCloudMap=false, so there is no namespace to register in. Allowed: set initCloudMap to false here, or turn the namespace on in infra-dev.json.",
+    );
+  });
+
+  test("deletion protection of the ALB: off in dev, on in any other env, unless boot says", () => {
+    const prod = { "infra-prod.json": exampleFile("infra-dev.json"), "boot-prod.json": exampleFile("boot-dev.json"), "order-worker-prod.json": exampleFile("order-worker-dev.json") };
+    expect(outcome(prod, (r) => [r.boot("order-worker", "prod").deletionProtection, r.boot("order-worker", "dev").deletionProtection])).toEqual([true, false]);
+    const off = { ...prod, "boot-prod.json": exampleFile("boot-dev.json", (j) => void (obj(j, "defaults").deletionProtection = false)) };
+    expect(outcome(off, (r) => r.boot("order-worker", "prod").deletionProtection)).toBe(false);
   });
 
   test("initCloudMap without the env's namespace names the field that turned it on", () => {
@@ -346,6 +374,8 @@ describe("a lane's settings", () => {
   test("a worker's canary lane runs the canary's capacity without scaling; its default lane has laneDefaults' scaling", () => {
     const canary = lane({}, "order-worker", "canary") as ReturnType<Repo["lane"]>;
     expect([canary.desiredCount, "scaling" in canary]).toEqual([1, false]);
+    const main = lane({}, "order-worker", "default") as ReturnType<Repo["lane"]>;
+    expect([main.desiredCount, main.scaling]).toEqual([2, { minCount: 2, maxCount: 20, cpuTargetPercent: 60 }]);
     const files = edit("order-worker-dev.json", (j) => void (obj(j, "lanes").canary = { scaling: { minCount: 1, maxCount: 2 } }));
     expect((lane(files, "order-worker", "canary") as ReturnType<Repo["lane"]>).scaling).toEqual({ minCount: 1, maxCount: 2, cpuTargetPercent: 60 });
   });
@@ -392,6 +422,35 @@ describe("a lane's settings", () => {
       { from: "/dev/user-api/api-key", kmsKeyArn: kms },
       { from: "/dev/user-api/db-password" },
     ]);
+  });
+
+  test("one reference read with two KMS keys is two grants for the execution role", () => {
+    const [a, b] = ["arn:aws:kms:ap-southeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:ap-southeast-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab"];
+    const files = edit("user-api-dev.json", (j) => {
+      obj(j, "container").secrets = { DB_PASSWORD: { from: "/dev/user-api/db-password", kmsKeyArn: a } };
+      (obj(j, "lanes").gray as Record<string, unknown>).secrets = { DB_PASSWORD: { from: "/dev/user-api/db-password", kmsKeyArn: b } };
+    });
+    expect(outcome(files, (r) => r.boot("user-api", "dev").secrets)).toEqual([
+      { from: "/dev/user-api/db-password", kmsKeyArn: a },
+      { from: "/dev/user-api/db-password", kmsKeyArn: b },
+    ]);
+  });
+
+  test("the access layer refuses a secret of another env as the lanes do: the execution role would read it", () => {
+    const files = edit("user-api-dev.json", (j) => void (obj(j, "container").secrets = { DB_PASSWORD: "/prod/user-api/db-password" }));
+    expect(outcome(files, (r) => r.boot("user-api", "dev"))).toMatch(/^user-api-dev\.json: field 'container\.secrets\.DB_PASSWORD' has bad value "\/prod\/user-api\/db-password"\. Allowed: an SSM parameter under '\/dev\/'/);
+  });
+
+  test("the container's user is passed on when set, absent otherwise", () => {
+    expect(outcome({}, (r) => [r.service("user-api", "dev").task.user, "user" in r.service("order-worker", "dev").task])).toEqual(["1000:1000", false]);
+  });
+
+  // FNV-1a 32 (Python, independent of lib/routing.ts): "lane-51415" and "default" both derive priority 30894.
+  test("a lane whose derived priority is default's is accepted, declared or ad hoc: default has no lane rule", () => {
+    const files = edit("user-api-dev.json", (j) => void (obj(j, "lanes")["lane-51415"] = {}));
+    expect(outcome(files, (r) => r.lane("user-api", "dev", "lane-51415").priority)).toBe(30894);
+    expect(outcome({}, (r) => r.lane("user-api", "dev", "lane-51415").priority)).toBe(30894);
+    expect(outcome({}, (r) => r.lane("user-api", "dev", "default").priority)).toBe(30894);
   });
 
   test("a secret of another env is refused, in the container and in a lane, naming the field", () => {
@@ -447,7 +506,27 @@ describe("what is in a params directory", () => {
     expect(() => new ParamsRepository("/nonexistent/params").envs()).toThrow(new ParamsError("/nonexistent/params", ["params directory not found"]));
   });
 
+  test("a bad service name is refused before any file is read, naming SERVICE", () => {
+    const refusal = "SERVICE='Bad_Svc' is not a valid service in env 'dev': service name has characters outside [a-z0-9-], starts with a digit or hyphen, or ends with a hyphen.";
+    expect(() => new ParamsRepository("params").service("Bad_Svc", "dev")).toThrow(refusal);
+    expect(() => new ParamsRepository("params").boot("Bad_Svc", "dev")).toThrow(refusal);
+  });
+
+  test("edge-{env}.json is read once per repository", () => {
+    const params = new TempParams();
+    try {
+      const repo = params.repo();
+      expect(repo.edge("dev").defaultService).toBe("user-api");
+      params.write("edge-dev.json", undefined);
+      expect(repo.edge("dev").defaultService).toBe("user-api");
+      expect(() => params.repo().edge("dev")).toThrow(/edge-dev\.json: file not found/);
+    } finally {
+      params.cleanup();
+    }
+  });
+
   test("messages name a file by its path relative to the working directory, or in full outside it", () => {
+    expect(() => new ParamsRepository(join(process.cwd(), "params")).service("billing", "dev")).toThrow(/^params\/billing-dev\.json: file not found\./);
     expect(() => new ParamsRepository("params").service("billing", "dev")).toThrow(/^params\/billing-dev\.json: file not found\. Create it to deploy lanes of 'billing' in 'dev' \(see params\/user-api-dev\.json\)\.$/);
     const params = new TempParams({ "infra-dev.json": undefined, "boot-dev.json": undefined });
     try {

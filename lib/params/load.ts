@@ -101,7 +101,7 @@ function allSecretSources(p: ServiceParamsFile): SecretSource[] {
   for (const secrets of [p.container.secrets, ...Object.values(p.lanes).map((l) => l.secrets ?? {})]) {
     for (const s of secretsOf(secrets)) {
       const key = `${s.from}\u0000${s.kmsKeyArn ?? ""}`;
-      if (!seen.has(key)) seen.set(key, s.kmsKeyArn ? { from: s.from, kmsKeyArn: s.kmsKeyArn } : { from: s.from });
+      seen.set(key, s.kmsKeyArn ? { from: s.from, kmsKeyArn: s.kmsKeyArn } : { from: s.from }); // a repeat sets the same value
     }
   }
   return [...seen.values()].sort((a, b) => a.from.localeCompare(b.from) || (a.kmsKeyArn ?? "").localeCompare(b.kmsKeyArn ?? ""));
@@ -294,7 +294,8 @@ export class ParamsRepository {
     const lanes = Object.entries(p.lanes).map(([lane, settings]) => resolveLane(p, env, lane, settings));
     for (const lane of lanes) {
       const scaling = lane.scaling;
-      if (scaling && (scaling.minCount > scaling.maxCount || lane.desiredCount < scaling.minCount || lane.desiredCount > scaling.maxCount)) {
+      // No desiredCount fits a range whose minCount is above its maxCount, so that is refused here too.
+      if (scaling && (lane.desiredCount < scaling.minCount || lane.desiredCount > scaling.maxCount)) {
         problems.push(
           `lane '${lane.lane}' has desiredCount ${lane.desiredCount} and scaling ${scaling.minCount}-${scaling.maxCount}. Allowed: minCount <= desiredCount <= maxCount (set lanes.${lane.lane}.desiredCount or .scaling).`,
         );
@@ -478,9 +479,9 @@ export class ParamsRepository {
     // The execution role reads these: only the env's (service() reports the same problems).
     const problems = secretProblems(p, env);
     if (problems.length > 0) throw new ParamsError(this.display(paramsFiles.service(service, env)), problems);
-    const port = p.container.port !== undefined ? { containerPortInFile: p.container.port } : {};
+    const containerPortInFile = p.container.port;
     const secrets = allSecretSources(p);
-    return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), ...port, secrets } : { kind: "http", ...port, secrets };
+    return p.kind === "worker" ? { kind: "worker", worker: workerOf(p), containerPortInFile, secrets } : { kind: "http", containerPortInFile, secrets };
   }
 
   /**
@@ -545,7 +546,7 @@ export class ParamsRepository {
     const problems: string[] = [];
     const origins = p.origins.map((o, i) => {
       const boot = this.boot(o.service, env);
-      if (boot.kind !== "http" || !boot.initAlb) {
+      if (!boot.initAlb) { // a worker has none either
         problems.push(`field 'origins[${i}].service' has bad value "${o.service}". Allowed: an http service with an ALB (it is ${boot.kind === "worker" ? "a worker" : "without an ALB (initAlb: false)"}).`);
       }
       return { service: o.service, pathPatterns: o.pathPatterns, ...(o.probePath ? { probePath: o.probePath } : {}), boot };

@@ -321,7 +321,7 @@ export const FARGATE_SIZES: Record<number, { min: number; max: number; step: num
 
 function fargateMemoryOk(size: { min: number; max: number; step: number }, cpu: number, memory: number): boolean {
   if (cpu === 256) return memory === 512 || memory === 1024 || memory === 2048;
-  return memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
+  return memory >= size.min && memory <= size.max && memory % size.step === 0; // every min is a multiple of its step
 }
 
 const Container = strict({
@@ -493,8 +493,8 @@ export const WorkerSettings = strict({
     minErrorLines: z.int().min(1).max(1_000_000).default(CANARY_DEFAULTS.minErrorLines).meta({ description: "…once it has logged at least this many ERROR lines." }),
   })
     .prefault({})
+    // zod runs this only once every field is within its bounds (it refines the prefault, not the object).
     .superRefine((c, ctx) => {
-      if (ctx.issues.length > 0) return;
       const worst = canaryWorstCaseMinutes(c);
       if (worst > PIPELINE_BUILD_ACTION_MAX_MINUTES) {
         ctx.addIssue({
