@@ -303,6 +303,10 @@ describe("the names as deployed", () => {
     });
   });
 
+  test("every trailing hyphen of the kept part is trimmed before the hash, not only the last", () => {
+    expect(fitName("aaaaaaaaaaaaaaaaaaaaaaa--bbbbbbbbbb", 32)).toBe("aaaaaaaaaaaaaaaaaaaaaaa-327d7f");
+  });
+
   test("a lane's target group at 32 characters is kept, at 33 shortened; a hyphen before the hash is trimmed", () => {
     expect([
       laneNames("user-api", "dev", "feature-login-v2").targetGroup,
@@ -429,5 +433,6 @@ describe("the name rules, at each bound, with their messages", () => {
       new NamingError("--env='Dev' is not a valid env: env name is not a short lower-case word. Allowed: a lower-case letter followed by lower-case letters or digits, at most 10 characters, no hyphen."),
     );
     expect([assertLane("gray"), assertService("user-api", "SERVICE", "dev"), assertEnv("dev")]).toEqual(["gray", "user-api", "dev"]);
+    expect(() => assertEnv("Dev")).toThrow(expect.objectContaining({ name: "NamingError" }));
   });
 });

@@ -436,6 +436,19 @@ describe("a lane's settings", () => {
     ]);
   });
 
+  test("the execution role's references: by name, and for one name without a KMS key before with one", () => {
+    const kms = "arn:aws:kms:ap-southeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const files = edit("user-api-dev.json", (j) => {
+      obj(j, "container").secrets = { DB_PASSWORD: "/dev/user-api/db-password" };
+      (obj(j, "lanes").gray as Record<string, unknown>).secrets = { DB_PASSWORD: { from: "/dev/user-api/db-password", kmsKeyArn: kms }, API_KEY: "/dev/user-api/api-key" };
+    });
+    expect(outcome(files, (r) => r.boot("user-api", "dev").secrets)).toEqual([
+      { from: "/dev/user-api/api-key" },
+      { from: "/dev/user-api/db-password" },
+      { from: "/dev/user-api/db-password", kmsKeyArn: kms },
+    ]);
+  });
+
   test("the access layer refuses a secret of another env as the lanes do: the execution role would read it", () => {
     const files = edit("user-api-dev.json", (j) => void (obj(j, "container").secrets = { DB_PASSWORD: "/prod/user-api/db-password" }));
     expect(outcome(files, (r) => r.boot("user-api", "dev"))).toMatch(/^user-api-dev\.json: field 'container\.secrets\.DB_PASSWORD' has bad value "\/prod\/user-api\/db-password"\. Allowed: an SSM parameter under '\/dev\/'/);
@@ -487,8 +500,8 @@ describe("what is in a params directory", () => {
     expect(outcome(files, (r) => [r.envs(), r.services("dev"), r.services("stg")])).toEqual([["dev", "stg"], ["order-api", "order-worker", "user-api", "web-bff"], ["billing"]]);
   });
 
-  test("an env is named by a file that starts with infra-: my-infra-qa.json names none", () => {
-    expect(outcome({ "my-infra-qa.json": exampleFile("infra-dev.json") }, (r) => r.envs())).toEqual(["dev"]);
+  test("an env is named by a file that starts with infra- and ends with .json: my-infra-qa.json and infra-qa.json.bak name none", () => {
+    expect(outcome({ "my-infra-qa.json": exampleFile("infra-dev.json"), "infra-qa.json.bak": exampleFile("infra-dev.json") }, (r) => r.envs())).toEqual(["dev"]);
   });
 
   test("services are sorted by name, not by file name ('order' before 'order-api', whose file sorts first)", () => {
