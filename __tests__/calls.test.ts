@@ -82,7 +82,7 @@ describe("params: calls", () => {
   });
 
   test("calls must be service names (schema)", () => {
-    expect(serviceWith("user-api")).toThrow(/web-bff-dev\.json: field 'calls' has bad value "user-api"\. Allowed: array/);
+    expect(serviceWith("user-api")).toThrow(/web-bff-dev\.json: field 'calls' has bad value "user-api"\. Allowed: an array/);
   });
 
   test("the internal listener's port may not be a listener port", () => {
