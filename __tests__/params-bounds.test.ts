@@ -300,15 +300,15 @@ describe("a service file's shape and its lanes' ttl", () => {
       expect(ramp(value)).toBe(`user-api-dev.json: ${message}`);
     });
 
-    // Worst case (lib/analysis/ramp-settings.ts): 3 analysed steps × (1 + 3 inconclusive waits) analyses, each the
-    // interval + retry waits of 1 and 2 min + 3 reads of 1 min, + 45 min of deploys: 12 × (30 + 3 + 3) + 45 = 477 at 1800 s,
-    // 12 × (31 + 3 + 3) + 45 = 489 at 1860 s; CodePipeline stops a build action at 480.
     // 3 steps × (1 + 0 waits) analyses of (interval + 0 retry waits + 1 read): 3 × (144 + 1) + 45 = 480 at 8640 s; 3 × 146 + 45 = 483 at 8700 s.
     test("exactly 480 minutes fits; 483 does not", () => {
       expect(ramp({ intervalSeconds: 8640, maxInconclusiveWaits: 0, maxUnreadable: 1 })).toBeUndefined();
       expect(ramp({ intervalSeconds: 8700, maxInconclusiveWaits: 0, maxUnreadable: 1 })).toMatch(/Allowed: a ramp with these settings can run 483 minutes, more than the 480 /);
     });
 
+    // Worst case (lib/analysis/ramp-settings.ts): 3 analysed steps × (1 + 3 inconclusive waits) analyses, each the
+    // interval + retry waits of 1 and 2 min + 3 reads of 1 min, + 45 min of deploys: 12 × (30 + 3 + 3) + 45 = 477 at 1800 s,
+    // 12 × (31 + 3 + 3) + 45 = 489 at 1860 s; CodePipeline stops a build action at 480.
     test("at the default steps, an interval of 1800 s fits (477 minutes); 1860 s does not (489)", () => {
       expect(ramp({ intervalSeconds: 1800 })).toBeUndefined();
       expect(ramp({ intervalSeconds: 1860 })).toBe(
