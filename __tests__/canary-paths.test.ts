@@ -9,7 +9,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
-import { CanaryRolledBack, CloudWatchAlarmReader, canaryPlan, canaryRelease, realClock, type AlarmReader, type AlarmState, type CanaryCounts, type CanaryPlan, type CanarySignal, type CanarySteps, type CanaryTasks, type Clock } from "../lib/ops/canary";
+import { CanaryRolledBack, CloudWatchAlarmReader, canaryPlan, canaryRelease, realClock, type AlarmReader, type AlarmState, type CanaryCounts, type CanaryPlan, type CanarySignal, type CanarySteps, type CanaryTasks, type Clock, type RelativeJudge } from "../lib/ops/canary";
 
 const MIN = 60_000;
 const ALARM = "order-worker-dev-canary-error-lines";
@@ -116,6 +116,7 @@ function run(
   reader: AlarmReader = { states: async () => ({ [ALARM]: "OK" as AlarmState }) },
   p: CanaryPlan = plan,
   counts: () => Promise<CanaryCounts> = async () => ({ processed: 100, errorLines: 0 }),
+  judge?: RelativeJudge,
 ) {
   const clock = virtualClock();
   const steps: string[] = [];
@@ -128,7 +129,7 @@ function run(
     deployDefault: async () => void steps.push("deploy default"),
     waitDefaultStable: async () => void steps.push("wait default"),
   };
-  const result = canaryRelease(p, canarySteps, reader, clock, (l) => lines.push(l));
+  const result = canaryRelease(p, canarySteps, reader, clock, (l) => lines.push(l), judge);
   return { clock, steps, lines, result };
 }
 
@@ -254,6 +255,23 @@ describe("what a rollback carries", () => {
     const few = await rolledBack(run(() => STEADY, undefined, { ...plan, minMessages: 101 }).result);
     expect([few.message, few.alarms]).toEqual(["canary rolled back: not enough evidence after 2 min of bake (the canary processed 100 messages, fewer than the 101 needed): not promoted", []]);
   });
+  test("alarms that cannot be read (two not found, named comma-separated): nothing blamed on an alarm", async () => {
+    const signals: CanarySignal[] = [
+      { alarm: "lane-a", scope: "lane", noData: "quiet" },
+      { alarm: "lane-b", scope: "lane", noData: "quiet" },
+    ];
+    const err = await rolledBack(run(() => STEADY, { states: async () => ({}) }, { ...plan, signals }).result);
+    expect([err.message, err.alarms]).toEqual(["canary rolled back: alarm states could not be read 3 times in a row (alarms not found: lane-a, lane-b)", []]);
+  });
+
+  test("worse than default, or a comparison that cannot be read: nothing blamed on an alarm", async () => {
+    const worse = await rolledBack(run(() => STEADY, undefined, plan, undefined, async () => ({ verdict: "fail", reason: "error lines per message: 4.00% vs 0.25%" })).result);
+    expect([worse.message, worse.alarms]).toEqual(["canary rolled back: worse than default: error lines per message: 4.00% vs 0.25%", []]);
+    const unread = await rolledBack(run(() => STEADY, undefined, plan, undefined, async () => {
+      throw new Error("Throttling: Rate exceeded");
+    }).result);
+    expect([unread.message, unread.alarms]).toEqual(["canary rolled back: the comparison with default could not be read (Throttling: Rate exceeded); not counted as healthy", []]);
+  });
 });
 
 describe("the bounds of the evidence", () => {
@@ -306,6 +324,7 @@ describe("the bake's timeline", () => {
     ];
     const r = run(() => STEADY, { states: async () => ({ "lane-a": "INSUFFICIENT_DATA", "lane-b": "INSUFFICIENT_DATA" }) }, { ...plan, signals });
     await expect(r.result).rejects.toThrow("canary rolled back: not enough evidence after 2 min of bake (no data from lane-a, lane-b): not promoted");
+    expect(r.lines.filter((l) => l.includes("no data yet"))[0]).toBe("[00:00] 0 canary alarms quiet; no data yet: lane-a, lane-b");
   });
 
   test("a queue-wide alarm is shown each time it goes into ALARM again, not on every poll", async () => {

@@ -447,6 +447,15 @@ describe("a lane's settings", () => {
       { from: "/dev/user-api/db-password" },
       { from: "/dev/user-api/db-password", kmsKeyArn: kms },
     ]);
+    // The other way round in the file (the KMS key first): the same order.
+    const swapped = edit("user-api-dev.json", (j) => {
+      obj(j, "container").secrets = { DB_PASSWORD: { from: "/dev/user-api/db-password", kmsKeyArn: kms } };
+      (obj(j, "lanes").gray as Record<string, unknown>).secrets = { DB_PASSWORD: "/dev/user-api/db-password" };
+    });
+    expect(outcome(swapped, (r) => r.boot("user-api", "dev").secrets)).toEqual([
+      { from: "/dev/user-api/db-password" },
+      { from: "/dev/user-api/db-password", kmsKeyArn: kms },
+    ]);
   });
 
   test("the access layer refuses a secret of another env as the lanes do: the execution role would read it", () => {

@@ -16,6 +16,7 @@ import {
   RULE_MAX_CONDITION_VALUES,
   RULE_MAX_WILDCARDS,
   TRACESTATE_HEADER,
+  callListener,
   derivedPriority,
   fnv1a32,
   laneHeaderValues,
@@ -139,6 +140,13 @@ describe("rule priorities", () => {
     expect(derivedPriority("lane-dqqi")).toBe(19510);
   });
 
+  test("a lane landing exactly on 49998, the highest derived priority, keeps it", () => {
+    // FNV-1a 32 of "lane-hclo" is 3226479998 (computed independently, Python): 10000 + 3226479998 mod 40000
+    // = 49998, the top of the derived range, below the ramp's 49999: the lane keeps it.
+    expect(fnv1a32("lane-hclo")).toBe(3226479998);
+    expect(derivedPriority("lane-hclo")).toBe(49998);
+  });
+
   test("derived priorities stay inside 10000..49998 (below the ramp's and the default's)", () => {
     const seen = new Set<number>();
     for (let i = 0; i < 5000; i++) {
@@ -191,5 +199,22 @@ describe("targetGroupArnSuffix: the TargetGroup dimension CloudWatch gives an AL
     "aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067",
   ])("not a target group ARN: %s", (arn) => {
     expect(() => targetGroupArnSuffix(arn)).toThrow(`'${arn}' is not a target group ARN (arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id})`);
+  });
+});
+
+describe("callListener: the listener a service's callers connect to", () => {
+  // Ports as a boot file would give them; the routing listener is 80, the internal one 8080.
+  const ports = { httpPort: 80, internalPort: 8080 };
+  test("plain HTTP without the edge: callers use the routing listener itself", () => {
+    expect(callListener(ports)).toEqual({ port: 80, separate: false });
+  });
+  test("HTTPS (its certificate does not name the ALB's DNS name): the separate internal listener", () => {
+    expect(callListener({ ...ports, https: { certificateArn: "arn:aws:acm:ap-southeast-2:123456789012:certificate/x" } })).toEqual({ port: 8080, separate: true });
+  });
+  test("behind the edge (the routing listener answers only CloudFront): the separate internal listener", () => {
+    expect(callListener({ ...ports, originGuard: { header: "x-origin-verify" } })).toEqual({ port: 8080, separate: true });
+  });
+  test("HTTPS and the edge: the separate internal listener", () => {
+    expect(callListener({ ...ports, https: {}, originGuard: {} })).toEqual({ port: 8080, separate: true });
   });
 });
