@@ -2,7 +2,10 @@
  * The mutation gate's bookkeeping (scripts/mutate-check.ts, docs/TESTING.md "The CI gate"): which
  * suites a run loads, which test files the incremental report keeps, and the score it compares.
  */
-import { type Report, currentTestFiles, mutationScore, needsPolicySuites, withoutTimeouts } from "../scripts/mutate-check";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Report, currentTestFiles, mutationScore, needsPolicySuites, strykerRuns, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
 
@@ -23,6 +26,27 @@ describe("the suites Stryker runs", () => {
   test("the iam/* suites are loaded for the policies and the constructs that write them, not for other files", () => {
     expect(["lib/policies/roles.ts", "lib/policies/trust.ts", "constructs/private-bucket.ts"].map(needsPolicySuites)).toEqual([true, true, true]);
     expect(["lib/routing.ts", "lib/params/schema.ts", "edge/rules.js", "lib/policies.ts"].map(needsPolicySuites)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("the Stryker runs of a check", () => {
+  test("the policy files run apart, with the iam/* suites and static mutants run; the others with unit suites only", () => {
+    expect(strykerRuns(["lib/routing.ts", "lib/policies/trust.ts", "lib/state.ts", "constructs/private-bucket.ts"])).toEqual([
+      { files: ["lib/routing.ts", "lib/state.ts"], configFile: "stryker.config.mjs", policies: false },
+      { files: ["lib/policies/trust.ts", "constructs/private-bucket.ts"], configFile: "stryker/policies.config.mjs", policies: true },
+    ]);
+  });
+  test("one run when every file is of one kind", () => {
+    expect(strykerRuns(["lib/routing.ts"])).toEqual([{ files: ["lib/routing.ts"], configFile: "stryker.config.mjs", policies: false }]);
+    expect(strykerRuns(["lib/policies/trust.ts"])).toEqual([{ files: ["lib/policies/trust.ts"], configFile: "stryker/policies.config.mjs", policies: true }]);
+  });
+  test("the policy configuration is the project's with static mutants run and a longer timeout", () => {
+    // Both configurations are ES modules: read by node itself, as Stryker reads them.
+    const read = (file: string) =>
+      JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", `import c from ${JSON.stringify(pathToFileURL(join(__dirname, "..", file)).href)}; process.stdout.write(JSON.stringify(c));`], { encoding: "utf8" })) as Record<string, unknown>;
+    const base = read("stryker.config.mjs");
+    expect(read("stryker/policies.config.mjs")).toEqual({ ...base, ignoreStatic: false, timeoutMS: 90000 });
+    expect(base.ignoreStatic).toBe(true);
   });
 });
 

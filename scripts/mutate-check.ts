@@ -75,6 +75,27 @@ export function needsPolicySuites(file: string): boolean {
   return file.startsWith("lib/policies/") || file.startsWith("constructs/");
 }
 
+/** One Stryker run of mutate:check: its files, its configuration, and whether it loads the iam/* suites. */
+export interface StrykerRun {
+  readonly files: readonly string[];
+  readonly configFile: string;
+  readonly policies: boolean;
+}
+
+/**
+ * The Stryker runs for `files`: the policy files (with the iam/* suites and
+ * stryker/policies.config.mjs, which runs static mutants: those suites synthesize when they load)
+ * apart from the others (unit suites only, static mutants ignored), so neither pays for the other.
+ */
+export function strykerRuns(files: readonly string[]): StrykerRun[] {
+  const policies = files.filter(needsPolicySuites);
+  const others = files.filter((f) => !needsPolicySuites(f));
+  return [
+    ...(others.length > 0 ? [{ files: others, configFile: "stryker.config.mjs", policies: false }] : []),
+    ...(policies.length > 0 ? [{ files: policies, configFile: "stryker/policies.config.mjs", policies: true }] : []),
+  ];
+}
+
 /**
  * The test files of an incremental report that are still suites Stryker runs. An entry of a
  * deleted test file, or of one the suites no longer include, would count as removed tests on
@@ -113,23 +134,27 @@ async function main(): Promise<number> {
     const report = readJson<Report>(INCREMENTAL);
     if (report) writeFileSync(INCREMENTAL, JSON.stringify(withoutTimeouts(report, files), null, 2));
   }
-  const before = readJson<Report>(INCREMENTAL);
-  const env = { ...process.env, LANES_MUTATE_IAM: files.some(needsPolicySuites) ? "1" : "0" };
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", files.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
-  if (run.status !== 0) return run.status ?? 1;
+  const results: Report["files"] = {};
+  for (const { files: runFiles, configFile, policies } of strykerRuns(files)) {
+    const before = readJson<Report>(INCREMENTAL);
+    const env = { ...process.env, LANES_MUTATE_IAM: policies ? "1" : "0" };
+    const run = spawnSync("npx", ["stryker", "run", configFile, "--mutate", runFiles.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
+    if (run.status !== 0) return run.status ?? 1;
 
-  // Keep the other files' incremental results: Stryker writes only this run's files.
-  const after = readJson<Report>(INCREMENTAL);
-  if (before && after) {
-    writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: currentTestFiles({ ...before.testFiles, ...after.testFiles }) }, null, 2));
+    // Keep the other files' incremental results: Stryker writes only this run's files.
+    const after = readJson<Report>(INCREMENTAL);
+    if (before && after) {
+      writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: currentTestFiles({ ...before.testFiles, ...after.testFiles }) }, null, 2));
+    }
+    const report = readJson<Report>(REPORT);
+    if (!report) throw new Error(`no report at ${REPORT}`);
+    Object.assign(results, report.files);
   }
 
-  const report = readJson<Report>(REPORT);
-  if (!report) throw new Error(`no report at ${REPORT}`);
   const recorded = { ...recordedScores };
   const failures: string[] = [];
   for (const file of files) {
-    const result = report.files[file];
+    const result = results[file];
     if (!result) {
       process.stdout.write(`${file}: not in Stryker's report (no mutant found in it?)\n`);
       failures.push(file);

@@ -13,7 +13,11 @@ const { suites } = require("./suites.js");
 module.exports = {
   ...base,
   rootDir: "..",
-  roots: ["<rootDir>/__tests__"],
+  // Every directory of the code the tests import: jest's --findRelatedTests (which Stryker runs
+  // per mutant, on the mutant's file) follows imports only through files under the roots. With
+  // __tests__ alone, a file reached through another (a policy through a construct and a stack)
+  // had no related test, so its mutants ran no test and "survived".
+  roots: ["<rootDir>/__tests__", "<rootDir>/lib", "<rootDir>/stacks", "<rootDir>/constructs", "<rootDir>/edge"],
   testMatch: suites(process.env.LANES_MUTATE_IAM === "1").map((name) => `<rootDir>/__tests__/${name}.test.ts`),
   maxWorkers: 1,
 };
