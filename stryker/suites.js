@@ -3,7 +3,9 @@
  * jest configuration and by scripts/mutate-check.ts (which keeps the incremental report to them).
  *
  * The iam/* suites synthesise the example system to read its policies: they are the unit tests
- * of lib/policies/** and of the constructs that write policies, and run only when one of those
+ * of lib/policies/** and of the constructs that write policies. The stacks' synth suites that
+ * pin what those constructs write besides policies (a bucket's encryption, versioning, public
+ * access block and lifecycle; the lock table) come with them. They run only when one of those
  * files is mutated (LANES_MUTATE_IAM=1, set by mutate-check). For any other file they would make
  * each mutant pay a synth (every module a synth imports is "related"), and its mutants time out
  * instead of being killed, or surviving, on the evidence of a unit test.
@@ -13,7 +15,7 @@ const UNIT_SUITES = [
   "edge-functions", "edge-protocol", "edge-sync",
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
-const POLICY_SUITES = ["iam/*"];
+const POLICY_SUITES = ["iam/*", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
 
 /** The suites of a run: the unit suites, and the policy suites when `withPolicies`. */
 function suites(withPolicies) {

@@ -31,6 +31,7 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   "ap-south-1": "718504428378",
   "ap-southeast-1": "114774131450",
   "ap-southeast-2": "783225319266",
+  "ap-southeast-3": "589379963580",
   "ca-central-1": "985666609251",
   "cn-north-1": "638102146993",
   "cn-northwest-1": "037604701340",
