@@ -28,6 +28,8 @@ test("the state stack creates the boundary policy lanes-task-boundary-{env} with
   const s = synthState();
   const policy = s.only("aws_iam_policy");
   expect(policy.name).toBe(taskRoleBoundaryName("dev"));
+  // What an operator sees in the IAM console next to the name.
+  expect(policy.description).toBe("Permissions boundary of the dev services' task roles (lanes)");
   const doc = JSON.parse(String(policy.policy)) as { Statement: { Action: string[] }[] };
   const expected = taskRoleBoundaryPolicy({ partition: "P", account: "A", region: "ap-southeast-2", env: "dev" });
   expect(doc.Statement.map((st) => st.Action)).toEqual((expected.Statement as { Action: string[] }[]).map((st) => st.Action));

@@ -23,6 +23,15 @@ describe("packPolicy", () => {
     expect(policyChars({ Statement: { Effect: "Allow", Action: "a b", Resource: "*" } })).toBe('{"Statement":{"Effect":"Allow","Action":"ab","Resource":"*"}}'.length);
   });
 
+  test("a document whose Statement is one object (not a list) packs into one document listing it", () => {
+    const single = statementOf(100, "a");
+    expect(packPolicy({ Version: "2012-10-17", Statement: single }, "role")).toEqual([doc([single])]);
+  });
+
+  test("a document without statements packs into no managed policy", () => {
+    expect(packPolicy(doc([]), "role")).toEqual([]);
+  });
+
   test("a small document stays one document, as it was", () => {
     const d = doc([statementOf(100, "a"), statementOf(100, "b")]);
     expect(packPolicy(d, "role")).toEqual([d]);

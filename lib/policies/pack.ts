@@ -36,7 +36,8 @@ export function packPolicy(
     if (policyChars(make([statement])) > maxChars) {
       throw new Error(`${what}: one statement is ${policyChars(make([statement]))} characters, over IAM's ${maxChars} for a managed policy; split its resources`);
     }
-    if (current.length > 0 && policyChars(make([...current, statement])) > maxChars) {
+    // With nothing in the current document this is the check above: a statement that fits alone starts one.
+    if (policyChars(make([...current, statement])) > maxChars) {
       packed.push(current);
       current = [];
     }
