@@ -31,6 +31,8 @@ export interface LocalState {
   readonly dynamodb: DynamoDBClient;
   /** Every S3 and DynamoDB request made through the harness, in order. */
   readonly requests: RecordedRequest[];
+  /** s3rver's data directory (a fresh one under the OS temporary directory), removed by `stop`. */
+  readonly directory: string;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startLocalState(state: Pick<StateConfig, "bucket" | "lockT
     s3,
     dynamodb,
     requests,
+    directory: dir,
     async stop() {
       s3.destroy();
       dynamodb.destroy();
