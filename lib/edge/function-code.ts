@@ -93,7 +93,9 @@ export function minifyFunction(code: string): string {
   const m = EXPORTED_HANDLER.exec(out);
   if (!m) throw new Error("an edge function must declare `async function handler(event)`");
   const rest = out.slice(0, m.index);
-  const handler = m[1] ? `async function handler(e){return ${m[1]}(e)}` : "";
+  // The wrapper's parameter must not shadow the name esbuild gave the handler (a lone handler is `e`).
+  const param = m[1] === "e" ? "t" : "e";
+  const handler = m[1] ? `async function handler(${param}){return ${m[1]}(${param})}` : "";
   return [...imports, rest + handler].join("\n");
 }
 

@@ -148,6 +148,17 @@ export interface LoadedFunction<T> {
   size: number;
 }
 
+/**
+ * StrykerJS's namespace object (`__stryker__`), when the code runs under mutation testing
+ * (docs/TESTING.md). Its instrumented code reads the active mutant from, and reports coverage to,
+ * the `__stryker__` of its own global object; a fresh context would give the function one of its
+ * own, where no mutant is ever active and no coverage reaches Stryker. Outside Stryker: nothing.
+ */
+function mutationTestingNamespace(): { __stryker__?: unknown } {
+  const ns = (globalThis as { __stryker__?: unknown }).__stryker__;
+  return ns === undefined ? {} : { __stryker__: ns };
+}
+
 const IMPORT_LINE = /^\s*import\s+([A-Za-z_$][\w$]*)\s+from\s+(['"])([^'"]+)\2\s*;?\s*$/;
 
 /** Rewrites the import lines of `code`; throws on an import of a module not in `available`. */
@@ -173,7 +184,7 @@ export function loadCloudFrontFunction<T>(path: string, modules: Record<string, 
   const source = readFileSync(path, "utf8");
   if (!settings && settingNames(source).length > 0) throw new Error(`${path} needs the env's settings (${settingNames(source).join(", ")})`);
   const code = deployedCode(source, settings ?? { requireSigned: true });
-  const context = vm.createContext({ __cloudfrontModules: modules, console });
+  const context = vm.createContext({ __cloudfrontModules: modules, console, ...mutationTestingNamespace() });
   // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
   vm.runInContext(`"use strict";${rewriteImports(code, Object.keys(modules))}`, context, { filename: path });
   const handler: unknown = context.handler;
