@@ -100,4 +100,24 @@ describe("the runtime under mutation testing", () => {
       else g.__stryker__ = saved;
     }
   });
+
+  test("the active mutant Stryker's jest runner names in the environment is copied into the namespace, as its instrumented code does", async () => {
+    const saved = [g.__stryker__, process.env.__STRYKER_ACTIVE_MUTANT__] as const;
+    try {
+      process.env.__STRYKER_ACTIVE_MUTANT__ = "12";
+      g.__stryker__ = {};
+      await expect(loadCloudFrontFunction(path, {}).handler({} as never)).resolves.toEqual({ activeMutant: "12" });
+      // One already active stays (the namespace is the runner's own).
+      g.__stryker__ = { activeMutant: "3" };
+      await expect(loadCloudFrontFunction(path, {}).handler({} as never)).resolves.toEqual({ activeMutant: "3" });
+      delete process.env.__STRYKER_ACTIVE_MUTANT__;
+      g.__stryker__ = {};
+      await expect(loadCloudFrontFunction(path, {}).handler({} as never)).resolves.toEqual({});
+    } finally {
+      if (saved[0] === undefined) delete g.__stryker__;
+      else g.__stryker__ = saved[0];
+      if (saved[1] === undefined) delete process.env.__STRYKER_ACTIVE_MUTANT__;
+      else process.env.__STRYKER_ACTIVE_MUTANT__ = saved[1];
+    }
+  });
 });

@@ -745,6 +745,27 @@ describe("viewer-response: sticky cookie", () => {
     });
   });
 
+  test("keeps the cookies the origin set, and adds the sticky one", async () => {
+    const event = responseEvent(forwarded({ "x-lanes-sticky": "1", "x-lanes-cookie-value": VALUE }));
+    event.response!.cookies = { session: { value: "s-1", attributes: "Path=/; Secure; HttpOnly" } };
+    expect((await respond(event)).cookies).toEqual({
+      session: { value: "s-1", attributes: "Path=/; Secure; HttpOnly" },
+      lane: { value: VALUE, attributes: "Path=/; Max-Age=86400; Secure; HttpOnly; SameSite=Lax" },
+    });
+  });
+
+  test("sets the cookie on a response that carries no cookies object", async () => {
+    const event = responseEvent(forwarded({ "x-lanes-sticky": "1", "x-lanes-cookie-value": VALUE }));
+    delete (event.response as Partial<CfResponse>).cookies;
+    expect((await respond(event)).cookies).toEqual({ lane: { value: VALUE, attributes: "Path=/; Max-Age=86400; Secure; HttpOnly; SameSite=Lax" } });
+  });
+
+  test("a header without a string value counts as absent (the cookie name falls back to the rules' default)", async () => {
+    const request = forwarded({ "x-lanes-sticky": "1", "x-lanes-cookie-value": VALUE });
+    request.headers["x-lanes-cookie"] = { multiValue: [{ value: "other" }] } as unknown as CfRequest["headers"][string];
+    expect((await respond(responseEvent(request))).cookies).toEqual({ lane: { value: VALUE, attributes: "Path=/; Max-Age=86400; Secure; HttpOnly; SameSite=Lax" } });
+  });
+
   test("end to end: the cookie named in the rules remembers a bucket decision, signed, and is not set again", async () => {
     const run = viewerRequest(kvsWith(rules({ users: {}, percentages: [{ lane: "gray", percent: 100 }], cookie: { name: "x-lane-pin", maxAgeSeconds: 600 } })), PROD);
     const first = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") } }))));

@@ -5,25 +5,38 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, currentTestFiles, mutationScore, needsPolicySuites, strykerRuns, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutTimeouts } from "../scripts/mutate-check";
 
-const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
+const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
 describe("the suites Stryker runs", () => {
   test.each([
-    ["__tests__/routing.test.ts", true, true],
-    ["__tests__/verify-decisions.test.ts", true, true],
-    ["__tests__/iam/needs.test.ts", false, true],
-    ["__tests__/state-stack.test.ts", false, true],
-    ["__tests__/pipeline-stack.test.ts", false, true],
-    ["__tests__/app-lane-stack.test.ts", false, false],
-    ["__tests__/iam/nested/deeper.test.ts", false, false],
-    ["__tests__/lane-isolation.test.ts", false, false],
-    ["__tests__/routing.test.js", false, false],
-    ["packages/lane-context/test/routing.test.ts", false, false],
-  ])("%s: a unit suite %s, with the policy suites %s", (file, unit, withPolicies) => {
-    expect(isSuiteFile(file, false)).toBe(unit);
-    expect(isSuiteFile(file, true)).toBe(withPolicies);
+    ["__tests__/routing.test.ts", true, true, false],
+    ["__tests__/verify-decisions.test.ts", true, true, false],
+    ["__tests__/edge-functions.test.ts", true, true, true],
+    ["__tests__/edge-function-form.test.ts", false, false, false],
+    ["__tests__/iam/needs.test.ts", false, true, false],
+    ["__tests__/state-stack.test.ts", false, true, false],
+    ["__tests__/pipeline-stack.test.ts", false, true, false],
+    ["__tests__/app-lane-stack.test.ts", false, false, false],
+    ["__tests__/iam/nested/deeper.test.ts", false, false, false],
+    ["__tests__/lane-isolation.test.ts", false, false, false],
+    ["__tests__/routing.test.js", false, false, false],
+    ["packages/lane-context/test/routing.test.ts", false, false, false],
+  ])("%s: a unit suite %s, with the policy suites %s, an edge function suite %s", (file, unit, withPolicies, edge) => {
+    expect(isSuiteFile(file, "unit")).toBe(unit);
+    expect(isSuiteFile(file, "policies")).toBe(withPolicies);
+    expect(isSuiteFile(file, "edge-functions")).toBe(edge);
+    expect(isSuiteFile(file)).toBe(unit || withPolicies || edge);
+  });
+
+  test("an unknown group is an error that names the groups", () => {
+    expect(() => suites("iam")).toThrow("no suite group 'iam' (stryker/suites.js: unit, policies, edge-functions)");
+  });
+
+  test("the CloudFront Functions are the edge function files; the sync's modules are not", () => {
+    expect(["edge/viewer-request.js", "edge/viewer-response.js"].map(isEdgeFunction)).toEqual([true, true]);
+    expect(["edge/rules.js", "edge/keys.js", "edge/sync/index.js", "lib/edge/viewer-request.js", "edge/viewer-request.ts"].map(isEdgeFunction)).toEqual([false, false, false, false, false]);
   });
 
   test("the iam/* suites are loaded for the policies and the constructs that write them, not for other files", () => {
@@ -33,22 +46,26 @@ describe("the suites Stryker runs", () => {
 });
 
 describe("the Stryker runs of a check", () => {
-  test("the policy files run apart, with the iam/* suites and static mutants run; the others with unit suites only", () => {
-    expect(strykerRuns(["lib/routing.ts", "lib/policies/trust.ts", "lib/state.ts", "constructs/private-bucket.ts"])).toEqual([
-      { files: ["lib/routing.ts", "lib/state.ts"], configFile: "stryker.config.mjs", policies: false },
-      { files: ["lib/policies/trust.ts", "constructs/private-bucket.ts"], configFile: "stryker/policies.config.mjs", policies: true },
+  test("each group runs apart, with its configuration and suites", () => {
+    expect(strykerRuns(["lib/routing.ts", "edge/viewer-request.js", "lib/policies/trust.ts", "lib/state.ts", "constructs/private-bucket.ts", "edge/rules.js"])).toEqual([
+      { files: ["lib/routing.ts", "lib/state.ts", "edge/rules.js"], configFile: "stryker.config.mjs", suites: "unit" },
+      { files: ["lib/policies/trust.ts", "constructs/private-bucket.ts"], configFile: "stryker/policies.config.mjs", suites: "policies" },
+      { files: ["edge/viewer-request.js"], configFile: "stryker/edge-functions.config.mjs", suites: "edge-functions" },
     ]);
   });
   test("one run when every file is of one kind", () => {
-    expect(strykerRuns(["lib/routing.ts"])).toEqual([{ files: ["lib/routing.ts"], configFile: "stryker.config.mjs", policies: false }]);
-    expect(strykerRuns(["lib/policies/trust.ts"])).toEqual([{ files: ["lib/policies/trust.ts"], configFile: "stryker/policies.config.mjs", policies: true }]);
+    expect(strykerRuns(["lib/routing.ts"])).toEqual([{ files: ["lib/routing.ts"], configFile: "stryker.config.mjs", suites: "unit" }]);
+    expect(strykerRuns(["lib/policies/trust.ts"])).toEqual([{ files: ["lib/policies/trust.ts"], configFile: "stryker/policies.config.mjs", suites: "policies" }]);
+    expect(strykerRuns(["edge/viewer-response.js"])).toEqual([{ files: ["edge/viewer-response.js"], configFile: "stryker/edge-functions.config.mjs", suites: "edge-functions" }]);
   });
-  test("the policy configuration is the project's with static mutants run and a longer timeout", () => {
+  test("the policy configuration is the project's with static mutants run and a longer timeout; the edge functions' without the related-tests lookup", () => {
     // Both configurations are ES modules: read by node itself, as Stryker reads them.
     const read = (file: string) =>
       JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", `import c from ${JSON.stringify(pathToFileURL(join(__dirname, "..", file)).href)}; process.stdout.write(JSON.stringify(c));`], { encoding: "utf8" })) as Record<string, unknown>;
     const base = read("stryker.config.mjs");
     expect(read("stryker/policies.config.mjs")).toEqual({ ...base, ignoreStatic: false, timeoutMS: 90000 });
+    expect(read("stryker/edge-functions.config.mjs")).toEqual({ ...base, jest: { ...(base.jest as object), enableFindRelatedTests: false } });
+    expect(base.jest).toMatchObject({ enableFindRelatedTests: true });
     expect(base.ignoreStatic).toBe(true);
   });
 });

@@ -22,7 +22,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, withPolicies: boolean) => boolean };
+/** A group of files and the suites that test them (stryker/suites.js). */
+export type SuiteGroup = "unit" | "policies" | "edge-functions";
+const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean };
 
 const ROOT = join(__dirname, "..");
 const SCORES = join(ROOT, "reports", "mutation-scores.json");
@@ -75,25 +77,41 @@ export function needsPolicySuites(file: string): boolean {
   return file.startsWith("lib/policies/") || file.startsWith("constructs/");
 }
 
-/** One Stryker run of mutate:check: its files, its configuration, and whether it loads the iam/* suites. */
+/** The CloudFront Functions: loaded by path into a context of their own, so no import relates a suite to them. */
+export function isEdgeFunction(file: string): boolean {
+  return /^edge\/viewer-[a-z-]+\.js$/.test(file);
+}
+
+/** One Stryker run of mutate:check: its files, its configuration, and the suites it loads. */
 export interface StrykerRun {
   readonly files: readonly string[];
   readonly configFile: string;
-  readonly policies: boolean;
+  readonly suites: SuiteGroup;
+}
+
+const RUN_CONFIGS: Record<SuiteGroup, string> = {
+  unit: "stryker.config.mjs",
+  policies: "stryker/policies.config.mjs",
+  "edge-functions": "stryker/edge-functions.config.mjs",
+};
+
+/** The group a file's mutants run with. */
+export function suiteGroup(file: string): SuiteGroup {
+  if (needsPolicySuites(file)) return "policies";
+  if (isEdgeFunction(file)) return "edge-functions";
+  return "unit";
 }
 
 /**
- * The Stryker runs for `files`: the policy files (with the iam/* suites and
- * stryker/policies.config.mjs, which runs static mutants: those suites synthesize when they load)
- * apart from the others (unit suites only, static mutants ignored), so neither pays for the other.
+ * The Stryker runs for `files`, one per group, so that none pays for another's suites: the policy
+ * files with the iam/* suites and stryker/policies.config.mjs (static mutants run: those suites
+ * synthesize when they load), the edge functions with their suite named (stryker/edge-functions.config.mjs:
+ * no related-tests lookup), the others with the unit suites, static mutants ignored.
  */
 export function strykerRuns(files: readonly string[]): StrykerRun[] {
-  const policies = files.filter(needsPolicySuites);
-  const others = files.filter((f) => !needsPolicySuites(f));
-  return [
-    ...(others.length > 0 ? [{ files: others, configFile: "stryker.config.mjs", policies: false }] : []),
-    ...(policies.length > 0 ? [{ files: policies, configFile: "stryker/policies.config.mjs", policies: true }] : []),
-  ];
+  return (["unit", "policies", "edge-functions"] as const)
+    .map((suites) => ({ files: files.filter((f) => suiteGroup(f) === suites), configFile: RUN_CONFIGS[suites], suites }))
+    .filter((run) => run.files.length > 0);
 }
 
 /**
@@ -102,7 +120,7 @@ export function strykerRuns(files: readonly string[]): StrykerRun[] {
  * every run, and Stryker re-runs every mutant those tests had killed, each time.
  */
 export function currentTestFiles(testFiles: Record<string, unknown>, exists: (file: string) => boolean = (file) => existsSync(join(ROOT, file))): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file, true) && exists(file)));
+  return Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file) && exists(file)));
 }
 
 const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
@@ -135,9 +153,9 @@ async function main(): Promise<number> {
     if (report) writeFileSync(INCREMENTAL, JSON.stringify(withoutTimeouts(report, files), null, 2));
   }
   const results: Report["files"] = {};
-  for (const { files: runFiles, configFile, policies } of strykerRuns(files)) {
+  for (const { files: runFiles, configFile, suites } of strykerRuns(files)) {
     const before = readJson<Report>(INCREMENTAL);
-    const env = { ...process.env, LANES_MUTATE_IAM: policies ? "1" : "0" };
+    const env = { ...process.env, LANES_MUTATE_SUITES: suites };
     const run = spawnSync("npx", ["stryker", "run", configFile, "--mutate", runFiles.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
     if (run.status !== 0) return run.status ?? 1;
 

@@ -18,6 +18,6 @@ module.exports = {
   // __tests__ alone, a file reached through another (a policy through a construct and a stack)
   // had no related test, so its mutants ran no test and "survived".
   roots: ["<rootDir>/__tests__", "<rootDir>/lib", "<rootDir>/stacks", "<rootDir>/constructs", "<rootDir>/edge"],
-  testMatch: suites(process.env.LANES_MUTATE_IAM === "1").map((name) => `<rootDir>/__tests__/${name}.test.ts`),
+  testMatch: suites(process.env.LANES_MUTATE_SUITES ?? "unit").map((name) => `<rootDir>/__tests__/${name}.test.ts`),
   maxWorkers: 1,
 };

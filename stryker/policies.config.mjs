@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Stryker's configuration for the policies and the constructs that write them (scripts/mutate-check.ts
- * runs these files with it, and with the iam/* suites: LANES_MUTATE_IAM=1). The same as
+ * runs these files with it, and with the iam/* suites: LANES_MUTATE_SUITES=policies). The same as
  * stryker.config.mjs but for static mutants: those suites synthesize the example system when a
  * suite loads, so a policy's code runs outside any test, and Stryker counts that coverage as
  * "static". With `ignoreStatic` it would run such a mutant only with the tests that also covered

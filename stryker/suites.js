@@ -1,14 +1,19 @@
 /**
- * The unit suites Stryker runs (stryker/jest.config.js), by name under __tests__/: read by the
- * jest configuration and by scripts/mutate-check.ts (which keeps the incremental report to them).
+ * The suites Stryker runs (stryker/jest.config.js), by name under __tests__/, per group of files
+ * (scripts/mutate-check.ts strykerRuns, which sets LANES_MUTATE_SUITES; it also keeps the
+ * incremental report to these suites):
  *
- * The iam/* suites synthesise the example system to read its policies: they are the unit tests
- * of lib/policies/** and of the constructs that write policies. The stacks' synth suites that
- * pin what those constructs write besides policies (a bucket's encryption, versioning, public
- * access block and lifecycle; the lock table) come with them. They run only when one of those
- * files is mutated (LANES_MUTATE_IAM=1, set by mutate-check). For any other file they would make
- * each mutant pay a synth (every module a synth imports is "related"), and its mutants time out
- * instead of being killed, or surviving, on the evidence of a unit test.
+ * - "unit": the unit suites, for every file not below.
+ * - "policies": the unit suites and the iam/* suites, for lib/policies/** and the constructs that
+ *   write policies. The iam/* suites synthesise the example system to read its policies: they are
+ *   the unit tests of those files. The stacks' synth suites that pin what those constructs write
+ *   besides policies (a bucket's encryption, versioning, public access block and lifecycle; the
+ *   lock table) come with them. For any other file they would make each mutant pay a synth
+ *   (every module a synth imports is "related"), and its mutants time out instead of being
+ *   killed, or surviving, on the evidence of a unit test.
+ * - "edge-functions": for the CloudFront Functions (edge/viewer-*.js), which the tests load by
+ *   path into a context of their own (lib/edge/function-runtime.ts), so no import leads jest's
+ *   related-tests lookup to them: their unit suite is named here instead.
  */
 const UNIT_SUITES = [
   "routing", "naming", "state-keys", "params", "params-bounds", "params-rules", "selection",
@@ -16,15 +21,25 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
+const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
-/** The suites of a run: the unit suites, and the policy suites when `withPolicies`. */
-function suites(withPolicies) {
-  return [...UNIT_SUITES, ...(withPolicies ? POLICY_SUITES : [])];
+const GROUPS = {
+  unit: UNIT_SUITES,
+  policies: [...UNIT_SUITES, ...POLICY_SUITES],
+  "edge-functions": EDGE_FUNCTION_SUITES,
+};
+
+/** The suites of a group ("unit", "policies", "edge-functions"). */
+function suites(group) {
+  const names = GROUPS[group];
+  if (!names) throw new Error(`no suite group '${group}' (stryker/suites.js: ${Object.keys(GROUPS).join(", ")})`);
+  return names;
 }
 
-/** Whether a test file (relative to the repository, `/`-separated) is one of the suites. */
-function isSuiteFile(file, withPolicies) {
-  return suites(withPolicies).some((name) => new RegExp(`^__tests__/${name.replace(/\*/g, "[^/]*")}\\.test\\.ts$`).test(file));
+/** Whether a test file (relative to the repository, `/`-separated) is one of a group's suites, or of any group's. */
+function isSuiteFile(file, group) {
+  const names = group === undefined ? [...new Set(Object.values(GROUPS).flat())] : suites(group);
+  return names.some((name) => new RegExp(`^__tests__/${name.replace(/\*/g, "[^/]*")}\\.test\\.ts$`).test(file));
 }
 
-module.exports = { UNIT_SUITES, POLICY_SUITES, suites, isSuiteFile };
+module.exports = { UNIT_SUITES, POLICY_SUITES, EDGE_FUNCTION_SUITES, suites, isSuiteFile };

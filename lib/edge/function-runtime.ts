@@ -152,11 +152,17 @@ export interface LoadedFunction<T> {
  * StrykerJS's namespace object (`__stryker__`), when the code runs under mutation testing
  * (docs/TESTING.md). Its instrumented code reads the active mutant from, and reports coverage to,
  * the `__stryker__` of its own global object; a fresh context would give the function one of its
- * own, where no mutant is ever active and no coverage reaches Stryker. Outside Stryker: nothing.
+ * own, where no mutant is ever active and no coverage reaches Stryker. Stryker's jest runner
+ * names the active mutant in `process.env.__STRYKER_ACTIVE_MUTANT__`, which instrumented code
+ * copies into the namespace when it loads; the function has no `process`, so that copy is made
+ * here, as Stryker's own header makes it. Outside Stryker: nothing.
  */
-function mutationTestingNamespace(): { __stryker__?: unknown } {
-  const ns = (globalThis as { __stryker__?: unknown }).__stryker__;
-  return ns === undefined ? {} : { __stryker__: ns };
+function mutationTestingNamespace(): { __stryker__?: { activeMutant?: string } } {
+  const ns = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
+  if (ns === undefined) return {};
+  const active = process.env.__STRYKER_ACTIVE_MUTANT__;
+  if (ns.activeMutant === undefined && active) ns.activeMutant = active;
+  return { __stryker__: ns };
 }
 
 const IMPORT_LINE = /^\s*import\s+([A-Za-z_$][\w$]*)\s+from\s+(['"])([^'"]+)\2\s*;?\s*$/;
