@@ -36,7 +36,7 @@ export class PipelineSchedule extends Construct {
       // EventBridge assumes it for this rule of this account only (aws:SourceArn is the rule's ARN,
       // built from its name: the rule's target references the role; lib/policies/trust.ts).
       assumeRolePolicy: JSON.stringify(
-        serviceTrustPolicy({ service: "events.amazonaws.com", account: props.account.account, sourceArn: arns.eventsRule(props.account, props.ruleName) }),
+        serviceTrustPolicy({ service: "events.amazonaws.com", account: props.account.account, sourceArn: arns.eventRule(props.account, props.ruleName) }),
       ),
       tags: { Name: props.role.fullName },
     });

@@ -33,8 +33,6 @@ export const arns = {
   snsTopic: (c: AccountContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.account}:${name}`,
   sqsQueue: (c: AccountContext, name: string) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${name}`,
   codebuildProject: (c: AccountContext, name: string) => `arn:${c.partition}:codebuild:${c.region}:${c.account}:project/${name}`,
-  /** A pipeline: its name right after the account (no resource type). */
-  eventsRule: (c: AccountContext, name: string) => `arn:${c.partition}:events:${c.region}:${c.account}:rule/${name}`,
   ec2: (c: AccountContext, type: Ec2ResourceType, id: string) => `arn:${c.partition}:ec2:${c.region}:${c.account}:${type}/${id}`,
   /** An AWS-managed prefix list (owned by AWS, not the account). */
   awsPrefixList: (c: Pick<AccountContext, "partition" | "region">, id: string) => `arn:${c.partition}:ec2:${c.region}:aws:prefix-list/${id}`,
