@@ -453,10 +453,13 @@ describe("viewer-request: percentages mean what they say", () => {
   const IDS = Array.from({ length: 10_000 }, (_, i) => `user-${i.toString(36)}-${(i * 7919) % 100_003}`);
 
   /** lane → share of IDS, with users' ids as plain ids (dev) and the given percentages. */
-  async function shares(percentages: { lane: string; percent: number }[], lanes = ["default", "gray", "blue", "green", "teal"]): Promise<Map<string, Set<string>>> {
+  // Who moves is a property of each id, not a proportion: 4,000 ids (400 in a 10% lane) show it.
+  const MOVERS_IDS = IDS.slice(0, 4000);
+
+  async function shares(percentages: { lane: string; percent: number }[], lanes = ["default", "gray", "blue", "green", "teal"], ids = IDS): Promise<Map<string, Set<string>>> {
     const run = viewerRequest(kvsWith(rules({ lanes, users: {}, percentages })));
     const by = new Map<string, Set<string>>();
-    for (const id of IDS) {
+    for (const id of ids) {
       const lane = header(await run(requestEvent({ headers: { "x-user-id": id } })), "x-lanes-lane")!;
       if (!by.has(lane)) by.set(lane, new Set());
       by.get(lane)!.add(id);
@@ -478,23 +481,23 @@ describe("viewer-request: percentages mean what they say", () => {
   });
 
   test("a user keeps their lane when an unrelated lane is added (at the end of the list)", async () => {
-    const before = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }]);
-    const after = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "teal", percent: 15 }]);
+    const before = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }], undefined, MOVERS_IDS);
+    const after = await shares([{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "teal", percent: 15 }], undefined, MOVERS_IDS);
     for (const lane of ["gray", "blue"]) expect([lane, [...before.get(lane)!].filter((id) => !after.get(lane)!.has(id))]).toEqual([lane, []]);
     // teal's users all come from default.
     expect([...after.get("teal")!].filter((id) => !before.get("default")!.has(id))).toEqual([]);
   });
 
   test("growing the last lane moves users only from default into it", async () => {
-    const at10 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 10 }]);
-    const at20 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 20 }]);
+    const at10 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 10 }], undefined, MOVERS_IDS);
+    const at20 = await shares([{ lane: "blue", percent: 20 }, { lane: "gray", percent: 20 }], undefined, MOVERS_IDS);
     expect([...at10.get("gray")!].filter((id) => !at20.get("gray")!.has(id))).toEqual([]);
     expect(at10.get("blue")).toEqual(at20.get("blue"));
   });
 
   test("an entry for a lane that is not in `lanes` keeps its range (served by default): the lanes after it stay put", async () => {
-    const withGreen = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }]);
-    const greenGone = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }], ["default", "gray"]);
+    const withGreen = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }], undefined, MOVERS_IDS);
+    const greenGone = await shares([{ lane: "green", percent: 30 }, { lane: "gray", percent: 10 }], ["default", "gray"], MOVERS_IDS);
     expect(greenGone.get("gray")).toEqual(withGreen.get("gray"));
   });
 

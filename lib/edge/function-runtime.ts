@@ -181,6 +181,25 @@ export function rewriteImports(code: string, available: readonly string[]): stri
     .join("\n");
 }
 
+// A suite loads the same function for each of its tests: esbuild's minification and V8's compile
+// are done once per text (the cache lives as long as this module: one suite run under jest).
+const deployed = new Map<string, string>();
+const compiled = new Map<string, vm.Script>();
+
+function deployedOnce(source: string, settings: EdgeFunctionSettings): string {
+  const key = `${JSON.stringify(settings)}\n${source}`;
+  let code = deployed.get(key);
+  if (code === undefined) deployed.set(key, (code = deployedCode(source, settings)));
+  return code;
+}
+
+function compiledOnce(code: string, filename: string): vm.Script {
+  const key = `${filename}\n${code}`;
+  let script = compiled.get(key);
+  if (script === undefined) compiled.set(key, (script = new vm.Script(code, { filename })));
+  return script;
+}
+
 /**
  * Loads the function at `path` with the given modules (`cloudfront`, `crypto`) and the env's
  * settings (required when the function has a `// @settings` line) and returns its `handler`.
@@ -189,10 +208,10 @@ export function rewriteImports(code: string, available: readonly string[]): stri
 export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>, settings?: EdgeFunctionSettings): LoadedFunction<T> {
   const source = readFileSync(path, "utf8");
   if (!settings && settingNames(source).length > 0) throw new Error(`${path} needs the env's settings (${settingNames(source).join(", ")})`);
-  const code = deployedCode(source, settings ?? { requireSigned: true });
+  const code = deployedOnce(source, settings ?? { requireSigned: true });
   const context = vm.createContext({ __cloudfrontModules: modules, console, ...mutationTestingNamespace() });
   // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
-  vm.runInContext(`"use strict";${rewriteImports(code, Object.keys(modules))}`, context, { filename: path });
+  compiledOnce(`"use strict";${rewriteImports(code, Object.keys(modules))}`, path).runInContext(context);
   const handler: unknown = context.handler;
   if (typeof handler !== "function") throw new Error(`${path} declares no function handler`);
   return {
