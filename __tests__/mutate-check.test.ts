@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutStaticUndetected, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
@@ -112,6 +112,33 @@ describe("--retry-timeouts", () => {
         "lib/b.ts": { language: "typescript", mutants: [{ status: "Timeout" }] },
       },
       testFiles: { "__tests__/a.test.ts": {} },
+    });
+  });
+});
+
+describe("static mutants left undetected", () => {
+  test("are dropped for the files checked, so that Stryker runs them again (it records no covering test for them, so added tests would not invalidate them)", () => {
+    const report: Report = {
+      files: {
+        "lib/a.ts": {
+          mutants: [
+            { status: "Survived", static: true },
+            { status: "NoCoverage", static: true },
+            { status: "Killed", static: true },
+            { status: "Timeout", static: true },
+            { status: "Survived", static: false },
+            { status: "Survived" },
+            { status: "NoCoverage" },
+          ],
+        },
+        "lib/b.ts": { mutants: [{ status: "Survived", static: true }] },
+      },
+    };
+    expect(withoutStaticUndetected(report, ["lib/a.ts"])).toEqual({
+      files: {
+        "lib/a.ts": { mutants: [{ status: "Killed", static: true }, { status: "Timeout", static: true }, { status: "Survived", static: false }, { status: "Survived" }, { status: "NoCoverage" }] },
+        "lib/b.ts": { mutants: [{ status: "Survived", static: true }] },
+      },
     });
   });
 });

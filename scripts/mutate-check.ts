@@ -32,6 +32,8 @@ const INCREMENTAL = join(ROOT, "reports", "stryker-incremental.json");
 const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
 
 export interface MutantResult {
+  /** Covered outside any test (module load): Stryker records no covering test for it. */
+  readonly static?: boolean;
   readonly status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
 }
 export interface Report {
@@ -66,10 +68,26 @@ export function mutationScore(mutants: readonly MutantResult[]): { score: number
   return { score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, detected, valid, survived: undetected };
 }
 
+/** The report without the mutants of `files` that `drop` selects, so that Stryker runs them again. */
+function without(report: Report, files: readonly string[], drop: (m: MutantResult) => boolean): Report {
+  const kept = Object.entries(report.files).map(([file, result]) => [file, files.includes(file) ? { ...result, mutants: result.mutants.filter((m) => !drop(m)) } : result]);
+  return { ...report, files: Object.fromEntries(kept) as Report["files"] };
+}
+
 /** The report without the mutants of `files` that timed out, so that Stryker runs them again. */
 export function withoutTimeouts(report: Report, files: readonly string[]): Report {
-  const kept = Object.entries(report.files).map(([file, result]) => [file, files.includes(file) ? { ...result, mutants: result.mutants.filter((m) => m.status !== "Timeout") } : result]);
-  return { ...report, files: Object.fromEntries(kept) as Report["files"] };
+  return without(report, files, (m) => m.status === "Timeout");
+}
+
+/**
+ * The report without the static mutants of `files` that no test detected. Stryker reuses a
+ * mutant's result until its code or one of its covering tests changes; a static mutant (a
+ * module-level table, run when a suite loads) records no covering test, so its survival would be
+ * reused whatever tests were added to kill it. Such mutants are few (each is explained or killed),
+ * so every check runs them again.
+ */
+export function withoutStaticUndetected(report: Report, files: readonly string[]): Report {
+  return without(report, files, (m) => m.static === true && (m.status === "Survived" || m.status === "NoCoverage"));
 }
 
 /** Files whose unit tests are the iam/* suites (stryker/jest.config.js): the policies and the constructs that write them. */
@@ -148,9 +166,10 @@ async function main(): Promise<number> {
     process.stdout.write("mutate:check: no listed file changed\n");
     return 0;
   }
-  if (args.includes("--retry-timeouts")) {
-    const report = readJson<Report>(INCREMENTAL);
-    if (report) writeFileSync(INCREMENTAL, JSON.stringify(withoutTimeouts(report, files), null, 2));
+  const incremental = readJson<Report>(INCREMENTAL);
+  if (incremental) {
+    const rerun = withoutStaticUndetected(args.includes("--retry-timeouts") ? withoutTimeouts(incremental, files) : incremental, files);
+    writeFileSync(INCREMENTAL, JSON.stringify(rerun, null, 2));
   }
   const results: Report["files"] = {};
   for (const { files: runFiles, configFile, suites } of strykerRuns(files)) {
