@@ -48,14 +48,18 @@ describe("state-dev (state bootstrap)", () => {
     });
   });
 
-  test("with lockfile-only locking there is no lock table", () => {
+  test.each([
+    ["lockfile", []],
+    ["dynamodb", ["lanes-tf-locks-dev"]],
+    ["both", ["lanes-tf-locks-dev"]],
+  ])("with lock mode %s the lock tables are %j", (lock, tables) => {
     const params = new TempParams({
       "infra-dev.json": exampleFile("infra-dev.json", (j) => {
-        (j.state as Json).lock = "lockfile";
+        (j.state as Json).lock = lock;
       }),
     });
     try {
-      expect(synthState("dev", params.repo()).resources("aws_dynamodb_table")).toEqual([]);
+      expect(synthState("dev", params.repo()).resources("aws_dynamodb_table").map(([, t]) => t.name)).toEqual(tables);
     } finally {
       params.cleanup();
     }
