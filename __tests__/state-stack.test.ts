@@ -37,12 +37,14 @@ describe("state-dev (state bootstrap)", () => {
     expect(s.only("aws_s3_bucket_policy").policy).toMatch(/^\$\{data\.aws_iam_policy_document\..+\.json\}$/);
   });
 
-  test("lock table: LockID string hash key, on demand, protected", () => {
-    expect(s.only("aws_dynamodb_table")).toMatchObject({
+  test("lock table: LockID string hash key, on demand, encrypted, recoverable, protected", () => {
+    expect(s.only("aws_dynamodb_table")).toEqual({
       name: "lanes-tf-locks-dev",
       hash_key: "LockID",
       attribute: [{ name: "LockID", type: "S" }],
       billing_mode: "PAY_PER_REQUEST",
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
       deletion_protection_enabled: true,
       lifecycle: { prevent_destroy: true },
     });
