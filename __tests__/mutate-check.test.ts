@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutStaticUndetected, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
@@ -116,8 +116,9 @@ describe("--retry-timeouts", () => {
   });
 });
 
-describe("static mutants left undetected", () => {
-  test("are dropped for the files checked, so that Stryker runs them again (it records no covering test for them, so added tests would not invalidate them)", () => {
+describe("undetected mutants whose reuse Stryker cannot judge", () => {
+  test("static ones, and any in a policy file (covered by suites' top-level synths too), are dropped for the files checked, so that Stryker runs them again", () => {
+    const undetected = [{ status: "Survived" as const }, { status: "NoCoverage" as const }];
     const report: Report = {
       files: {
         "lib/a.ts": {
@@ -127,17 +128,20 @@ describe("static mutants left undetected", () => {
             { status: "Killed", static: true },
             { status: "Timeout", static: true },
             { status: "Survived", static: false },
-            { status: "Survived" },
-            { status: "NoCoverage" },
+            ...undetected,
           ],
         },
         "lib/b.ts": { mutants: [{ status: "Survived", static: true }] },
+        "constructs/state-backend.ts": { mutants: [...undetected, { status: "Survived", static: false }, { status: "Killed" }, { status: "Timeout" }] },
+        "lib/policies/roles.ts": { mutants: [...undetected] },
       },
     };
-    expect(withoutStaticUndetected(report, ["lib/a.ts"])).toEqual({
+    expect(withoutStaleUndetected(report, ["lib/a.ts", "constructs/state-backend.ts"])).toEqual({
       files: {
-        "lib/a.ts": { mutants: [{ status: "Killed", static: true }, { status: "Timeout", static: true }, { status: "Survived", static: false }, { status: "Survived" }, { status: "NoCoverage" }] },
+        "lib/a.ts": { mutants: [{ status: "Killed", static: true }, { status: "Timeout", static: true }, { status: "Survived", static: false }, ...undetected] },
         "lib/b.ts": { mutants: [{ status: "Survived", static: true }] },
+        "constructs/state-backend.ts": { mutants: [{ status: "Killed" }, { status: "Timeout" }] },
+        "lib/policies/roles.ts": { mutants: [...undetected] },
       },
     });
   });
