@@ -19,6 +19,15 @@ const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
 const DEV: EdgeFunctionSettings = { requireSigned: false };
 const PROD: EdgeFunctionSettings = { requireSigned: true };
 
+/** Functions of the tests' own, written to a temporary directory. */
+const dir = mkdtempSync(join(tmpdir(), "lanes-edge-fn-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function functionFile(name: string, code: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, code);
+  return path;
+}
+
 describe("cloudfront-js-2.0 constraints", () => {
   test.each([
     ["viewer-request.js", VIEWER_REQUEST],
@@ -68,23 +77,14 @@ describe("cloudfront-js-2.0 constraints", () => {
 });
 
 test("a handler esbuild renames to `e` is still called (the wrapper's parameter does not shadow it)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "lanes-edge-fn-"));
-  try {
-    // A handler that does not read its event: esbuild gives it the first short name, `e`.
-    const path = join(dir, "lone.js");
-    writeFileSync(path, 'async function handler(event) {\n  return "called";\n}\n');
-    expect(deployedCode(readFileSync(path, "utf8"), PROD)).toMatch(/^async function e\(/);
-    await expect(loadCloudFrontFunction(path, {}).handler({} as never)).resolves.toBe("called");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // A handler that does not read its event: esbuild gives it the first short name, `e`.
+  const path = functionFile("lone.js", 'async function handler(event) {\n  return "called";\n}\n');
+  expect(deployedCode(readFileSync(path, "utf8"), PROD)).toMatch(/^async function e\(/);
+  await expect(loadCloudFrontFunction(path, {}).handler({} as never)).resolves.toBe("called");
 });
 
 describe("the runtime under mutation testing", () => {
-  const dir = mkdtempSync(join(tmpdir(), "lanes-edge-fn-"));
-  const path = join(dir, "probe.js");
-  writeFileSync(path, "async function handler(event) {\n  return typeof __stryker__ === 'undefined' ? 'none' : __stryker__;\n}\n");
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const path = functionFile("probe.js", "async function handler(event) {\n  return typeof __stryker__ === 'undefined' ? 'none' : __stryker__;\n}\n");
   const g = globalThis as { __stryker__?: unknown };
 
   test("a function sees StrykerJS's namespace object itself (the active mutant and coverage are shared), only when there is one", async () => {

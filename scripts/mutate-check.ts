@@ -130,7 +130,7 @@ export function suiteGroup(file: string): SuiteGroup {
  * no related-tests lookup), the others with the unit suites, static mutants ignored.
  */
 export function strykerRuns(files: readonly string[]): StrykerRun[] {
-  return (["unit", "policies", "edge-functions"] as const)
+  return (Object.keys(RUN_CONFIGS) as SuiteGroup[])
     .map((suites) => ({ files: files.filter((f) => suiteGroup(f) === suites), configFile: RUN_CONFIGS[suites], suites }))
     .filter((run) => run.files.length > 0);
 }

@@ -182,22 +182,20 @@ export function rewriteImports(code: string, available: readonly string[]): stri
 }
 
 // A suite loads the same function for each of its tests: esbuild's minification and V8's compile
-// are done once per text (the cache lives as long as this module: one suite run under jest).
-const deployed = new Map<string, string>();
-const compiled = new Map<string, vm.Script>();
+// are done once per source, settings and modules (the cache lives as long as this module: one
+// suite run under jest).
+const prepared = new Map<string, { code: string; script: vm.Script }>();
 
-function deployedOnce(source: string, settings: EdgeFunctionSettings): string {
-  const key = `${JSON.stringify(settings)}\n${source}`;
-  let code = deployed.get(key);
-  if (code === undefined) deployed.set(key, (code = deployedCode(source, settings)));
-  return code;
-}
-
-function compiledOnce(code: string, filename: string): vm.Script {
-  const key = `${filename}\n${code}`;
-  let script = compiled.get(key);
-  if (script === undefined) compiled.set(key, (script = new vm.Script(code, { filename })));
-  return script;
+function prepare(path: string, source: string, settings: EdgeFunctionSettings, modules: readonly string[]): { code: string; script: vm.Script } {
+  const key = JSON.stringify([path, settings, modules, source]);
+  let entry = prepared.get(key);
+  if (entry === undefined) {
+    const code = deployedCode(source, settings);
+    // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
+    entry = { code, script: new vm.Script(`"use strict";${rewriteImports(code, modules)}`, { filename: path }) };
+    prepared.set(key, entry);
+  }
+  return entry;
 }
 
 /**
@@ -208,10 +206,9 @@ function compiledOnce(code: string, filename: string): vm.Script {
 export function loadCloudFrontFunction<T>(path: string, modules: Record<string, unknown>, settings?: EdgeFunctionSettings): LoadedFunction<T> {
   const source = readFileSync(path, "utf8");
   if (!settings && settingNames(source).length > 0) throw new Error(`${path} needs the env's settings (${settingNames(source).join(", ")})`);
-  const code = deployedOnce(source, settings ?? { requireSigned: true });
+  const { code, script } = prepare(path, source, settings ?? { requireSigned: true }, Object.keys(modules));
   const context = vm.createContext({ __cloudfrontModules: modules, console, ...mutationTestingNamespace() });
-  // Functions always run in strict mode; the directive goes on line 1 to keep line numbers.
-  compiledOnce(`"use strict";${rewriteImports(code, Object.keys(modules))}`, path).runInContext(context);
+  script.runInContext(context);
   const handler: unknown = context.handler;
   if (typeof handler !== "function") throw new Error(`${path} declares no function handler`);
   return {
