@@ -1,5 +1,5 @@
 /**
- * The lane rules contract (edge/rules.js) and the sync Lambda (edge/sync/index.js), with the keys
+ * The sync Lambda (edge/sync/index.js), which copies the lane rules (edge/rules.js) and the keys
  * it rotates (edge/keys.js). DynamoDB is real (dynalite through the local state harness); the
  * KeyValueStore, SNS and CloudWatch clients are stubbed at the SDK edge: `send(command)` records
  * the command and answers like the service.
@@ -19,9 +19,9 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { Readable } from "node:stream";
 import { createRulesTable, startLocalState, type LocalState } from "../lib/harness/local-state";
-import { MAX_VALUE_BYTES, RULES_KEY, validateRules, type LaneRules } from "../edge/rules";
+import { RULES_KEY, type LaneRules } from "../edge/rules";
 import type { EdgeKeys } from "../edge/keys";
-import { exampleRules } from "./helpers/edge-rules";
+import { exampleRules, rulesOfSize, rulesWith } from "./helpers/edge-rules";
 
 // edge/sync is plain CommonJS for the Lambda runtime; this is the part of it the tests use.
 interface SendClient {
@@ -52,206 +52,6 @@ const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:lanes-edge-alarms";
 
 const EXAMPLE: LaneRules = exampleRules();
-
-/** EXAMPLE with some fields replaced (undefined removes the field). */
-function rulesWith(changes: Record<string, unknown>): Record<string, unknown> {
-  const rules: Record<string, unknown> = { ...structuredClone(EXAMPLE), ...changes };
-  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete rules[key];
-  return rules;
-}
-
-function bytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), "utf8");
-}
-
-/** EXAMPLE with extra gray users so that its compact JSON is exactly `size` bytes. */
-function rulesOfSize(size: number): Record<string, unknown> {
-  const gray = [...(EXAMPLE.users?.gray ?? [])];
-  const rules = rulesWith({ users: { gray } });
-  let i = 0;
-  while (bytes(rules) + 104 < size) gray.push(`pad-${i++}-${"x".repeat(90)}`);
-  // A new id adds its length plus two quotes and a comma.
-  const rest = size - bytes(rules) - 3;
-  if (rest < 1 || rest > 128) throw new Error(`cannot pad to ${size} bytes (rest ${rest})`);
-  gray.push("y".repeat(rest));
-  if (bytes(rules) !== size) throw new Error(`padded to ${bytes(rules)} bytes, not ${size}`);
-  return rules;
-}
-
-// ---------------------------------------------------------------------------------------------
-// validateRules: every problem names its JSON path and the rule broken
-
-describe("validateRules", () => {
-  test("accepts the documented example and returns it as the rules", () => {
-    const result = validateRules(EXAMPLE);
-    expect(result).toEqual({ ok: true, rules: EXAMPLE });
-  });
-
-  test("accepts the minimal rules: a version and the default lane", () => {
-    expect(validateRules({ version: 1, lanes: ["default"] }).ok).toBe(true);
-  });
-
-  test("accepts percents that add up to exactly 100 in binary fractions", () => {
-    const rules = rulesWith({
-      lanes: ["default", "a", "b", "c"],
-      users: undefined,
-      percentages: [
-        { lane: "a", percent: 33.3 },
-        { lane: "b", percent: 33.3 },
-        { lane: "c", percent: 33.4 },
-      ],
-    });
-    expect(validateRules(rules).ok).toBe(true);
-  });
-
-  test.each<[string, unknown, string]>([
-    ["a non-object", ["default"], "$: rules must be a JSON object, got an array"],
-    ["a missing version", rulesWith({ version: undefined }), "$.version: is required (a positive integer)"],
-    ["a zero version", rulesWith({ version: 0 }), "$.version: must be a positive integer, got 0"],
-    ["a fractional version", rulesWith({ version: 1.5 }), "$.version: must be a positive integer, got 1.5"],
-    ["a version given as a string", rulesWith({ version: "3" }), '$.version: must be a positive integer, got "3"'],
-    ["missing lanes", rulesWith({ lanes: undefined }), '$.lanes: is required (a list of lane names including "default")'],
-    ["empty lanes", rulesWith({ lanes: [], users: undefined, percentages: undefined }), '$.lanes: must not be empty; it must include "default"'],
-    ["lanes without default", rulesWith({ lanes: ["gray", "blue"] }), '$.lanes: must include "default"'],
-    [
-      "an upper-case lane name",
-      rulesWith({ lanes: ["default", "Gray"], users: undefined, percentages: undefined }),
-      '$.lanes[1]: lane name "Gray" must be lower-case letters, digits and inner hyphens (^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$)',
-    ],
-    [
-      "a lane name ending in a hyphen",
-      rulesWith({ lanes: ["default", "gray-"], users: undefined, percentages: undefined }),
-      '$.lanes[1]: lane name "gray-" must be lower-case letters, digits and inner hyphens (^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$)',
-    ],
-    [
-      "a lane name over 115 characters",
-      rulesWith({ lanes: ["default", "a".repeat(116)], users: undefined, percentages: undefined }),
-      "$.lanes[1]: lane name is 116 characters, more than 115",
-    ],
-    ["a lane listed twice", rulesWith({ lanes: ["default", "gray", "gray"] }), '$.lanes[2]: lane "gray" is listed twice (first at $.lanes[1])'],
-    ["users of an unknown lane", rulesWith({ users: { blue: ["u-1"], green: ["u-9"] } }), '$.users.green: lane "green" is not in $.lanes'],
-    ["`changed` naming an unknown lane", rulesWith({ changed: { green: 1 } }), '$.changed.green: lane "green" is not in $.lanes'],
-    ["`changed` past the version", rulesWith({ changed: { gray: 4 } }), "$.changed.gray: must be a rules version from 1 to $.version, got 4"],
-    ["`changed` not an object", rulesWith({ changed: [1] }), "$.changed: must be an object mapping lane names to rules versions, got an array"],
-    ["a user list that is a string", rulesWith({ users: { gray: "u-1,u-2" } }), "$.users.gray: must be a list of user ids, got a string"],
-    [
-      "a user id with a comma",
-      rulesWith({ users: { gray: ["u-1", "u-2,u-3"] } }),
-      '$.users.gray[1]: a user id must be a non-empty string of at most 128 characters without ",", ";" or whitespace, got "u-2,u-3"',
-    ],
-    [
-      "a user id with a space",
-      rulesWith({ users: { gray: ["u 1"] } }),
-      '$.users.gray[0]: a user id must be a non-empty string of at most 128 characters without ",", ";" or whitespace, got "u 1"',
-    ],
-    [
-      "an empty user id",
-      rulesWith({ users: { gray: [""] } }),
-      '$.users.gray[0]: a user id must be a non-empty string of at most 128 characters without ",", ";" or whitespace, got ""',
-    ],
-    [
-      "a numeric user id",
-      rulesWith({ users: { gray: [42] } }),
-      '$.users.gray[0]: a user id must be a non-empty string of at most 128 characters without ",", ";" or whitespace, got 42',
-    ],
-    [
-      "a user in two lanes",
-      rulesWith({ users: { gray: ["u-1", "u-2"], blue: ["u-3", "u-2"] } }),
-      '$.users.blue[1]: user "u-2" is already in lane "gray" ($.users.gray[1]); a user can be pinned to one lane only',
-    ],
-    ["pinned users without userId", rulesWith({ userId: undefined }), "$.users: pinned users need $.userId to say where the user id comes from"],
-    [
-      "percents over 100",
-      rulesWith({ percentages: [{ lane: "gray", percent: 60 }, { lane: "blue", percent: 50 }] }),
-      "$.percentages: percents add up to 110; the total must be at most 100",
-    ],
-    ["a negative percent", rulesWith({ percentages: [{ lane: "gray", percent: -1 }] }), "$.percentages[0].percent: must be a number from 0 to 100, got -1"],
-    ["a percent given as a string", rulesWith({ percentages: [{ lane: "gray", percent: "10" }] }), '$.percentages[0].percent: must be a number from 0 to 100, got "10"'],
-    [
-      "default in percentages",
-      rulesWith({ percentages: [{ lane: "default", percent: 90 }] }),
-      '$.percentages[0].lane: "default" cannot have a percentage; it gets all traffic no other lane takes',
-    ],
-    ["an unknown lane in percentages", rulesWith({ percentages: [{ lane: "green", percent: 5 }] }), '$.percentages[0].lane: lane "green" is not in $.lanes'],
-    [
-      "a lane with two percentages",
-      rulesWith({ percentages: [{ lane: "gray", percent: 5 }, { lane: "gray", percent: 5 }] }),
-      '$.percentages[1].lane: lane "gray" has a percentage twice (first at $.percentages[0])',
-    ],
-    [
-      "an upper-case userId header",
-      rulesWith({ userId: { header: "X-User-Id" } }),
-      "$.userId.header: header name must be lower-case token characters (a-z 0-9 !#$%&'*+-.^_`|~), got \"X-User-Id\"",
-    ],
-    ["a userId naming neither header nor cookie", rulesWith({ userId: {} }), "$.userId: must name a header, a cookie or both"],
-    [
-      "a tester header with a space",
-      rulesWith({ testerHeader: "x lane" }),
-      "$.testerHeader: header name must be lower-case token characters (a-z 0-9 !#$%&'*+-.^_`|~), got \"x lane\"",
-    ],
-    [
-      "a cookie name with a semicolon",
-      rulesWith({ cookie: { name: "lane;", maxAgeSeconds: 60 } }),
-      "$.cookie.name: cookie name must be token characters (A-Z a-z 0-9 !#$%&'*+-.^_`|~), got \"lane;\"",
-    ],
-    [
-      "a cookie max age of 0",
-      rulesWith({ cookie: { name: "lane", maxAgeSeconds: 0 } }),
-      "$.cookie.maxAgeSeconds: must be a whole number of seconds from 1 to 31536000 (one year), got 0",
-    ],
-    [
-      "a cookie max age over a year",
-      rulesWith({ cookie: { name: "lane", maxAgeSeconds: 31536001 } }),
-      "$.cookie.maxAgeSeconds: must be a whole number of seconds from 1 to 31536000 (one year), got 31536001",
-    ],
-    [
-      "a misspelt field",
-      rulesWith({ percentage: [] }),
-      "$.percentage: unknown field; allowed: version, lanes, userId, testerHeader, users, percentages, cookie, changed",
-    ],
-    [
-      "rules over the KeyValueStore value limit",
-      rulesOfSize(MAX_VALUE_BYTES + 1),
-      "$: serialized rules are 1025 bytes; a CloudFront KeyValueStore value is at most 1024 bytes",
-    ],
-  ])("refuses %s", (_what, value, problem) => {
-    const result = validateRules(value);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems).toContain(problem);
-  });
-
-  test("accepts rules of exactly the KeyValueStore value limit", () => {
-    expect(validateRules(rulesOfSize(MAX_VALUE_BYTES)).ok).toBe(true);
-  });
-
-  test("counts the size in UTF-8 bytes, not characters", () => {
-    const rules = rulesWith({ users: { gray: Array.from({ length: 8 }, (_, i) => `ü${i}-${"ü".repeat(60)}`) } });
-    expect(JSON.stringify(rules).length).toBeLessThanOrEqual(MAX_VALUE_BYTES);
-    const result = validateRules(rules);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems).toEqual([`$: serialized rules are ${bytes(rules)} bytes; a CloudFront KeyValueStore value is at most 1024 bytes`]);
-  });
-
-  test("reports every problem at once, not just the first", () => {
-    const result = validateRules(rulesWith({ version: -1, lanes: ["gray"], percentages: [{ lane: "gray", percent: 101 }] }));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems).toEqual([
-      "$.version: must be a positive integer, got -1",
-      '$.lanes: must include "default"',
-      "$.percentages[0].percent: must be a number from 0 to 100, got 101",
-    ]);
-  });
-
-  test("quotes keys that are not identifiers in paths", () => {
-    const result = validateRules(rulesWith({ users: { "blue-2": ["u-9"] } }));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems).toEqual(['$.users["blue-2"]: lane "blue-2" is not in $.lanes']);
-  });
-});
 
 // ---------------------------------------------------------------------------------------------
 // Stubs at the SDK edge
@@ -345,63 +145,6 @@ class Recorder<C extends object> implements SendClient {
 }
 
 const silent = { log: () => undefined, error: () => undefined };
-
-describe("rules: pins to default, buckets, and which lanes a change makes users leave", () => {
-  const rulesModule = require("../edge/rules.js") as typeof import("../edge/rules");
-  const base = (changes: Partial<LaneRules>): LaneRules => ({ version: 3, lanes: ["default", "gray", "blue"], userId: { header: "x-user-id" }, ...changes });
-
-  test("users may be pinned to default (taken out of every lane)", () => {
-    expect(validateRules(rulesWith({ users: { default: ["u-1"], gray: ["u-2"] } })).ok).toBe(true);
-  });
-
-  test("a user's bucket is the first 32 bits of the SHA-256 of the id, mod 10000", () => {
-    // sha256("u-1") = a24a7f55…  →  0xa24a7f55 = 2722791253  →  mod 10000 = 1253
-    expect(rulesModule.bucketOf("u-1")).toBe(1253);
-  });
-
-  test("without stored rules every lane starts at the new version", () => {
-    expect(rulesModule.laneChanges(undefined, base({}))).toEqual({ default: 3, gray: 3, blue: 3 });
-  });
-
-  test("appending a lane at the end: only default's users leave (to the new lane)", () => {
-    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 1, gray: 2, blue: 1 } });
-    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }] });
-    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 1 });
-  });
-
-  test("shrinking the first lane shifts the ranges after it: their users leave too", () => {
-    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 20 }, { lane: "blue", percent: 20 }], changed: { default: 1, gray: 1, blue: 1 } });
-    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }] });
-    // gray [0,2000) -> [0,1000): users left gray; blue [2000,4000) -> [1000,3000): users left blue; default only grew.
-    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 4 });
-  });
-
-  test("growing the last lane: users leave default only", () => {
-    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 2, gray: 2, blue: 2 } });
-    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 30 }] });
-    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 2 });
-  });
-
-  test("pinning a user to default makes the lane the user was in a lane users left", () => {
-    // u-1 is in bucket 1253: gray at 100 % holds it.
-    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 100 }], changed: { default: 1, gray: 1, blue: 1 } });
-    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 100 }], users: { default: ["u-1"] } });
-    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 1 });
-  });
-
-  test("stored rules without `changed` count as changed at their version", () => {
-    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }] });
-    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }] });
-    expect(rulesModule.laneChanges(before, after)).toEqual({ default: 3, gray: 3, blue: 3 });
-  });
-
-  test("the edge's lane for a user agrees with laneOf", () => {
-    const rules = base({ percentages: [{ lane: "gray", percent: 30 }, { lane: "blue", percent: 30 }], users: { blue: ["u-1"] } });
-    expect(rulesModule.laneOf(rules, "u-1")).toBe("blue");
-    // bucket 1253 is in gray's [0, 3000).
-    expect(rulesModule.laneOf({ ...rules, users: {} }, "u-1")).toBe("gray");
-  });
-});
 
 // ---------------------------------------------------------------------------------------------
 // The sync handler, reading the master rules from a real (local) DynamoDB

@@ -60,7 +60,8 @@ function mintToken(lane, expires, key) {
 
 /** A fresh edge key: 32 random bytes, named after its creation time (UTC, to the second). */
 function newEdgeKey(now) {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
+  // "2026-12-02T07:00:00.000Z" -> "20261202t070000"
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").toLowerCase();
   return { id: `e${stamp}`, key: base64url(crypto.randomBytes(32)), created: now.toISOString() };
 }
 

@@ -65,13 +65,13 @@ function child(path, key) {
 }
 
 function show(value) {
-  if (value === undefined) return "undefined";
   let text;
   try {
     text = JSON.stringify(value);
   } catch {
-    text = String(value);
+    // a BigInt or a cycle: String() below
   }
+  // undefined (a missing field), a function or a symbol have no JSON.
   if (text === undefined) text = String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -178,7 +178,8 @@ function validateRules(value) {
         }
         list.forEach((user, i) => {
           const path = child(lanePath, i);
-          if (typeof user !== "string" || user.length === 0 || user.length > MAX_USER_ID || !USER_ID.test(user)) {
+          // USER_ID has no length bound, and refuses the empty id.
+          if (typeof user !== "string" || user.length > MAX_USER_ID || !USER_ID.test(user)) {
             return problem(
               path,
               `a user id must be a non-empty string of at most ${MAX_USER_ID} characters without ",", ";" or whitespace, got ${show(user)}`,
@@ -218,15 +219,15 @@ function validateRules(value) {
           } else firstAt.set(entry.lane, i);
         }
         const percent = entry.percent;
-        if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+        // Number.isFinite is false for anything but a finite number (a string "10" too).
+        if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
           summable = false;
           problem(child(path, "percent"), `must be a number from 0 to 100, got ${show(percent)}`);
         } else sum += percent;
       });
-      // A little slack for binary fractions (33.3 + 33.3 + 33.4).
-      if (summable && sum > 100 + 1e-9) {
-        problem("$.percentages", `percents add up to ${Math.round(sum * 1e6) / 1e6}; the total must be at most 100`);
-      }
+      // Rounded to a millionth: binary fractions (33.3 + 33.3 + 33.4) may add up to a hair over 100.
+      const total = Math.round(sum * 1e6) / 1e6;
+      if (summable && total > 100) problem("$.percentages", `percents add up to ${total}; the total must be at most 100`);
     }
   }
 
@@ -261,18 +262,15 @@ function validateRules(value) {
     }
   }
 
-  // size in the KeyValueStore
-  let serialized;
+  // size in the KeyValueStore (an object always has JSON, unless it holds a BigInt or a cycle)
+  let bytes;
   try {
-    serialized = JSON.stringify(value);
+    bytes = new TextEncoder().encode(JSON.stringify(value)).length;
   } catch (err) {
-    problem("$", `rules cannot be serialized as JSON (${err && err.message})`);
+    problem("$", `rules cannot be serialized as JSON (${err.message})`);
   }
-  if (serialized !== undefined) {
-    const bytes = new TextEncoder().encode(serialized).length;
-    if (bytes > MAX_VALUE_BYTES) {
-      problem("$", `serialized rules are ${bytes} bytes; a CloudFront KeyValueStore value is at most ${MAX_VALUE_BYTES} bytes`);
-    }
+  if (bytes > MAX_VALUE_BYTES) {
+    problem("$", `serialized rules are ${bytes} bytes; a CloudFront KeyValueStore value is at most ${MAX_VALUE_BYTES} bytes`);
   }
 
   return problems.length === 0 ? { ok: true, rules: value } : { ok: false, problems };
@@ -303,8 +301,9 @@ function bucketOf(userId) {
 
 /** The lane of bucket `b` by the percentage ranges (consecutive, in list order; an entry of a lane not in lanes goes to default). */
 function laneOfBucket(rules, b) {
+  if (!Array.isArray(rules.percentages)) return DEFAULT_LANE;
   let end = 0;
-  for (const p of Array.isArray(rules.percentages) ? rules.percentages : []) {
+  for (const p of rules.percentages) {
     end += (p.percent * PERCENT_BUCKETS) / 100;
     if (b < end) return rules.lanes.includes(p.lane) ? p.lane : DEFAULT_LANE;
   }

@@ -17,7 +17,7 @@
  */
 const UNIT_SUITES = [
   "routing", "naming", "state-keys", "params", "params-bounds", "params-rules", "selection",
-  "edge-functions", "edge-protocol", "edge-sync",
+  "edge-functions", "edge-protocol", "edge-sync", "edge-rules", "edge-keys",
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
