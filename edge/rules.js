@@ -59,8 +59,8 @@ const USER_ID_FIELDS = ["header", "cookie"];
 const PERCENTAGE_FIELDS = ["lane", "percent"];
 const COOKIE_FIELDS = ["name", "maxAgeSeconds"];
 
+/** `$.a.b`, `$.a[0]`, `$.a["not-an-identifier"]`: an index is no identifier, and its JSON is the number. */
 function child(path, key) {
-  if (typeof key === "number") return `${path}[${key}]`;
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
