@@ -453,12 +453,11 @@ describe("viewer-request: baggage", () => {
 });
 
 describe("viewer-request: percentages mean what they say", () => {
-  const IDS = Array.from({ length: 10_000 }, (_, i) => `user-${i.toString(36)}-${(i * 7919) % 100_003}`);
+  const IDS = Array.from({ length: 2000 }, (_, i) => `user-${i.toString(36)}-${(i * 7919) % 100_003}`);
+  // Who moves is a property of each id, not a proportion: the same 2,000 ids (about 200 in a 10% lane) show it.
+  const MOVERS_IDS = IDS;
 
-  /** lane → share of IDS, with users' ids as plain ids (dev) and the given percentages. */
-  // Who moves is a property of each id, not a proportion: 4,000 ids (400 in a 10% lane) show it.
-  const MOVERS_IDS = IDS.slice(0, 4000);
-
+  /** lane → the ids of IDS in it, with users' ids as plain ids (dev) and the given percentages. */
   async function shares(percentages: { lane: string; percent: number }[], lanes = ["default", "gray", "blue", "green", "teal"], ids = IDS): Promise<Map<string, Set<string>>> {
     const run = viewerRequest(kvsWith(rules({ lanes, users: {}, percentages })));
     const by = new Map<string, Set<string>>();
@@ -470,17 +469,31 @@ describe("viewer-request: percentages mean what they say", () => {
     return by;
   }
 
-  const share = (by: Map<string, Set<string>>, lane: string) => (100 * (by.get(lane)?.size ?? 0)) / IDS.length;
-
-  test.each<[string, { lane: string; percent: number }[], Record<string, number>]>([
-    ["one lane: gray 50", [{ lane: "gray", percent: 50 }], { gray: 50, default: 50 }],
-    ["two lanes: blue 50, gray 50", [{ lane: "blue", percent: 50 }, { lane: "gray", percent: 50 }], { blue: 50, gray: 50, default: 0 }],
-    ["three lanes: 10/20/30", [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "green", percent: 30 }], { gray: 10, blue: 20, green: 30, default: 40 }],
-  ])("%s: each lane within ±2 points of its share over 10,000 user ids", async (_what, percentages, expected) => {
+  // The counts are Python's, from the contract (a user's bucket is the first 32 bits of the
+  // SHA-256 of the id, mod 10000; the lanes take consecutive ranges in list order):
+  //   ids = [f"user-{base36(i)}-{(i * 7919) % 100003}" for i in range(2000)]
+  //   bucket = int(hashlib.sha256(id.encode()).hexdigest()[:8], 16) % 10000
+  // Each is within 2 points of its lane's share (a check on these literals, below).
+  test.each<[string, { lane: string; percent: number }[], Record<string, [number, number]>]>([
+    ["one lane: gray 50", [{ lane: "gray", percent: 50 }], { gray: [50, 997], default: [50, 1003] }],
+    ["two lanes: blue 50, gray 50", [{ lane: "blue", percent: 50 }, { lane: "gray", percent: 50 }], { blue: [50, 997], gray: [50, 1003] }],
+    [
+      "three lanes: 10/20/30",
+      [{ lane: "gray", percent: 10 }, { lane: "blue", percent: 20 }, { lane: "green", percent: 30 }],
+      { gray: [10, 209], blue: [20, 386], green: [30, 608], default: [40, 797] },
+    ],
+  ])("%s: of 2,000 user ids, each lane gets the ids Python's hashlib puts in its range", async (_what, percentages, expected) => {
     const by = await shares(percentages);
-    for (const [lane, percent] of Object.entries(expected)) {
-      expect([lane, Math.abs(share(by, lane) - percent) <= 2]).toEqual([lane, true]);
-    }
+    const counts = Object.fromEntries([...by].map(([lane, ids]) => [lane, ids.size]));
+    expect(counts).toEqual(Object.fromEntries(Object.entries(expected).map(([lane, [, count]]) => [lane, count])));
+    for (const [lane, [percent, count]] of Object.entries(expected)) expect([lane, Math.abs((100 * count) / IDS.length - percent) <= 2]).toEqual([lane, true]);
+  });
+
+  test("a range ends before its end bucket: with gray at 10 %, bucket 999 is gray's and bucket 1000 default's", async () => {
+    // Python: u-11159 is in bucket 999 (sha256 0x3a086e17…), u-11925 in bucket 1000 (0x0ffe8f08…).
+    const run = viewerRequest(kvsWith(rules({ users: {}, percentages: [{ lane: "gray", percent: 10 }] })));
+    const laneOf = async (id: string) => header(await run(requestEvent({ headers: { "x-user-id": id } })), "x-lanes-lane");
+    expect([await laneOf("u-11159"), await laneOf("u-11925")]).toEqual(["gray", "default"]);
   });
 
   test("a user keeps their lane when an unrelated lane is added (at the end of the list)", async () => {
@@ -508,7 +521,7 @@ describe("viewer-request: percentages mean what they say", () => {
     const r = rules({ lanes: ["default", "gray", "blue", "green"], users: { blue: ["user-1-7919"] }, percentages: [{ lane: "gray", percent: 12.5 }, { lane: "green", percent: 30 }, { lane: "blue", percent: 20 }] });
     const run = viewerRequest(kvsWith(r));
     const differ: string[] = [];
-    for (const id of IDS.slice(0, 2000)) {
+    for (const id of IDS) {
       const edge = header(await run(requestEvent({ headers: { "x-user-id": id } })), "x-lanes-lane");
       if (edge !== rulesModule.laneOf(r, id)) differ.push(id);
     }
