@@ -47,29 +47,17 @@ describe("validateRules", () => {
     ["lanes without default", rulesWith({ lanes: ["gray", "blue"] }), '$.lanes: must include "default"'],
     [
       "an upper-case lane name",
-      rulesWith({
-        lanes: ["default", "Gray"],
-        users: undefined,
-        percentages: undefined,
-      }),
+      rulesWith({ lanes: ["default", "Gray"], users: undefined, percentages: undefined }),
       '$.lanes[1]: lane name "Gray" must be lower-case letters, digits and inner hyphens (^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$)',
     ],
     [
       "a lane name ending in a hyphen",
-      rulesWith({
-        lanes: ["default", "gray-"],
-        users: undefined,
-        percentages: undefined,
-      }),
+      rulesWith({ lanes: ["default", "gray-"], users: undefined, percentages: undefined }),
       '$.lanes[1]: lane name "gray-" must be lower-case letters, digits and inner hyphens (^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$)',
     ],
     [
       "a lane name over 115 characters",
-      rulesWith({
-        lanes: ["default", "a".repeat(116)],
-        users: undefined,
-        percentages: undefined,
-      }),
+      rulesWith({ lanes: ["default", "a".repeat(116)], users: undefined, percentages: undefined }),
       "$.lanes[1]: lane name is 116 characters, more than 115",
     ],
     ["a lane listed twice", rulesWith({ lanes: ["default", "gray", "gray"] }), '$.lanes[2]: lane "gray" is listed twice (first at $.lanes[1])'],
@@ -181,11 +169,7 @@ describe("validateRules", () => {
   });
 
   test("counts the size in UTF-8 bytes, not characters", () => {
-    const rules = rulesWith({
-      users: {
-        gray: Array.from({ length: 8 }, (_, i) => `ü${i}-${"ü".repeat(60)}`),
-      },
-    });
+    const rules = rulesWith({ users: { gray: Array.from({ length: 8 }, (_, i) => `ü${i}-${"ü".repeat(60)}`) } });
     expect(JSON.stringify(rules).length).toBeLessThanOrEqual(MAX_VALUE_BYTES);
     const result = validateRules(rules);
     expect(result.ok).toBe(false);
@@ -194,13 +178,7 @@ describe("validateRules", () => {
   });
 
   test("reports every problem at once, not just the first", () => {
-    const result = validateRules(
-      rulesWith({
-        version: -1,
-        lanes: ["gray"],
-        percentages: [{ lane: "gray", percent: 101 }],
-      })
-    );
+    const result = validateRules(rulesWith({ version: -1, lanes: ["gray"], percentages: [{ lane: "gray", percent: 101 }] }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
@@ -287,10 +265,7 @@ describe("validateRules: kinds, fields and bounds", () => {
     [
       // A list with a broken entry has no total: the entry's problem alone, not "add up to 110".
       "a percentage that is no object beside percents over 100",
-      rulesWith({
-        lanes: LANES4,
-        percentages: ["gray", { lane: "blue", percent: 60 }, { lane: "green", percent: 50 }],
-      }),
+      rulesWith({ lanes: LANES4, percentages: ["gray", { lane: "blue", percent: 60 }, { lane: "green", percent: 50 }] }),
       ["$.percentages[0]: must be an object { lane, percent }, got a string"],
     ],
     [
@@ -364,11 +339,7 @@ describe("validateRules: kinds, fields and bounds", () => {
     ],
     [
       "a value JSON cannot hold",
-      {
-        version: 1,
-        lanes: ["default"],
-        cookie: { name: "lane", maxAgeSeconds: BigInt(60) },
-      },
+      { version: 1, lanes: ["default"], cookie: { name: "lane", maxAgeSeconds: BigInt(60) } },
       [
         "$.cookie.maxAgeSeconds: must be a whole number of seconds from 1 to 31536000 (one year), got 60",
         "$: rules cannot be serialized as JSON (Do not know how to serialize a BigInt)",
@@ -379,14 +350,7 @@ describe("validateRules: kinds, fields and bounds", () => {
   });
 
   test.each<[string, Record<string, unknown>]>([
-    [
-      "a lane name of exactly 115 characters",
-      {
-        lanes: ["default", "a".repeat(115)],
-        users: undefined,
-        percentages: undefined,
-      },
-    ],
+    ["a lane name of exactly 115 characters", { lanes: ["default", "a".repeat(115)], users: undefined, percentages: undefined }],
     ["a userId with a header alone", { userId: { header: "x-user-id" } }],
     ["a userId with a cookie alone", { userId: { cookie: "uid" } }],
     ["an empty user list without userId (nobody is pinned)", { userId: undefined, users: { gray: [] } }],
@@ -424,12 +388,7 @@ describe("validateRules: kinds, fields and bounds", () => {
 });
 
 describe("rules: pins to default, buckets, and which lanes a change makes users leave", () => {
-  const base = (changes: Partial<LaneRules>): LaneRules => ({
-    version: 3,
-    lanes: ["default", "gray", "blue"],
-    userId: { header: "x-user-id" },
-    ...changes,
-  });
+  const base = (changes: Partial<LaneRules>): LaneRules => ({ version: 3, lanes: ["default", "gray", "blue"], userId: { header: "x-user-id" }, ...changes });
 
   test("users may be pinned to default (taken out of every lane)", () => {
     expect(validateRules(rulesWith({ users: { default: ["u-1"], gray: ["u-2"] } })).ok).toBe(true);
@@ -441,19 +400,11 @@ describe("rules: pins to default, buckets, and which lanes a change makes users 
   });
 
   test("without stored rules every lane starts at the new version", () => {
-    expect(laneChanges(undefined, base({}))).toEqual({
-      default: 3,
-      gray: 3,
-      blue: 3,
-    });
+    expect(laneChanges(undefined, base({}))).toEqual({ default: 3, gray: 3, blue: 3 });
   });
 
   test("appending a lane at the end: only default's users leave (to the new lane)", () => {
-    const before = base({
-      version: 3,
-      percentages: [{ lane: "gray", percent: 10 }],
-      changed: { default: 1, gray: 2, blue: 1 },
-    });
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 1, gray: 2, blue: 1 } });
     const after = base({
       version: 4,
       percentages: [
@@ -461,11 +412,7 @@ describe("rules: pins to default, buckets, and which lanes a change makes users 
         { lane: "blue", percent: 20 },
       ],
     });
-    expect(laneChanges(before, after)).toEqual({
-      default: 4,
-      gray: 2,
-      blue: 1,
-    });
+    expect(laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 1 });
   });
 
   test("shrinking the first lane shifts the ranges after it: their users leave too", () => {
@@ -485,63 +432,26 @@ describe("rules: pins to default, buckets, and which lanes a change makes users 
       ],
     });
     // gray [0,2000) -> [0,1000): users left gray; blue [2000,4000) -> [1000,3000): users left blue; default only grew.
-    expect(laneChanges(before, after)).toEqual({
-      default: 1,
-      gray: 4,
-      blue: 4,
-    });
+    expect(laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 4 });
   });
 
   test("growing the last lane: users leave default only", () => {
-    const before = base({
-      version: 3,
-      percentages: [{ lane: "gray", percent: 10 }],
-      changed: { default: 2, gray: 2, blue: 2 },
-    });
-    const after = base({
-      version: 4,
-      percentages: [{ lane: "gray", percent: 30 }],
-    });
-    expect(laneChanges(before, after)).toEqual({
-      default: 4,
-      gray: 2,
-      blue: 2,
-    });
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }], changed: { default: 2, gray: 2, blue: 2 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 30 }] });
+    expect(laneChanges(before, after)).toEqual({ default: 4, gray: 2, blue: 2 });
   });
 
   test("pinning a user to default makes the lane the user was in a lane users left", () => {
     // u-1 is in bucket 1253: gray at 100 % holds it.
-    const before = base({
-      version: 3,
-      percentages: [{ lane: "gray", percent: 100 }],
-      changed: { default: 1, gray: 1, blue: 1 },
-    });
-    const after = base({
-      version: 4,
-      percentages: [{ lane: "gray", percent: 100 }],
-      users: { default: ["u-1"] },
-    });
-    expect(laneChanges(before, after)).toEqual({
-      default: 1,
-      gray: 4,
-      blue: 1,
-    });
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 100 }], changed: { default: 1, gray: 1, blue: 1 } });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 100 }], users: { default: ["u-1"] } });
+    expect(laneChanges(before, after)).toEqual({ default: 1, gray: 4, blue: 1 });
   });
 
   test("stored rules without `changed` count as changed at their version", () => {
-    const before = base({
-      version: 3,
-      percentages: [{ lane: "gray", percent: 10 }],
-    });
-    const after = base({
-      version: 4,
-      percentages: [{ lane: "gray", percent: 10 }],
-    });
-    expect(laneChanges(before, after)).toEqual({
-      default: 3,
-      gray: 3,
-      blue: 3,
-    });
+    const before = base({ version: 3, percentages: [{ lane: "gray", percent: 10 }] });
+    const after = base({ version: 4, percentages: [{ lane: "gray", percent: 10 }] });
+    expect(laneChanges(before, after)).toEqual({ default: 3, gray: 3, blue: 3 });
   });
 
   test("the edge's lane for a user agrees with laneOf", () => {

@@ -62,7 +62,7 @@ export class LaneFallback extends Construct {
     const partition = new DataAwsPartition(this, "partition");
     this.role = new IamRole(this, "role", {
       name: names.role.name,
-      permissionsBoundary: arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName),
+      permissionsBoundary: arns.iamPolicy({ partition: partition.partition, account: props.boundary.account }, props.boundary.policyName),
       description: `runs ${names.function.name}: the per-hop fallback switch of the lanes on one ALB`,
       assumeRolePolicy: JSON.stringify(servicePrincipalTrustPolicy("lambda.amazonaws.com")),
     });

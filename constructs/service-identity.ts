@@ -35,7 +35,7 @@ export class ServiceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, "partition");
-    const permissionsBoundary = arns.iamPolicy({ partition: partition.partition, account: props.boundary.account, region: "" }, props.boundary.policyName);
+    const permissionsBoundary = arns.iamPolicy({ partition: partition.partition, account: props.boundary.account }, props.boundary.policyName);
     // Both roles are assumed by ECS tasks of this account only (AWS's ECS task IAM role trust
     // policy: aws:SourceAccount, and aws:SourceArn ArnLike any ECS resource of the account in the
     // env's region; lib/policies/trust.ts cites the pages).

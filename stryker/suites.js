@@ -20,7 +20,7 @@ const UNIT_SUITES = [
   "edge-functions", "edge-protocol", "edge-sync", "edge-rules", "edge-keys",
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
-const POLICY_SUITES = ["iam/*", "private-bucket", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
+const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {

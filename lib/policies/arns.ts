@@ -19,7 +19,8 @@ export const arns = {
     `arn:${c.partition}:ecs:${c.region}:${c.account}:task-definition/${family}:${revision}`,
   elb: (c: AccountContext, resource: string) => `arn:${c.partition}:elasticloadbalancing:${c.region}:${c.account}:${resource}`,
   iamRole: (c: AccountContext, name: string) => `arn:${c.partition}:iam::${c.account}:role/${name}`,
-  iamPolicy: (c: AccountContext, name: string) => `arn:${c.partition}:iam::${c.account}:policy/${name}`,
+  /** IAM is global: no region in the ARN. */
+  iamPolicy: (c: Pick<AccountContext, "partition" | "account">, name: string) => `arn:${c.partition}:iam::${c.account}:policy/${name}`,
   /** An AWS managed policy, e.g. `service-role/AmazonECSTaskExecutionRolePolicy`. */
   awsManagedPolicy: (c: Pick<AccountContext, "partition">, path: string) => `arn:${c.partition}:iam::aws:policy/${path}`,
   ecrRepository: (c: AccountContext, name: string) => `arn:${c.partition}:ecr:${c.region}:${c.account}:repository/${name}`,
