@@ -15,10 +15,13 @@ import { ref, synth, type Json } from "./helpers/project";
 
 const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 let bundleDir: string;
+/** The construct with the default props below, synthesized once for the suite. */
+let s: ReturnType<typeof synth>;
 
 beforeAll(() => {
   bundleDir = mkdtempSync(join(tmpdir(), "lanes-rules-sync-"));
   writeFileSync(join(bundleDir, "index.js"), "exports.handler = async () => ({});\n");
+  s = sync();
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
@@ -31,13 +34,12 @@ function sync(props: Partial<RulesSyncProps> = {}) {
 }
 
 /** `${type.id.attr}` of the one resource of `type`. */
-function refOf(s: ReturnType<typeof synth>, type: string, attr: string): string {
-  const [[id]] = s.resources(type) as [[string, Json]];
+function refOf(out: ReturnType<typeof synth>, type: string, attr: string): string {
+  const [[id]] = out.resources(type) as [[string, Json]];
   return ref(type, id, attr);
 }
 
 test("writes the table, its topic, the function with its log group, role and policy, the schedule and the two alarms: nothing else", () => {
-  const s = sync();
   expect(Object.keys(s.json.resource as Json).sort()).toEqual([
     "aws_cloudwatch_event_rule",
     "aws_cloudwatch_event_target",
@@ -53,7 +55,7 @@ test("writes the table, its topic, the function with its log group, role and pol
 });
 
 test("the rules table: on demand, keyed by id, encrypted, with point-in-time recovery", () => {
-  expect(sync().only("aws_dynamodb_table")).toEqual({
+  expect(s.only("aws_dynamodb_table")).toEqual({
     name: "lanes-edge-dev-rules",
     billing_mode: "PAY_PER_REQUEST",
     hash_key: "id",
@@ -64,13 +66,11 @@ test("the rules table: on demand, keyed by id, encrypted, with point-in-time rec
 });
 
 test("the alarm topic is encrypted with the AWS managed SNS key; the log group keeps 30 days", () => {
-  const s = sync();
   expect(s.only("aws_sns_topic")).toEqual({ name: "lanes-edge-dev-alarms", kms_master_key_id: "alias/aws/sns" });
   expect(s.only("aws_cloudwatch_log_group")).toEqual({ name: "/aws/lambda/lanes-edge-dev-sync", retention_in_days: 30 });
 });
 
 test("the role is assumed by Lambda, and its policy is written out whole", () => {
-  const s = sync();
   const role = s.only("aws_iam_role");
   expect(role.name).toBe("lanes-edge-dev-sync");
   expect(JSON.parse(role.assume_role_policy as string)).toEqual({
@@ -112,27 +112,31 @@ test("the role is assumed by Lambda, and its policy is written out whole", () =>
 });
 
 test("the function: Node.js 22 with the bundle, 30 s and 256 MB, after its log group, told its table, store, topic and rotation period", () => {
-  const s = sync({ keyRotationDays: 3 });
-  const fn = s.only("aws_lambda_function");
+  const threeDays = sync({ keyRotationDays: 3 });
+  const fn = threeDays.only("aws_lambda_function");
   expect(fn).toEqual({
     function_name: "lanes-edge-dev-sync",
     description: "validates the lane rules and writes them to the CloudFront KeyValueStore",
-    role: refOf(s, "aws_iam_role", "arn"),
+    role: refOf(threeDays, "aws_iam_role", "arn"),
     runtime: "nodejs22.x",
     handler: "index.handler",
     timeout: 30,
     memory_size: 256,
     environment: {
-      variables: { RULES_TABLE: refOf(s, "aws_dynamodb_table", "name"), KVS_ARN, ALARM_TOPIC_ARN: refOf(s, "aws_sns_topic", "arn"), KEY_ROTATION_DAYS: "3" },
+      variables: {
+        RULES_TABLE: refOf(threeDays, "aws_dynamodb_table", "name"),
+        KVS_ARN,
+        ALARM_TOPIC_ARN: refOf(threeDays, "aws_sns_topic", "arn"),
+        KEY_ROTATION_DAYS: "3",
+      },
     },
-    depends_on: [`aws_cloudwatch_log_group.${(s.resources("aws_cloudwatch_log_group") as [[string, Json]])[0][0]}`],
+    depends_on: [`aws_cloudwatch_log_group.${(threeDays.resources("aws_cloudwatch_log_group") as [[string, Json]])[0][0]}`],
     filename: expect.stringMatching(/^assets\/.+\.zip$/),
     source_code_hash: expect.stringMatching(/^[0-9A-F]{32}$/i),
   });
 });
 
 test('the schedule runs the function every N minutes ("minute" for one), through an invoke permission for that rule alone', () => {
-  const s = sync();
   expect(s.only("aws_cloudwatch_event_rule")).toEqual({
     name: "lanes-edge-dev-sync",
     description: "sync the lane rules to the edge",
@@ -150,7 +154,6 @@ test('the schedule runs the function every N minutes ("minute" for one), through
 });
 
 test("two alarms, each raised by one bad 5-minute period and cleared when data stops: invalid rules and the function's errors", () => {
-  const s = sync();
   const topic = refOf(s, "aws_sns_topic", "arn");
   const once = {
     period: 300,

@@ -33,9 +33,18 @@ const roles = (s: S): Record<string, { id: string; role: Json }> =>
   Object.fromEntries(s.resources("aws_iam_role").map(([id, role]) => [role.name as string, { id, role }]));
 const inlinePolicies = (s: S) =>
   Object.fromEntries(s.resources("aws_iam_role_policy").map(([, p]) => [p.name as string, { role: p.role, doc: JSON.parse(p.policy as string) as Json }]));
+/** What inlinePolicies reads when `role` (by name) has the one inline policy `name` with these statements. */
+const onlyInlinePolicy = (s: S, role: string, name: string, statements: Json[]) => ({
+  [name]: { role: ref("aws_iam_role", roles(s)[role]!.id, "name"), doc: { Version: "2012-10-17", Statement: statements } },
+});
+/** The construct with the default props, synthesized once for the suite. */
+let defaults: S;
+beforeAll(() => {
+  defaults = identity();
+});
 
 test("two roles, each trusted by ECS tasks of this account and region alone, with the env's boundary and their Name tags", () => {
-  const s = identity();
+  const s = defaults;
   const p = partition(s);
   const trust = {
     Version: "2012-10-17",
@@ -62,7 +71,7 @@ test("two roles, each trusted by ECS tasks of this account and region alone, wit
 });
 
 test("the execution role gets AWS's ECS task execution policy; the task role, by default, nothing", () => {
-  const s = identity();
+  const s = defaults;
   const exec = roles(s)["lanes-dev-orders-exec"]!;
   expect(s.only("aws_iam_role_policy_attachment")).toEqual({
     role: ref("aws_iam_role", exec.id, "name"),
@@ -76,69 +85,48 @@ test("secrets: the execution role may read exactly those, and decrypt with their
   const s = identity({
     secrets: [{ from: "/lanes/dev/orders/db-password", kmsKeyArn: "arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }],
   });
-  const exec = roles(s)["lanes-dev-orders-exec"]!;
-  expect(inlinePolicies(s)).toEqual({
-    "read-secrets": {
-      role: ref("aws_iam_role", exec.id, "name"),
-      doc: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["ssm:GetParameters"],
-            Resource: [`arn:${partition(s)}:ssm:ap-southeast-2:${ACCOUNT}:parameter/lanes/dev/orders/db-password`],
-          },
-          {
-            Effect: "Allow",
-            Action: ["kms:Decrypt"],
-            Resource: ["arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
-            Condition: { StringEquals: { "kms:ViaService": ["ssm.ap-southeast-2.amazonaws.com", "secretsmanager.ap-southeast-2.amazonaws.com"] } },
-          },
-        ],
+  expect(inlinePolicies(s)).toEqual(
+    onlyInlinePolicy(s, "lanes-dev-orders-exec", "read-secrets", [
+      {
+        Effect: "Allow",
+        Action: ["ssm:GetParameters"],
+        Resource: [`arn:${partition(s)}:ssm:ap-southeast-2:${ACCOUNT}:parameter/lanes/dev/orders/db-password`],
       },
-    },
-  });
+      {
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: ["arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+        Condition: { StringEquals: { "kms:ViaService": ["ssm.ap-southeast-2.amazonaws.com", "secretsmanager.ap-southeast-2.amazonaws.com"] } },
+      },
+    ]),
+  );
 });
 
 test("a worker's task role may consume its queue and nothing else", () => {
   const s = identity({ consumesQueueArn: QUEUE });
-  const task = roles(s)["lanes-dev-orders-task"]!;
-  expect(inlinePolicies(s)).toEqual({
-    "consume-queue": {
-      role: ref("aws_iam_role", task.id, "name"),
-      doc: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "ConsumeServiceQueue",
-            Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-            Resource: QUEUE,
-          },
-        ],
+  expect(inlinePolicies(s)).toEqual(
+    onlyInlinePolicy(s, "lanes-dev-orders-task", "consume-queue", [
+      {
+        Sid: "ConsumeServiceQueue",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        Resource: QUEUE,
       },
-    },
-  });
+    ]),
+  );
 });
 
 test("a service that discovers its callees may DiscoverInstances in the env's namespace only", () => {
   const s = identity({ discoversIn: "dev.local" });
-  const task = roles(s)["lanes-dev-orders-task"]!;
-  expect(inlinePolicies(s)).toEqual({
-    "discover-instances": {
-      role: ref("aws_iam_role", task.id, "name"),
-      doc: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DiscoverInstancesOfTheEnv",
-            Effect: "Allow",
-            Action: ["servicediscovery:DiscoverInstances"],
-            Resource: "*",
-            Condition: { StringEquals: { "servicediscovery:NamespaceName": "dev.local" } },
-          },
-        ],
+  expect(inlinePolicies(s)).toEqual(
+    onlyInlinePolicy(s, "lanes-dev-orders-task", "discover-instances", [
+      {
+        Sid: "DiscoverInstancesOfTheEnv",
+        Effect: "Allow",
+        Action: ["servicediscovery:DiscoverInstances"],
+        Resource: "*",
+        Condition: { StringEquals: { "servicediscovery:NamespaceName": "dev.local" } },
       },
-    },
-  });
+    ]),
+  );
 });
