@@ -50,10 +50,22 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
   };
   const terraform = (stack: string, args: string[], appId = stack) =>
     runAsync("terraform", args, { cwd: stackDir(stack), env: { ...tfEnv, AWS_SDK_UA_APP_ID: appId } });
+  /** Stack directories already initialized (the backend's configuration never changes within the suite). */
+  const initialized = new Set<string>();
   const plan = async (stack: string, appId = stack): Promise<Ran> => {
-    const init = await terraform(stack, ["init", "-input=false", "-no-color"], appId);
-    if (init.code !== 0) return init;
+    if (!initialized.has(stack)) {
+      const init = await terraform(stack, ["init", "-input=false", "-no-color"], appId);
+      if (init.code !== 0) return init;
+      initialized.add(stack);
+    }
     return terraform(stack, ["plan", "-input=false", "-no-color", "-lock-timeout=0s"], appId);
+  };
+  /** boot-user-api-dev's plan with infra and the callee's boot published and its own state absent, made once for the tests that read it. */
+  let bootPlan: Promise<Ran> | undefined;
+  const planBoot = async (): Promise<Ran> => {
+    await lowerLayers({ infra: true, boot: false });
+    bootPlan ??= plan("boot-user-api-dev");
+    return bootPlan;
   };
   const cli = (args: string[]) => lanesCli(args, { ...env, LANES_PARAMS_DIR: params.dir });
 
@@ -89,8 +101,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
 
   test("boot-user-api-dev plans, reading infra-dev's outputs from S3 state", async () => {
     const outputs = fakeOutputs(stackJson(outdir, "infra-dev"), REGION);
-    await lowerLayers({ infra: true, boot: false });
-    const ran = await plan("boot-user-api-dev");
+    const ran = await planBoot();
     expect(ran.stderr).toBe("");
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
@@ -144,8 +155,7 @@ describe("lane isolation against real S3 state and DynamoDB locks", () => {
   });
 
   test("the caller's boot layer plans the path into its callee's ALB from the callee's state: its task security group admitted on the callee's listener port", async () => {
-    await lowerLayers({ infra: true, boot: false });
-    const ran = await plan("boot-user-api-dev");
+    const ran = await planBoot();
     expect([ran.code, ran.stderr]).toEqual([0, ""]);
     const callee = fakeOutputs(stackJson(outdir, "boot-order-api-dev"), REGION);
     const paths = ran.stdout.split(/\n\s*# /).filter((block) => block.includes('resource "aws_vpc_security_group_ingress_rule"') && block.includes("user-api tasks calling order-api"));
