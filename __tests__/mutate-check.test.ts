@@ -146,3 +146,17 @@ describe("undetected mutants whose reuse Stryker cannot judge", () => {
     });
   });
 });
+
+describe("the instrumenter the gate runs", () => {
+  // Stryker's own instrumenter, loaded by node as mutate:check loads it (jest's module system
+  // does not load ES modules): with patches/ applied, code under `as const` gets its mutants.
+  const seesAssertions = () =>
+    execFileSync(process.execPath, ["--import", "tsx", "-e", 'require("./scripts/mutate-check.ts").instrumenterSeesAssertions().then((yes) => process.stdout.write(String(yes)))'], {
+      cwd: join(__dirname, ".."),
+      encoding: "utf8",
+    });
+
+  test("mutates the expression under a type assertion (`{ on: true } as const`), not only code outside one", () => {
+    expect(seesAssertions()).toBe("true");
+  });
+});

@@ -5,7 +5,8 @@
 # package-lock.json and this file):
 #
 # - node_modules: reused when its stamp (node_modules/.lanes-installed, written after a
-#   successful `npm ci`) names this package-lock.json's SHA-256, this Node major and platform;
+#   successful `npm ci`) names this package-lock.json's SHA-256, the patches' (patches/*.patch,
+#   applied by npm ci's postinstall), this Node major and platform;
 #   otherwise `npm ci --prefer-offline` from the npm cache in $LANES_CI_CACHE/npm (the registry
 #   only for what that cache lacks), which removes node_modules first.
 # - the Terraform zip: kept in $LANES_CI_CACHE/terraform; its SHA-256 is checked on every
@@ -46,11 +47,13 @@ cache="${LANES_CI_CACHE:-.ci/cache}"
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
-# What node_modules was installed from: the lockfile's hash, and what makes native packages differ.
+# What node_modules was installed from: the lockfile's hash, the patches npm ci's postinstall
+# applies (patches/, patch-package), and what makes native packages differ.
 npm_stamp() {
-  local lock
+  local lock patches
   lock="$(sha256sum package-lock.json | cut -d ' ' -f 1)" || return 1
-  printf 'package-lock.json sha256 %s; node %s\n' "$lock" "$(node -p 'process.versions.node.split(".")[0] + " " + process.platform + "-" + process.arch')"
+  patches="$(cat /dev/null patches/*.patch 2>/dev/null | sha256sum | cut -d ' ' -f 1)"
+  printf 'package-lock.json sha256 %s; patches sha256 %s; node %s\n' "$lock" "$patches" "$(node -p 'process.versions.node.split(".")[0] + " " + process.platform + "-" + process.arch')"
 }
 
 stamp_file=node_modules/.lanes-installed

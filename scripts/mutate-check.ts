@@ -144,6 +144,20 @@ export function currentTestFiles(testFiles: Record<string, unknown>, exists: (fi
   return Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file) && exists(file)));
 }
 
+/**
+ * Whether the installed Stryker instrumenter mutates an expression under a type assertion. 9.6.1
+ * skips `x as T` whole (stryker-js#6208), so everything written `{ … } as const` got no mutant and
+ * the scores left it out; patches/@stryker-mutator+instrumenter+9.6.1.patch (applied by
+ * patch-package at `npm ci`) skips only the type, as stryker-js PR #6228 does.
+ */
+export async function instrumenterSeesAssertions(): Promise<boolean> {
+  const { Instrumenter } = await import("@stryker-mutator/instrumenter");
+  const quiet = { isTraceEnabled: () => false, isDebugEnabled: () => false, isInfoEnabled: () => false, isWarnEnabled: () => false, isErrorEnabled: () => false, isFatalEnabled: () => false, trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
+  const probe = { name: "probe.ts", mutate: true, content: "export const probe = { on: true } as const;\n" };
+  const { mutants } = await new Instrumenter(quiet).instrument([probe], { plugins: null, excludedMutations: [], ignorers: [] });
+  return mutants.some((m) => m.mutatorName === "BooleanLiteral");
+}
+
 const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
 
 async function main(): Promise<number> {
@@ -168,6 +182,10 @@ async function main(): Promise<number> {
   if (files.length === 0) {
     process.stdout.write("mutate:check: no listed file changed\n");
     return 0;
+  }
+  if (!(await instrumenterSeesAssertions())) {
+    process.stderr.write("mutate:check: Stryker's instrumenter is not patched: it would not mutate code under `as` (e.g. `{ … } as const`). Run `npm ci` (its postinstall applies patches/ with patch-package).\n");
+    return 2;
   }
   const incremental = readJson<Report>(INCREMENTAL);
   if (incremental) {
