@@ -14,6 +14,7 @@ import {
   type CfEvent,
   type CfRequest,
   type CfResponse,
+  type CfValue,
   type KeyValueStore,
   cloudfrontCrypto,
   cloudfrontModule,
@@ -811,5 +812,284 @@ describe("viewer-response: sticky cookie", () => {
     const run = viewerRequest(failingKvs(), PROD);
     const res = await respond(responseEvent(await run(requestEvent({ headers: { "x-user-id": userJwt("u-1") } }))));
     expect(res.cookies).toEqual({});
+  });
+});
+
+// ---------------------------------------------------------------- each check fed on purpose
+// These tests load the function themselves (`once`), not in their describe: the module's regular
+// expressions then count as covered by the test that reads them (Stryker runs a mutant of
+// module-level code only with the tests that covered it while they ran).
+
+/** One request through a freshly loaded viewer-request function, with these rules and keys in its KeyValueStore. */
+async function once(r: unknown, input: RequestInput | CfEvent, settings: EdgeFunctionSettings = DEV, keys: unknown = KEYS): Promise<CfRequest> {
+  return viewerRequest(kvsWith(r, keys), settings)("request" in input ? input : requestEvent(input));
+}
+
+/** A request event whose raw CloudFront shape is then changed by `edit`. */
+function edited(input: RequestInput, edit: (request: CfRequest) => void): CfEvent {
+  const event = requestEvent(input);
+  edit(event.request!);
+  return event;
+}
+
+describe("viewer-request: each check of the rules, at and across its bound", () => {
+  const TRIES = { headers: { "x-lane": "gray", "x-user-id": "u-1" }, cookies: { lane: "gray" } };
+
+  test.each<[string, unknown]>([
+    ["a lane that is a list", { ...rules(), lanes: ["default", ["gray"]] }],
+    ["a lane name of 116 characters (one over)", { ...rules(), lanes: ["default", "gray", "g".repeat(116)] }],
+    ["version 0", { ...rules(), version: 0 }],
+    ["userId not an object", { ...rules(), userId: "x-user-id" }],
+    ["a user id cookie name that is not a string", { ...rules(), userId: { header: "x-user-id", cookie: 7 } }],
+    ["the cookie settings not an object", { ...rules(), cookie: "lane" }],
+    ["a percentage whose lane is not a string", { ...rules(), percentages: [{ lane: 7, percent: 10 }] }],
+    ["a negative percent", { ...rules(), percentages: [{ lane: "gray", percent: -1 }] }],
+    ["a cookie name that is not a string", { ...rules(), cookie: { name: 7, maxAgeSeconds: 60 } }],
+    ["a max-age of a year and a second", { ...rules(), cookie: { name: "lane", maxAgeSeconds: 31536001 } }],
+    ["a max-age that is not whole", { ...rules(), cookie: { name: "lane", maxAgeSeconds: 60.5 } }],
+    ["a max-age given as a string", { ...rules(), cookie: { name: "lane", maxAgeSeconds: "60" } }],
+  ])("refused: %s (default, no cookie)", async (_what, malformed) => {
+    const req = await once(malformed, TRIES);
+    expect([header(req, "x-lanes-lane"), header(req, "x-lanes-sticky"), header(req, "x-lanes-cookie")]).toEqual(["default", "0", undefined]);
+  });
+
+  test.each<[string, unknown, string]>([
+    ["version 1", { ...rules(), version: 1 }, "86400"],
+    ["a lane name of 115 characters", { ...rules(), lanes: ["default", "gray", "g".repeat(115)] }, "86400"],
+    ["percent 0", { ...rules(), percentages: [{ lane: "gray", percent: 0 }] }, "86400"],
+    ["percent 100", { ...rules(), percentages: [{ lane: "gray", percent: 100 }] }, "86400"],
+    ["a max-age of 1 second", { ...rules(), cookie: { name: "lane", maxAgeSeconds: 1 } }, "1"],
+    ["a max-age of a year", { ...rules(), cookie: { name: "lane", maxAgeSeconds: 31536000 } }, "31536000"],
+  ])("used: %s", async (_what, r, maxAge) => {
+    const req = await once(r, TRIES);
+    expect([header(req, "x-lanes-lane"), header(req, "x-lanes-cookie"), header(req, "x-lanes-cookie-max-age")]).toEqual(["gray", "lane", maxAge]);
+  });
+
+  test("only `version` and `lanes`: no tester header, no user id, no percentages; the cookie `lane` for a day", async () => {
+    const req = await once({ version: 2, lanes: ["gray"] }, { headers: { "x-lane": "gray", "x-user-id": "u-1" }, cookies: { uid: "u-1" } });
+    expect([...decided(req), header(req, "x-lanes-cookie"), header(req, "x-lanes-cookie-max-age")]).toEqual(["default", "0", "lane", "86400"]);
+  });
+
+  test("an entry for a lane that is not in `lanes` sends its whole range to default", async () => {
+    const req = await once(rules({ users: {}, percentages: [{ lane: "green", percent: 100 }] }), { headers: { "x-user-id": "u-9" } });
+    expect(header(req, "x-lanes-lane")).toBe("default");
+  });
+});
+
+describe("viewer-request: the tester header, the user id and the cookie, fed on purpose", () => {
+  test("a tester header with spaces around the lane is that lane", async () => {
+    expect(header(await once(rules(), { headers: { "x-lane": " gray " } }), "x-lanes-lane")).toBe("gray");
+  });
+
+  test("a tester header naming default gets default over the user's pin, and is not counted as rejected", async () => {
+    const seen = await rejections(async () =>
+      expect(header(await once(rules(), { headers: { "x-lane": "default", "x-user-id": "u-1" } }), "x-lanes-lane")).toBe("default"),
+    );
+    expect(seen).toEqual([]);
+  });
+
+  test("a signed tester token for default gets default over the user's pin", async () => {
+    const req = await once(rules({ version: 7 }), { headers: { "x-lane": token("default"), "x-user-id": userJwt("u-1") } }, PROD);
+    expect(header(req, "x-lanes-lane")).toBe("default");
+  });
+
+  test("a tester header without a string value counts as absent: the user's pin decides, nothing is rejected", async () => {
+    const event = edited({ headers: { "x-user-id": "u-1" } }, (r) => void (r.headers["x-lane"] = {} as CfValue));
+    const seen = await rejections(async () => {
+      const req = await once(rules(), event);
+      expect([header(req, "x-lanes-lane"), header(req, "x-lanes-cookie")]).toEqual(["gray", "lane"]);
+    });
+    expect(seen).toEqual([]);
+  });
+
+  test("`Bearer` and any number of spaces before a user id JWT", async () => {
+    expect(header(await once(rules({ version: 7 }), { headers: { "x-user-id": `Bearer   ${userJwt("u-1")}` } }, PROD), "x-lanes-lane")).toBe("gray");
+  });
+
+  test("a plain user id that is not a user id (a space in it) is no user: default, nothing remembered", async () => {
+    expect(
+      decided(await once(rules({ users: { gray: ["u 1"] }, percentages: [{ lane: "gray", percent: 100 }] }), { headers: { "x-user-id": "u 1" } })),
+    ).toEqual(["default", "0"]);
+  });
+
+  test("a user id of 128 characters is one; of 129 is none", async () => {
+    const [ok, long] = ["u".repeat(128), "u".repeat(129)];
+    const r = rules({ users: { gray: [ok, long] }, percentages: [] });
+    expect([
+      header(await once(r, { headers: { "x-user-id": ok } }), "x-lanes-lane"),
+      header(await once(r, { headers: { "x-user-id": long } }), "x-lanes-lane"),
+    ]).toEqual(["gray", "default"]);
+  });
+
+  test("a JWT with nbf in the past, this second, or not a number is valid now", async () => {
+    for (const nbf of [now() - 60, now(), String(now() + 3600)]) {
+      expect([
+        nbf,
+        header(await once(rules({ version: 7 }), { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60, nbf }) } }, PROD), "x-lanes-lane"),
+      ]).toEqual([nbf, "gray"]);
+    }
+  });
+
+  test.each<[string, RequestInput, string]>([
+    ["a token expiring this second", { headers: { "x-lane": token("gray", CURRENT, now()) } }, "lanes-rejected tester expired"],
+    ["a token for a lane not in the rules", { headers: { "x-lane": token("green") } }, "lanes-rejected tester lane"],
+    ["a JWT whose parts are not base64url", { headers: { "x-user-id": "a!b.c.d" } }, "lanes-rejected user format"],
+    [
+      "a JWT with another algorithm",
+      { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, USER_KEY, { alg: "HS512", kid: USER_KEY.id }) } },
+      "lanes-rejected user format",
+    ],
+    [
+      "a JWT naming another key (kid), signed with the user key",
+      { headers: { "x-user-id": jwt({ sub: "u-1", exp: now() + 60 }, USER_KEY, { alg: "HS256", kid: "another-idp" }) } },
+      "lanes-rejected user signature",
+    ],
+    ["a JWT whose exp is a string", { headers: { "x-user-id": jwt({ sub: "u-1", exp: String(now() + 3600) }) } }, "lanes-rejected user expired"],
+    ["a JWT expiring this second", { headers: { "x-user-id": userJwt("u-1", now()) } }, "lanes-rejected user expired"],
+    ["a JWT whose sub is not a user id", { headers: { "x-user-id": jwt({ sub: "u 1", exp: now() + 60 }) } }, "lanes-rejected user format"],
+    ["a JWT whose sub is a list", { headers: { "x-user-id": jwt({ sub: ["u-1"], exp: now() + 60 }) } }, "lanes-rejected user format"],
+  ])("%s: counted, and no lane from it", async (_what, input, line) => {
+    const r = rules({ version: 7, users: { gray: ["u-1"] }, percentages: [] });
+    let lane: string | undefined;
+    expect(await rejections(async () => (lane = header(await once(r, input, PROD), "x-lanes-lane")))).toEqual([line]);
+    expect(lane).toBe("default");
+  });
+
+  test("a request without a cookies object is decided as any other", async () => {
+    const req = await once(
+      rules(),
+      edited({ headers: { "x-user-id": "u-1" } }, (r) => delete (r as Partial<CfRequest>).cookies),
+    );
+    expect([header(req, "x-lanes-lane"), header(req, "x-lanes-cookie")]).toEqual(["gray", "lane"]);
+  });
+
+  test("a cookie without a string value counts as absent: nothing to replace", async () => {
+    expect(
+      decided(
+        await once(
+          rules(),
+          edited({}, (r) => void (r.cookies.lane = {} as CfValue)),
+        ),
+      ),
+    ).toEqual(["default", "0"]);
+  });
+
+  test("a valid cookie for default keeps default and is not set again", async () => {
+    expect(decided(await once(rules({ version: 7 }), { cookies: { lane: signedCookie("default", 7) } }, PROD))).toEqual(["default", "0"]);
+  });
+
+  test("a `changed` entry that is not a number is ignored: the rules' version decides", async () => {
+    const r = rules({ version: 7, changed: { gray: "3" } as unknown as Record<string, number> });
+    expect(header(await once(r, { cookies: { lane: signedCookie("gray", 5) } }, PROD), "x-lanes-lane")).toBe("default");
+  });
+
+  test("a user holding a current cookie for their bucket's lane: not set again", async () => {
+    const r = rules({ version: 7, users: {}, percentages: [{ lane: "gray", percent: 100 }] });
+    expect(decided(await once(r, { headers: { "x-user-id": "u-9" }, cookies: { lane: signedCookie("gray", 7) } }))).toEqual(["gray", "0"]);
+  });
+
+  test.each<[string, unknown]>([
+    ["an id that is not a string", { id: 7, key: "k" }],
+    ["an id outside [A-Za-z0-9_-]", { id: "not a key id!", key: "k" }],
+    ["a key that is not a string", { id: "e1", key: 7 }],
+    ["an empty key", { id: "e1", key: "" }],
+    ["an entry that is not an object", "e1"],
+  ])("an edge key entry with %s is skipped: the next key signs the cookie", async (_what, bad) => {
+    const req = await once(rules({ version: 7, users: {}, percentages: [] }), { headers: { "x-user-id": "u-9" } }, DEV, { edge: [bad, CURRENT], user: [] });
+    const value = header(req, "x-lanes-cookie-value")!;
+    const parts = value.split(".");
+    expect(parts.slice(0, 2).concat(parts[3]!)).toEqual(["default", "7", CURRENT.id]);
+    expect(parts[4]).toBe(hmac(CURRENT.key, `c.${parts.slice(0, 4).join(".")}`));
+  });
+
+  test("without readable rules, a viewer's own x-lanes-cookie headers are removed too", async () => {
+    const req = await viewerRequest(failingKvs())(requestEvent({ headers: { "x-lanes-cookie": "session", "x-lanes-cookie-max-age": "999999999" } }));
+    expect([header(req, "x-lanes-cookie"), header(req, "x-lanes-cookie-max-age")]).toEqual([undefined, undefined]);
+  });
+});
+
+describe("viewer-request: W3C's grammar and limits, member by member", () => {
+  const gray = (tracestate: string) => ({ headers: { "x-lane": "gray", tracestate } });
+  const a = (n: number) => "a".repeat(n);
+
+  test.each<[string, string, boolean]>([
+    ["a simple key", "rojo=1", true],
+    ["an upper-case key", "Rojo=1", false],
+    ["a key with a character W3C does not allow", "rojo!=1", false],
+    ["a multi-tenant key", "tenant1@vendor=1", true],
+    ["a simple key of 256 characters", `${a(256)}=1`, true],
+    ["a simple key of 257 characters", `${a(257)}=1`, false],
+    ["a tenant of 241 characters", `${a(241)}@v=1`, true],
+    ["a tenant of 242 characters", `${a(242)}@v=1`, false],
+    ["a system of 14 characters", `t@${a(14)}=1`, true],
+    ["a system of 15 characters", `t@${a(15)}=1`, false],
+    ["a value with `=` in it", "rojo=a=b", false],
+    ["a value ending in `=`", "rojo=ab=", false],
+    ["a value with a space inside", "rojo=a b", true],
+    ["a value of 256 characters", `rojo=${a(256)}`, true],
+    ["a value of 257 characters", `rojo=${a(257)}`, false],
+  ])("%s: kept %p", async (_what, member, kept) => {
+    expect(header(await once(rules(), gray(member)), "tracestate")).toBe(kept ? `ctx=lane:gray,${member}` : "ctx=lane:gray");
+  });
+
+  test("optional spaces and tabs around a member are removed, however many", async () => {
+    expect(header(await once(rules(), gray(" \t rojo=1 \t ,  congo=2  ")), "tracestate")).toBe("ctx=lane:gray,rojo=1,congo=2");
+  });
+
+  test.each<[string, string, boolean]>([
+    ["valid", VALID_TRACEPARENT, true],
+    ["a trace id ending in zeros", "00-4bf92f3577b34da6a3ce929d0e000000-00f067aa0ba902b7-01", true],
+    ["something before it", `x${VALID_TRACEPARENT}`, false],
+    ["something after it", `${VALID_TRACEPARENT}-00`, false],
+    ["an all-zero trace id", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", false],
+    ["an all-zero parent id", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", false],
+  ])("traceparent %s: kept %p", async (_what, traceparent, kept) => {
+    const sent = await once(rules(), { headers: { traceparent } });
+    if (kept) expect(header(sent, "traceparent")).toBe(traceparent);
+    else expect([header(sent, "traceparent") === traceparent, TRACEPARENT.test(header(sent, "traceparent")!)]).toEqual([false, true]);
+  });
+
+  test("created ids are random hex throughout, not zero-padded pieces", async () => {
+    const run = viewerRequest(kvsWith(rules()));
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(TRACEPARENT.exec(header(await run(requestEvent({ noTraceparent: true })), "traceparent")!)![1]!);
+    expect(ids.filter((id) => id.startsWith("0000"))).not.toEqual(ids);
+  });
+
+  test("512 characters are kept; one more drops the last member", async () => {
+    // ctx=lane:gray (13) + four members of 100 + one of 94, each after a comma: 13 + 404 + 95 = 512.
+    const members = ["k1", "k2", "k3", "k4"].map((k) => `${k}=${a(97)}`).concat(`k5=${a(91)}`);
+    expect(header(await once(rules(), gray(members.join(","))), "tracestate")).toHaveLength(512);
+    const over = members.slice(0, 4).concat(`k5=${a(92)}`);
+    expect(header(await once(rules(), gray(over.join(","))), "tracestate")).toBe(["ctx=lane:gray", ...members.slice(0, 4)].join(","));
+  });
+
+  test("a member of exactly 128 characters is not large: members go from the end", async () => {
+    const big = ["k1", "k2", "k3", "k4"].map((k) => `${k}=${a(125)}`);
+    const req = await once(rules(), { headers: { tracestate: [...big, "k5=small"].join(",") } });
+    expect(header(req, "tracestate")).toBe(big.slice(0, 3).join(","));
+  });
+
+  test("the first member is not searched for size: a large first member stays while members go from the end", async () => {
+    const first = `k0=${a(197)}`;
+    const small = ["k1", "k2", "k3", "k4"].map((k) => `${k}=${a(76)}`);
+    const req = await once(rules(), { headers: { tracestate: [first, ...small].join(",") } });
+    expect(header(req, "tracestate")).toBe([first, ...small.slice(0, 3)].join(","));
+  });
+
+  test("baggage: none sent gives exactly the lane member, and nothing for default", async () => {
+    expect(header(await once(rules(), { headers: { "x-lane": "gray" } }), "baggage")).toBe("lane=gray");
+    expect(header(await once(rules(), {}), "baggage")).toBeUndefined();
+  });
+
+  test("baggage: members are trimmed", async () => {
+    expect(header(await once(rules(), { headers: { "x-lane": "gray", baggage: "k=v,  lane=blue , m=w" } }), "baggage")).toBe("lane=gray,k=v,m=w");
+  });
+
+  test("baggage: 8192 bytes are kept whole; one more drops whole members from the end", async () => {
+    // lane=gray (9) + `,` + a=… (4091) + `,` + b=… (4090) = 8192.
+    const [m1, m2] = [`a=${"x".repeat(4089)}`, `b=${"y".repeat(4088)}`];
+    expect(header(await once(rules(), { headers: { "x-lane": "gray", baggage: `${m1},${m2}` } }), "baggage")).toBe(`lane=gray,${m1},${m2}`);
+    expect(header(await once(rules(), { headers: { "x-lane": "gray", baggage: `${m1},${m2}y` } }), "baggage")).toBe(`lane=gray,${m1}`);
   });
 });
