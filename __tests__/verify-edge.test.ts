@@ -177,6 +177,7 @@ describe("verify through the edge", () => {
     test.each<[string, () => unknown]>([
       ["no object (NoSuchKey, as the SDK names it)", () => Promise.reject(Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey" }))],
       ["no object (a bare 404, as some S3-compatible stores answer)", () => Promise.reject(Object.assign(new Error("Not Found"), { name: "NotFound", $metadata: { httpStatusCode: 404 } }))],
+      ["an answer without a body", () => ({})],
       ["a state without outputs", body({ version: 4 })],
       ["a state whose outputs lack the domain", body({ version: 4, outputs: { other: { value: "x" } } })],
       ["an empty domain", body({ version: 4, outputs: { distribution_domain_name: { value: "" } } })],

@@ -66,7 +66,7 @@ function resolveLane(p: ServiceParamsFile, env: string, lane: string, settings: 
     environment: { ...p.container.env, ...(settings?.env ?? {}) },
     secrets: secretsOf({ ...p.container.secrets, ...(settings?.secrets ?? {}) }),
     ...(scaling ? { scaling } : {}),
-    alarms: { ...p.laneDefaults.alarms, ...definedOnly(settings?.alarms) },
+    alarms: { ...p.laneDefaults.alarms, ...settings?.alarms },
     ...(ttl ? { ttl } : {}),
     onUnhealthy: settings?.onUnhealthy ?? p.laneDefaults.onUnhealthy,
   };
@@ -110,10 +110,6 @@ function allSecretSources(p: ServiceParamsFile): SecretSource[] {
 /** A worker's settings: its file's, else the schema's defaults. */
 function workerOf(p: ServiceParamsFile): WorkerConfig {
   return p.worker ?? WorkerSettings.parse({});
-}
-
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export const paramsFiles = {
@@ -237,7 +233,7 @@ export class ParamsRepository {
     assertService(service, "SERVICE", env);
     const infra = this.infra(env);
     const file = this.bootFile(env);
-    const s: BootSettings = { ...file.defaults, ...definedOnly(file.services[service]) };
+    const s: BootSettings = { ...file.defaults, ...file.services[service] };
     const { kind, worker, containerPortInFile, secrets } = this.kindOf(service, env);
     const { listeners, deletionProtection, ...settings } = s;
     const config: Omit<BootConfig, "calls"> = {
