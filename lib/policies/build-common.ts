@@ -38,26 +38,3 @@ export function buildCommonStatements(c: BuildContext): Statement[] {
     { Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] },
   ];
 }
-
-/** Network changes no pipeline but infra may make. */
-export const NETWORK_WRITE_ACTIONS = [
-  "ec2:CreateVpc",
-  "ec2:DeleteVpc",
-  "ec2:ModifyVpcAttribute",
-  "ec2:CreateSubnet",
-  "ec2:DeleteSubnet",
-  "ec2:ModifySubnetAttribute",
-  "ec2:CreateRoute",
-  "ec2:DeleteRoute",
-  "ec2:ReplaceRoute",
-  "ec2:CreateRouteTable",
-  "ec2:DeleteRouteTable",
-  "ec2:AssociateRouteTable",
-  "ec2:DisassociateRouteTable",
-  "ec2:CreateInternetGateway",
-  "ec2:DeleteInternetGateway",
-  "ec2:AttachInternetGateway",
-  "ec2:DetachInternetGateway",
-  "ec2:CreateNatGateway",
-  "ec2:DeleteNatGateway",
-] as const;
