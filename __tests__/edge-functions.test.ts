@@ -870,6 +870,16 @@ describe("viewer-request: each check of the rules, at and across its bound", () 
     expect([...decided(req), header(req, "x-lanes-cookie"), header(req, "x-lanes-cookie-max-age")]).toEqual(["default", "0", "lane", "86400"]);
   });
 
+  test("rules whose `lanes` leave out default still know it: a tester header naming default is taken, not rejected", async () => {
+    let lane: string | undefined;
+    expect(
+      await rejections(
+        async () => (lane = header(await once({ version: 2, lanes: ["gray"], testerHeader: "x-lane" }, { headers: { "x-lane": "default" } }), "x-lanes-lane")),
+      ),
+    ).toEqual([]);
+    expect(lane).toBe("default");
+  });
+
   test("an entry for a lane that is not in `lanes` sends its whole range to default", async () => {
     const req = await once(rules({ users: {}, percentages: [{ lane: "green", percent: 100 }] }), { headers: { "x-user-id": "u-9" } });
     expect(header(req, "x-lanes-lane")).toBe("default");
