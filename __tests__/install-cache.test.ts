@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -47,7 +47,7 @@ function packDependency(version: string): void {
   tarballs.set(`/${DEP}/-/${DEP}-${version}.tgz`, { body, integrity: `sha512-${createHash("sha512").update(body).digest("base64")}` });
 }
 
-/** The project's files: ci/install.sh, and package.json + package-lock.json pinning DEP at `version`. */
+/** The project's files: ci/install.sh, its patches/, and package.json + package-lock.json pinning DEP at `version`. */
 function project(version: string): (src: string) => void {
   const path = `/${DEP}/-/${DEP}-${version}.tgz`;
   const lock = {
@@ -63,6 +63,7 @@ function project(version: string): (src: string) => void {
   return (src) => {
     mkdirSync(join(src, "ci"));
     copyFileSync(join(ROOT, "ci", "install.sh"), join(src, "ci", "install.sh"));
+    cpSync(join(ROOT, "patches"), join(src, "patches"), { recursive: true });
     writeFileSync(join(src, "package.json"), JSON.stringify({ name: "lanes-mini", version: "1.0.0", private: true, dependencies: { [DEP]: version } }, null, 2));
     writeFileSync(join(src, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
   };
@@ -140,9 +141,9 @@ afterAll(async () => {
 });
 
 describe("the buildspec's cache", () => {
-  it("is keyed by the hash of package-lock.json and ci/install.sh, with no fallback key, and holds node_modules, .ci/cache and the provider mirror", () => {
+  it("is keyed by the hash of package-lock.json, ci/install.sh and the patches npm ci applies, with no fallback key, and holds node_modules, .ci/cache and the provider mirror", () => {
     expect(spec.cache).toEqual({
-      key: "lanes-deps-$(codebuild-hash-files package-lock.json ci/install.sh)",
+      key: "lanes-deps-$(codebuild-hash-files package-lock.json ci/install.sh patches/@stryker-mutator+instrumenter+9.6.1.patch)",
       fallbackKeys: [],
       paths: ["node_modules/**/*", ".ci/cache/**/*", ".lanes/terraform/providers/**/*"],
     });
@@ -230,6 +231,17 @@ describe("ci/install.sh with the CodeBuild cache", () => {
     expect(result.succeeded).toBe(true);
     expect(result.output).toContain("node_modules does not match package-lock.json");
     expect(installedVersion(ws)).toBe("1.0.1");
+  });
+
+  it("a changed patch changes the key, and node_modules installed under the other patches is not used: its stamp names them", async () => {
+    const ws = await workspace("1.0.0");
+    appendFileSync(join(ws.src, "patches", "@stryker-mutator+instrumenter+9.6.1.patch"), "\n");
+    const restored = await ws.restoreCache(spec, store);
+    expect([restored.hit, restored.key === coldKey]).toEqual([false, false]);
+    cpSync(join(store, coldKey), ws.src, { recursive: true, verbatimSymlinks: true });
+    const result = await install(ws, { offline: false });
+    expect(result.succeeded).toBe(true);
+    expect(result.output).toContain("node_modules does not match package-lock.json");
   });
 
   it("a cached Terraform zip that does not match the pinned hash is thrown away and downloaded again; a download that does not match is refused", async () => {
