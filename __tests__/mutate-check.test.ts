@@ -5,38 +5,63 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, mutationScore, needsPolicySuites, strykerRuns, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
 describe("the suites Stryker runs", () => {
   test.each([
-    ["__tests__/routing.test.ts", true, true, false],
-    ["__tests__/verify-decisions.test.ts", true, true, false],
-    ["__tests__/edge-functions.test.ts", true, true, true],
-    ["__tests__/edge-function-form.test.ts", false, false, false],
-    ["__tests__/iam/needs.test.ts", false, true, false],
-    ["__tests__/state-stack.test.ts", false, true, false],
-    ["__tests__/pipeline-stack.test.ts", false, true, false],
-    ["__tests__/app-lane-stack.test.ts", false, false, false],
-    ["__tests__/iam/nested/deeper.test.ts", false, false, false],
-    ["__tests__/lane-isolation.test.ts", false, false, false],
-    ["__tests__/routing.test.js", false, false, false],
-    ["packages/lane-context/test/routing.test.ts", false, false, false],
-  ])("%s: a unit suite %s, with the policy suites %s, an edge function suite %s", (file, unit, withPolicies, edge) => {
+    ["__tests__/routing.test.ts", true, true, false, false],
+    ["__tests__/verify-decisions.test.ts", true, true, false, false],
+    ["__tests__/edge-functions.test.ts", true, true, false, true],
+    ["__tests__/edge-function-form.test.ts", false, false, false, false],
+    ["__tests__/iam/needs.test.ts", false, true, true, false],
+    ["__tests__/iam/escalation.test.ts", false, true, true, false],
+    ["__tests__/iam/simulate.test.ts", false, true, false, false],
+    ["__tests__/iam/secrets.test.ts", false, true, false, false],
+    ["__tests__/state-stack.test.ts", false, true, false, false],
+    ["__tests__/pipeline-stack.test.ts", false, true, false, false],
+    ["__tests__/app-lane-stack.test.ts", false, false, false, false],
+    ["__tests__/iam/nested/deeper.test.ts", false, false, false, false],
+    ["__tests__/lane-isolation.test.ts", false, false, false, false],
+    ["__tests__/routing.test.js", false, false, false, false],
+    ["packages/lane-context/test/routing.test.ts", false, false, false, false],
+  ])("%s: a unit suite %s, with the policy suites %s, a role suite %s, an edge function suite %s", (file, unit, withPolicies, roles, edge) => {
     expect(isSuiteFile(file, "unit")).toBe(unit);
     expect(isSuiteFile(file, "policies")).toBe(withPolicies);
+    expect(isSuiteFile(file, "roles")).toBe(roles);
     expect(isSuiteFile(file, "edge-functions")).toBe(edge);
-    expect(isSuiteFile(file)).toBe(unit || withPolicies || edge);
+    expect(isSuiteFile(file)).toBe(unit || withPolicies || roles || edge);
+  });
+
+  test("the roles group's jest configuration runs the role suites with the role functions called directly (LANES_PIPELINE_ROLES=direct); the others do not set it", () => {
+    const config = (group: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, LANES_MUTATE_SUITES: group };
+      delete env.LANES_PIPELINE_ROLES;
+      const code = `const c = require("./stryker/jest.config.js"); process.stdout.write(JSON.stringify({ direct: process.env.LANES_PIPELINE_ROLES ?? null, testMatch: c.testMatch }));`;
+      return JSON.parse(execFileSync(process.execPath, ["-e", code], { cwd: join(__dirname, ".."), env, encoding: "utf8" })) as { direct: string | null; testMatch: string[] };
+    };
+    expect(config("roles")).toEqual({ direct: "direct", testMatch: suites("roles").map((name) => `<rootDir>/__tests__/${name}.test.ts`) });
+    expect(config("policies").direct).toBeNull();
+    expect(config("unit").direct).toBeNull();
+  });
+
+  test("the role suites are policy suites that judge the pipeline roles (a role file's mutants in the policies group would run them too)", () => {
+    expect(suites("roles").every((name) => isSuiteFile(`__tests__/${name}.test.ts`, "policies"))).toBe(true);
   });
 
   test("an unknown group is an error that names the groups", () => {
-    expect(() => suites("iam")).toThrow("no suite group 'iam' (stryker/suites.js: unit, policies, edge-functions)");
+    expect(() => suites("iam")).toThrow("no suite group 'iam' (stryker/suites.js: unit, policies, roles, edge-functions)");
   });
 
   test("the CloudFront Functions are the edge function files; the sync's modules are not", () => {
     expect(["edge/viewer-request.js", "edge/viewer-response.js"].map(isEdgeFunction)).toEqual([true, true]);
     expect(["edge/rules.js", "edge/keys.js", "edge/sync/index.js", "lib/edge/viewer-request.js", "edge/viewer-request.ts"].map(isEdgeFunction)).toEqual([false, false, false, false, false]);
+  });
+
+  test("lib/policies/roles.ts, the pipeline roles' functions, runs with the role suites; the other policy files with the iam/* suites", () => {
+    expect(["lib/policies/roles.ts", "lib/policies/trust.ts", "lib/policies/needs/app.ts", "constructs/delivery-pipeline.ts", "lib/routing.ts"].map(suiteGroup)).toEqual(["roles", "policies", "policies", "policies", "unit"]);
+    expect(["lib/policies/roles.ts", "lib/policies/roles.js", "lib/roles.ts", "lib/policies/needs/roles.ts"].map(isRoleFunctions)).toEqual([true, false, false, false]);
   });
 
   test("the iam/* suites are loaded for the policies and the constructs that write them, not for other files", () => {
@@ -47,9 +72,10 @@ describe("the suites Stryker runs", () => {
 
 describe("the Stryker runs of a check", () => {
   test("each group runs apart, with its configuration and suites", () => {
-    expect(strykerRuns(["lib/routing.ts", "edge/viewer-request.js", "lib/policies/trust.ts", "lib/state.ts", "constructs/private-bucket.ts", "edge/rules.js"])).toEqual([
+    expect(strykerRuns(["lib/routing.ts", "edge/viewer-request.js", "lib/policies/trust.ts", "lib/policies/roles.ts", "lib/state.ts", "constructs/private-bucket.ts", "edge/rules.js"])).toEqual([
       { files: ["lib/routing.ts", "lib/state.ts", "edge/rules.js"], configFile: "stryker.config.mjs", suites: "unit" },
       { files: ["lib/policies/trust.ts", "constructs/private-bucket.ts"], configFile: "stryker/policies.config.mjs", suites: "policies" },
+      { files: ["lib/policies/roles.ts"], configFile: "stryker/roles.config.mjs", suites: "roles" },
       { files: ["edge/viewer-request.js"], configFile: "stryker/edge-functions.config.mjs", suites: "edge-functions" },
     ]);
   });
@@ -58,12 +84,13 @@ describe("the Stryker runs of a check", () => {
     expect(strykerRuns(["lib/policies/trust.ts"])).toEqual([{ files: ["lib/policies/trust.ts"], configFile: "stryker/policies.config.mjs", suites: "policies" }]);
     expect(strykerRuns(["edge/viewer-response.js"])).toEqual([{ files: ["edge/viewer-response.js"], configFile: "stryker/edge-functions.config.mjs", suites: "edge-functions" }]);
   });
-  test("the policy configuration is the project's with static mutants run and a longer timeout; the edge functions' without the related-tests lookup", () => {
+  test("the policy configuration is the project's with static mutants run and a longer timeout, the roles' with static mutants run; the edge functions' without the related-tests lookup", () => {
     // Both configurations are ES modules: read by node itself, as Stryker reads them.
     const read = (file: string) =>
       JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", `import c from ${JSON.stringify(pathToFileURL(join(__dirname, "..", file)).href)}; process.stdout.write(JSON.stringify(c));`], { encoding: "utf8" })) as Record<string, unknown>;
     const base = read("stryker.config.mjs");
     expect(read("stryker/policies.config.mjs")).toEqual({ ...base, ignoreStatic: false, timeoutMS: 90000 });
+    expect(read("stryker/roles.config.mjs")).toEqual({ ...base, ignoreStatic: false });
     expect(read("stryker/edge-functions.config.mjs")).toEqual({ ...base, jest: { ...(base.jest as object), enableFindRelatedTests: false } });
     expect(base.jest).toMatchObject({ enableFindRelatedTests: true });
     expect(base.ignoreStatic).toBe(true);

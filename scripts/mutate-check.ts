@@ -23,7 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 /** A group of files and the suites that test them (stryker/suites.js). */
-export type SuiteGroup = "unit" | "policies" | "edge-functions";
+export type SuiteGroup = "unit" | "policies" | "roles" | "edge-functions";
 const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean };
 
 const ROOT = join(__dirname, "..");
@@ -113,11 +113,18 @@ export interface StrykerRun {
 const RUN_CONFIGS: Record<SuiteGroup, string> = {
   unit: "stryker.config.mjs",
   policies: "stryker/policies.config.mjs",
+  roles: "stryker/roles.config.mjs",
   "edge-functions": "stryker/edge-functions.config.mjs",
 };
 
+/** The pipeline roles' policy functions: judged by the suites that call them in each test (stryker/suites.js `roles`). */
+export function isRoleFunctions(file: string): boolean {
+  return file === "lib/policies/roles.ts";
+}
+
 /** The group a file's mutants run with. */
 export function suiteGroup(file: string): SuiteGroup {
+  if (isRoleFunctions(file)) return "roles";
   if (needsPolicySuites(file)) return "policies";
   if (isEdgeFunction(file)) return "edge-functions";
   return "unit";
@@ -126,7 +133,8 @@ export function suiteGroup(file: string): SuiteGroup {
 /**
  * The Stryker runs for `files`, one per group, so that none pays for another's suites: the policy
  * files with the iam/* suites and stryker/policies.config.mjs (static mutants run: those suites
- * synthesize when they load), the edge functions with their suite named (stryker/edge-functions.config.mjs:
+ * synthesize when they load), the pipeline roles' functions with the suites that call them
+ * (stryker/roles.config.mjs), the edge functions with their suite named (stryker/edge-functions.config.mjs:
  * no related-tests lookup), the others with the unit suites, static mutants ignored.
  */
 export function strykerRuns(files: readonly string[]): StrykerRun[] {

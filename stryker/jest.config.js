@@ -9,6 +9,10 @@
 const base = require("../jest.config.js");
 const { suites } = require("./suites.js");
 
+const group = process.env.LANES_MUTATE_SUITES ?? "unit";
+// The roles group judges the role functions called in each test (__tests__/iam/simulate.ts pipelineRole).
+if (group === "roles") process.env.LANES_PIPELINE_ROLES = "direct";
+
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
@@ -18,6 +22,6 @@ module.exports = {
   // __tests__ alone, a file reached through another (a policy through a construct and a stack)
   // had no related test, so its mutants ran no test and "survived".
   roots: ["<rootDir>/__tests__", "<rootDir>/lib", "<rootDir>/stacks", "<rootDir>/constructs", "<rootDir>/edge"],
-  testMatch: suites(process.env.LANES_MUTATE_SUITES ?? "unit").map((name) => `<rootDir>/__tests__/${name}.test.ts`),
+  testMatch: suites(group).map((name) => `<rootDir>/__tests__/${name}.test.ts`),
   maxWorkers: 1,
 };

@@ -11,6 +11,12 @@
  *   lock table) come with them. For any other file they would make each mutant pay a synth
  *   (every module a synth imports is "related"), and its mutants time out instead of being
  *   killed, or surviving, on the evidence of a unit test.
+ * - "roles": for lib/policies/roles.ts, the pipeline roles' policy functions: the suites that judge
+ *   those roles request by request with the simulator. Run with LANES_PIPELINE_ROLES=direct
+ *   (stryker/jest.config.js), their `pipelineRole` calls the role function inside each test instead
+ *   of reading a synthesized stack (iam/simulate.test.ts holds the two equal), so a mutant runs
+ *   with the tests that reach it and no synth: seconds a mutant instead of the policies group's
+ *   12 or more.
  * - "edge-functions": for the CloudFront Functions (edge/viewer-*.js), which the tests load by
  *   path into a context of their own (lib/edge/function-runtime.ts), so no import leads jest's
  *   related-tests lookup to them: their unit suite is named here instead.
@@ -21,15 +27,17 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
+const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {
   unit: UNIT_SUITES,
   policies: [...UNIT_SUITES, ...POLICY_SUITES],
+  roles: ROLE_SUITES,
   "edge-functions": EDGE_FUNCTION_SUITES,
 };
 
-/** The suites of a group ("unit", "policies", "edge-functions"). */
+/** The suites of a group ("unit", "policies", "roles", "edge-functions"). */
 function suites(group) {
   const names = GROUPS[group];
   if (!names) throw new Error(`no suite group '${group}' (stryker/suites.js: ${Object.keys(GROUPS).join(", ")})`);
@@ -42,4 +50,4 @@ function isSuiteFile(file, group) {
   return names.some((name) => new RegExp(`^__tests__/${name.replace(/\*/g, "[^/]*")}\\.test\\.ts$`).test(file));
 }
 
-module.exports = { UNIT_SUITES, POLICY_SUITES, EDGE_FUNCTION_SUITES, suites, isSuiteFile };
+module.exports = { UNIT_SUITES, POLICY_SUITES, ROLE_SUITES, EDGE_FUNCTION_SUITES, suites, isSuiteFile };

@@ -1,7 +1,7 @@
 /** The simulator adapter itself: policy extraction from the synthesized JSON, and the simulator's validation. */
 import { synthState } from "../helpers/stacks";
 import { stackResolver } from "./resource-policy";
-import { ACCOUNT, SimulatedPrincipal, SimulationInputError, pipelineRole, renderPolicyDocumentData, rolePolicies, synthesizedPipeline } from "./simulate";
+import { ACCOUNT, SimulatedPrincipal, SimulationInputError, directRolePolicies, pipelineRole, renderPolicyDocumentData, rolePolicies, synthesizedPipeline, type NamedPolicy } from "./simulate";
 
 const elb = (resource: string) => `arn:aws:elasticloadbalancing:ap-southeast-2:${ACCOUNT}:${resource}`;
 const LISTENER = elb("listener/app/user-api-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2");
@@ -89,6 +89,48 @@ test("pipelineRole wires a synthesized role into the simulator", async () => {
   const role = pipelineRole("infra");
   expect(role.principalArn).toBe(`arn:aws:iam::${ACCOUNT}:role/infra-dev-codebuild`);
   expect(await role.decision({ action: "sts:GetCallerIdentity", resource: "*" })).toBe("Allowed");
+});
+
+describe("the role functions called directly (LANES_PIPELINE_ROLES=direct, the mutation run's pipelineRole) give the synthesized role's policies", () => {
+  const pipelines = [["infra", "user-api"], ["bootstrap", "user-api"], ["gc", "user-api"], ["app", "user-api"], ["app", "order-worker"], ["app", "web-bff"]] as const;
+
+  /** Every statement of a role's policies, in one order: packing puts them into policies by size, and the synthesized ARNs are longer (they hold references) than the test account's. */
+  const statements = (policies: readonly NamedPolicy[]) => policies.flatMap((p) => [p.document.Statement].flat().map((st) => JSON.stringify(st))).sort();
+
+  test.each(pipelines)("%s (%s): the same statements, in managed policies named alike", (kind, service) => {
+    const roleName = kind === "app" ? `${service}-dev-codebuild` : `${kind}-dev-codebuild`;
+    const synthesized = rolePolicies(synthesizedPipeline(kind, { service }), roleName);
+    const direct = directRolePolicies(kind, { service })!;
+    expect(statements(synthesized).length).toBeGreaterThan(10);
+    expect(statements(direct)).toEqual(statements(synthesized));
+    expect(direct.map((p) => p.name)).toEqual(synthesized.slice(0, direct.length).map((p) => p.name));
+  });
+
+  test("a build in the VPC (order-api, internal ALB) has none: its policy reads the VPC from remote state", () => {
+    expect(directRolePolicies("app", { service: "order-api" })).toBeUndefined();
+  });
+
+  test("with LANES_PIPELINE_ROLES=direct, pipelineRole takes them without a synth (but for a build in the VPC)", () => {
+    const saved = process.env.LANES_PIPELINE_ROLES;
+    process.env.LANES_PIPELINE_ROLES = "direct";
+    try {
+      jest.isolateModules(() => {
+        jest.doMock("../helpers/stacks", () => ({
+          synthPipeline: (kind: string) => {
+            throw new Error(`synthesized ${kind}`);
+          },
+        }));
+        const isolated = require("./simulate") as typeof import("./simulate");
+        expect(isolated.pipelineRole("gc").policies).toEqual(directRolePolicies("gc"));
+        expect(isolated.pipelineRole("app", { service: "order-worker" }).principalArn).toBe(`arn:aws:iam::${ACCOUNT}:role/order-worker-dev-codebuild`);
+        expect(() => isolated.pipelineRole("app", { service: "order-api" })).toThrow("synthesized app");
+      });
+    } finally {
+      if (saved === undefined) delete process.env.LANES_PIPELINE_ROLES;
+      else process.env.LANES_PIPELINE_ROLES = saved;
+      jest.dontMock("../helpers/stacks");
+    }
+  });
 });
 
 describe("ELBv2 tagging (iam-data has only the Classic ELB entry for AddTags/RemoveTags)", () => {

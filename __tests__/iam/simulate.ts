@@ -32,7 +32,11 @@ import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation, type 
 import type { PolicyDocument, Statement } from "../../lib/policies/document";
 import { pipelineNames, type PipelineKind } from "../../lib/naming";
 import type { ParamsRepository } from "../../lib/params/load";
-import { ACCOUNT, resolveReferences } from "../helpers/policies";
+import { buildsInVpc } from "../../lib/layers/pipeline";
+import { packPolicy } from "../../lib/policies/pack";
+import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy } from "../../lib/policies/roles";
+import { ACCOUNT, ARTIFACT_BUCKET_ARN, resolveReferences } from "../helpers/policies";
+import { exampleParams } from "../helpers/project";
 import type { Json, Synthesized } from "../helpers/project";
 import { synthPipeline } from "../helpers/stacks";
 
@@ -276,12 +280,55 @@ export function synthesizedPipeline(kind: PipelineRoleKind, opts: PipelineRoleOp
   return s;
 }
 
-/** The CodeBuild role of a pipeline, with the inline policies it is synthesized with. */
+/**
+ * The policies of a pipeline's CodeBuild role computed without a synth: the role's policy function
+ * (lib/policies/roles.ts, as stacks/pipeline-stack.ts chooses it) called with the build context the
+ * pipeline gives it (constructs/delivery-pipeline.ts), with the test account's values where the
+ * synthesized stack holds references (helpers/policies.ts), packed into managed policies as the
+ * construct packs them. `iam/simulate.test.ts` holds it equal to the synthesized role's policies for every
+ * pipeline of the example params. Undefined for a build in the VPC (its policy reads the VPC from
+ * remote state, which only the synthesized stack resolves).
+ */
+export function directRolePolicies(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): NamedPolicy[] | undefined {
+  const { service = "user-api", env = "dev", params = exampleParams() } = opts;
+  const infra = params.infra(env);
+  if (!infra.pipelines) throw new Error(`no pipelines in infra-${env}.json`);
+  const names = pipelineNames(env, kindOf(kind, service));
+  const c = {
+    partition: PARTITION,
+    region: infra.region,
+    account: ACCOUNT,
+    project: names.project,
+    buildLogGroup: names.buildLogGroup,
+    artifactBucketArn: ARTIFACT_BUCKET_ARN,
+    connectionArn: infra.pipelines.connectionArn,
+    env,
+    state: infra.state,
+  };
+  let document: PolicyDocument;
+  if (kind === "app") {
+    if (buildsInVpc(params.boot(service, env))) return undefined;
+    document = appRolePolicy(c, service);
+  } else document = { infra: infraRolePolicy, bootstrap: bootstrapRolePolicy, gc: gcRolePolicy }[kind](c);
+  return packPolicy(document, `the CodeBuild role ${names.codebuildRole.name}`).map((d, i) => ({ name: names.codebuildPolicy(i + 1).name, document: d }));
+}
+
+/**
+ * Where `pipelineRole` takes a role's policies from: the synthesized pipeline stack, or with
+ * `LANES_PIPELINE_ROLES=direct` the role functions themselves (`directRolePolicies`). The mutation
+ * run of the role functions sets it (stryker/jest.config.js, group `roles`): there every test
+ * calls the function it judges, so a mutant runs with the tests that reach it, without a synth.
+ */
+const DIRECT = process.env.LANES_PIPELINE_ROLES === "direct";
+
+/** The CodeBuild role of a pipeline, with the policies it is synthesized with. */
 export function pipelineRole(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): SimulatedPrincipal {
   const { service = "user-api", env = "dev" } = opts;
   const roleName = pipelineNames(env, kindOf(kind, service)).codebuildRole.name;
-  const s = synthesizedPipeline(kind, opts);
-  return new SimulatedPrincipal(`arn:${PARTITION}:iam::${ACCOUNT}:role/${roleName}`, rolePolicies(s, roleName));
+  const principal = `arn:${PARTITION}:iam::${ACCOUNT}:role/${roleName}`;
+  const direct = DIRECT ? directRolePolicies(kind, opts) : undefined;
+  if (direct) return new SimulatedPrincipal(principal, direct);
+  return new SimulatedPrincipal(principal, rolePolicies(synthesizedPipeline(kind, opts), roleName));
 }
 
 /** Characters IAM counts toward a role's inline policy quota (10,240, whitespace excluded). */
