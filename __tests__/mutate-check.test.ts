@@ -19,6 +19,8 @@ describe("the suites Stryker runs", () => {
     ["__tests__/iam/escalation.test.ts", false, true, true, false],
     ["__tests__/iam/simulate.test.ts", false, true, false, false],
     ["__tests__/iam/secrets.test.ts", false, true, false, false],
+    ["__tests__/iam/needs-table.test.ts", false, true, true, false],
+    ["__tests__/iam/coverage.test.ts", false, true, false, false],
     ["__tests__/state-stack.test.ts", false, true, false, false],
     ["__tests__/pipeline-stack.test.ts", false, true, false, false],
     ["__tests__/app-lane-stack.test.ts", false, false, false, false],
@@ -59,9 +61,9 @@ describe("the suites Stryker runs", () => {
     expect(["edge/rules.js", "edge/keys.js", "edge/sync/index.js", "lib/edge/viewer-request.js", "edge/viewer-request.ts"].map(isEdgeFunction)).toEqual([false, false, false, false, false]);
   });
 
-  test("lib/policies/roles.ts, the pipeline roles' functions, runs with the role suites; the other policy files with the iam/* suites", () => {
-    expect(["lib/policies/roles.ts", "lib/policies/trust.ts", "lib/policies/needs/app.ts", "constructs/delivery-pipeline.ts", "lib/routing.ts"].map(suiteGroup)).toEqual(["roles", "policies", "policies", "policies", "unit"]);
-    expect(["lib/policies/roles.ts", "lib/policies/roles.js", "lib/roles.ts", "lib/policies/needs/roles.ts"].map(isRoleFunctions)).toEqual([true, false, false, false]);
+  test("lib/policies/roles.ts and the needs table run with the role suites; the other policy files with the iam/* suites", () => {
+    expect(["lib/policies/roles.ts", "lib/policies/needs/app.ts", "lib/policies/trust.ts", "constructs/delivery-pipeline.ts", "lib/routing.ts"].map(suiteGroup)).toEqual(["roles", "roles", "policies", "policies", "unit"]);
+    expect(["lib/policies/roles.ts", "lib/policies/needs/index.ts", "lib/policies/roles.js", "lib/roles.ts", "lib/policies/needs/deeper/x.ts", "lib/policies/needs.ts"].map(isRoleFunctions)).toEqual([true, true, false, false, false, false]);
   });
 
   test("the iam/* suites are loaded for the policies and the constructs that write them, not for other files", () => {

@@ -118,9 +118,9 @@ const RUN_CONFIGS: Record<SuiteGroup, string> = {
   "edge-functions": "stryker/edge-functions.config.mjs",
 };
 
-/** The pipeline roles' policy functions: judged by the suites that call them in each test (stryker/suites.js `roles`). */
+/** The pipeline roles' functions and their needs table: judged by the suites that call them in each test (stryker/suites.js `roles`). */
 export function isRoleFunctions(file: string): boolean {
-  return file === "lib/policies/roles.ts";
+  return file === "lib/policies/roles.ts" || /^lib\/policies\/needs\/[^/]+\.ts$/.test(file);
 }
 
 /** The group a file's mutants run with. */

@@ -11,8 +11,10 @@
  *   lock table) come with them. For any other file they would make each mutant pay a synth
  *   (every module a synth imports is "related"), and its mutants time out instead of being
  *   killed, or surviving, on the evidence of a unit test.
- * - "roles": for lib/policies/roles.ts, the pipeline roles' policy functions: the suites that judge
- *   those roles request by request with the simulator. Run with LANES_PIPELINE_ROLES=direct
+ * - "roles": for lib/policies/roles.ts, the pipeline roles' policy functions, and the needs table
+ *   they are judged by (lib/policies/needs/**): the suites that judge those roles request by
+ *   request with the simulator, the table's own functions (iam/needs-table) and the README's
+ *   role table generated from both (iam/readme). Run with LANES_PIPELINE_ROLES=direct
  *   (stryker/jest.config.js), their `pipelineRole` calls the role function inside each test instead
  *   of reading a synthesized stack (iam/simulate.test.ts holds the two equal), so a mutant runs
  *   with the tests that reach it and no synth: seconds a mutant instead of the policies group's
@@ -27,7 +29,7 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
-const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp"];
+const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/readme"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {
