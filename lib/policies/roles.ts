@@ -37,11 +37,13 @@ export interface RoleContext extends BuildContext {
 }
 
 /**
- * A role policy document. Statement ids document the source only and are dropped when rendered:
- * all inline policies of a role share one 10,240-character quota (whitespace not counted), and
- * the tests check the worst case (longest service and env names, partition and region) fits.
+ * A role policy document, its statement ids kept: they are what an operator reads in the console
+ * and in the simulator's answer. IAM wants each unique within a policy and made of ASCII letters
+ * and digits (iam/role-statements.test.ts). The pipeline roles' policies are managed policies
+ * packed to 6,144 characters each (pack.ts); the tests check the worst case (longest service and
+ * env names, partition and region) fits.
  */
-const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements.map(({ Sid: _sid, ...rest }) => rest) });
+const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
 /** EC2 write verbs: none of them is any app pipeline's business. */
 const EC2_WRITES = ["ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Replace*", "ec2:Associate*", "ec2:Disassociate*", "ec2:Attach*", "ec2:Detach*"];
