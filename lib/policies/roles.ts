@@ -347,11 +347,12 @@ export function gcRolePolicy(c: RoleContext): PolicyDocument {
       Resource: [arns.alarm(c, `TargetTracking-service/${cluster}/${anyLane.ecsService}`)],
     },
     {
-      // A worker lane's error-line metric filter on its service's log group.
+      // A worker lane's error-line metric filter on its service's log group (the name's `*`
+      // covers the `:*` form too).
       Sid: "LaneMetricFilters",
       Effect: "Allow",
       Action: ["logs:DescribeMetricFilters", "logs:DeleteMetricFilter"],
-      Resource: [arns.logGroup(c, serviceNames(ANY, env).logGroup), arns.logGroup(c, `${serviceNames(ANY, env).logGroup}:*`)],
+      Resource: [arns.logGroup(c, serviceNames(ANY, env).logGroup)],
     },
     {
       // Wildcard-only actions (no resource to scope).
