@@ -42,3 +42,9 @@ test.each(documents)("%s: every statement has a Sid of ASCII letters and digits,
   expect(sids.filter((sid) => sid === undefined || !SID.test(sid))).toEqual([]);
   expect(sids.filter((sid, i) => sids.indexOf(sid) !== i)).toEqual([]);
 });
+
+test("infra, the lowest layer, reads no other layer's state; bootstrap, app and gc read the layers below theirs", () => {
+  const reads = (d: PolicyDocument) => statements(d).some((s) => s.Sid === "StateReadLowerLayers");
+  const [app, , , bootstrap, infra, gc] = documents.map(([, document]) => reads(document()));
+  expect({ app, bootstrap, infra, gc }).toEqual({ app: true, bootstrap: true, infra: false, gc: true });
+});
