@@ -29,7 +29,7 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
-const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions"];
+const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions", "iam/role-grammar", "iam/build-vpc-policy"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {
