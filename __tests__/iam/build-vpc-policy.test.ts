@@ -5,7 +5,7 @@
  * env's VPC allowed and the same call elsewhere refused.
  */
 import { buildVpcPolicy } from "../../lib/policies/roles";
-import { ACCOUNT, SimulatedPrincipal, type ContextValues, type Decision } from "./simulate";
+import { ACCOUNT, SimulatedPrincipal, roleContext, type ContextValues, type Decision } from "./simulate";
 
 const REGION = "ap-southeast-2";
 const ec2 = (resource: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${resource}`;
@@ -15,7 +15,7 @@ const inVpc = (vpc: string): ContextValues => ({ "ec2:Vpc": ec2(`vpc/${vpc}`) })
 
 const build = () =>
   new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/order-api-dev-codebuild`, [
-    { name: "vpc", document: buildVpcPolicy({ partition: "aws", region: REGION, account: ACCOUNT }, { vpcId: VPC, securityGroupId: SG }) },
+    { name: "vpc", document: buildVpcPolicy(roleContext("app", { service: "order-api" }), { vpcId: VPC, securityGroupId: SG }) },
   ]);
 
 type Row = readonly [action: string, resource: string, context: ContextValues | undefined, decision: Decision];

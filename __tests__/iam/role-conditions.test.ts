@@ -9,7 +9,7 @@
  */
 import type { PolicyDocument } from "../../lib/policies/document";
 import { pipelineServicePolicy, taskRoleBoundaryPolicy } from "../../lib/policies/roles";
-import { ACCOUNT, SimulatedPrincipal, pipelineRole, type ContextValues, type Decision } from "./simulate";
+import { ACCOUNT, SimulatedPrincipal, pipelineRole, roleContext, type ContextValues, type Decision } from "./simulate";
 
 const REGION = "ap-southeast-2";
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
@@ -108,7 +108,7 @@ describe("the CodePipeline service role (user-api, dev): its artifacts, its proj
     new SimulatedPrincipal(iamRole("user-api-dev-pipeline"), [
       {
         name: "pipeline",
-        document: pipelineServicePolicy({ partition: "aws", region: REGION, account: ACCOUNT, project: "user-api-dev-deploy", buildLogGroup: "/aws/codebuild/user-api-dev-deploy", artifactBucketArn: bucket, connectionArn: connection }),
+        document: pipelineServicePolicy(roleContext()),
       },
     ]);
   test("allowed", async () =>

@@ -7,8 +7,7 @@
  */
 import type { PolicyDocument } from "../../lib/policies/document";
 import { appRolePolicy, buildVpcPolicy } from "../../lib/policies/roles";
-import { exampleParams } from "../helpers/project";
-import { ACCOUNT, SimulatedPrincipal, pipelineRole, type ContextValues, type PipelineRoleKind } from "./simulate";
+import { ACCOUNT, BUILD_VPC, SimulatedPrincipal, pipelineRole, roleContext, type ContextValues, type PipelineRoleKind } from "./simulate";
 
 const ALLOW_ALL: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 const REGION = "ap-southeast-2";
@@ -77,9 +76,9 @@ describe("app: the service's access layer, its default target group and the netw
 });
 
 describe("app, the build in the VPC (an internal ALB): the EC2 Deny leaves out only the build's network interfaces, its subnets and its security group", () => {
-  const vpc = { vpcId: "vpc-0a1b2c3d4e5f67890", securityGroupId: "sg-0b1b2c3d4e5f67890" };
+  const vpc = BUILD_VPC;
   const principal = () => {
-    const c = { partition: "aws", region: REGION, account: ACCOUNT, project: "order-api-dev-deploy", buildLogGroup: "/aws/codebuild/order-api-dev-deploy", artifactBucketArn: "arn:aws:s3:::lanes-order-api-dev-artifacts", connectionArn: `arn:aws:codeconnections:${REGION}:${ACCOUNT}:connection/3f2a9c1e-7b7d-4c1e-9d5a-2b8f0e6c4a11`, env: "dev", state: exampleParams().infra("dev").state };
+    const c = roleContext("app", { service: "order-api" });
     return new SimulatedPrincipal(iamRole("order-api-dev-codebuild"), [
       { name: "app", document: appRolePolicy(c, "order-api", vpc) },
       { name: "vpc", document: buildVpcPolicy(c, vpc) },

@@ -34,7 +34,7 @@ import { pipelineNames, type PipelineKind } from "../../lib/naming";
 import type { ParamsRepository } from "../../lib/params/load";
 import { buildsInVpc } from "../../lib/layers/pipeline";
 import { packPolicy } from "../../lib/policies/pack";
-import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy } from "../../lib/policies/roles";
+import { appRolePolicy, bootstrapRolePolicy, gcRolePolicy, infraRolePolicy, type BuildVpc, type RoleContext } from "../../lib/policies/roles";
 import { ACCOUNT, ARTIFACT_BUCKET_ARN, resolveReferences } from "../helpers/policies";
 import { exampleParams } from "../helpers/project";
 import type { Json, Synthesized } from "../helpers/project";
@@ -281,20 +281,17 @@ export function synthesizedPipeline(kind: PipelineRoleKind, opts: PipelineRoleOp
 }
 
 /**
- * The policies of a pipeline's CodeBuild role computed without a synth: the role's policy function
- * (lib/policies/roles.ts, as stacks/pipeline-stack.ts chooses it) called with the build context the
- * pipeline gives it (constructs/delivery-pipeline.ts), with the test account's values where the
- * synthesized stack holds references (helpers/policies.ts), packed into managed policies as the
- * construct packs them. `iam/simulate.test.ts` holds it equal to the synthesized role's policies for every
- * pipeline of the example params. Undefined for a build in the VPC (its policy reads the VPC from
- * remote state, which only the synthesized stack resolves).
+ * The context lib/policies/roles.ts writes a pipeline's roles in, as constructs/delivery-pipeline.ts
+ * gives it: the example params' region, connection and state (infra-{env}.json), the pipeline's
+ * project and build log group by its name, and the test account's values where the synthesized
+ * stack holds references (helpers/policies.ts). `kind` "app" by default, for `service` "user-api" in "dev".
  */
-export function directRolePolicies(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): NamedPolicy[] | undefined {
+export function roleContext(kind: PipelineRoleKind = "app", opts: PipelineRoleOptions = {}): RoleContext {
   const { service = "user-api", env = "dev", params = exampleParams() } = opts;
   const infra = params.infra(env);
   if (!infra.pipelines) throw new Error(`no pipelines in infra-${env}.json`);
   const names = pipelineNames(env, kindOf(kind, service));
-  const c = {
+  return {
     partition: PARTITION,
     region: infra.region,
     account: ACCOUNT,
@@ -305,6 +302,24 @@ export function directRolePolicies(kind: PipelineRoleKind, opts: PipelineRoleOpt
     env,
     state: infra.state,
   };
+}
+
+/** A build in the env's VPC, as the tests write one (ids in the AWS format). */
+export const BUILD_VPC: BuildVpc = { vpcId: "vpc-0a1b2c3d4e5f67890", securityGroupId: "sg-0b1b2c3d4e5f67890" };
+
+/**
+ * The policies of a pipeline's CodeBuild role computed without a synth: the role's policy function
+ * (lib/policies/roles.ts, as stacks/pipeline-stack.ts chooses it) called with the build context the
+ * pipeline gives it (constructs/delivery-pipeline.ts), with the test account's values where the
+ * synthesized stack holds references (helpers/policies.ts), packed into managed policies as the
+ * construct packs them. `iam/simulate.test.ts` holds it equal to the synthesized role's policies for every
+ * pipeline of the example params. Undefined for a build in the VPC (its policy reads the VPC from
+ * remote state, which only the synthesized stack resolves).
+ */
+export function directRolePolicies(kind: PipelineRoleKind, opts: PipelineRoleOptions = {}): NamedPolicy[] | undefined {
+  const { service = "user-api", env = "dev", params = exampleParams() } = opts;
+  const names = pipelineNames(env, kindOf(kind, service));
+  const c = roleContext(kind, { service, env, params });
   let document: PolicyDocument;
   if (kind === "app") {
     if (buildsInVpc(params.boot(service, env))) return undefined;
