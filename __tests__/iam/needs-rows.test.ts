@@ -1,0 +1,41 @@
+/**
+ * Every row of the needs table (lib/policies/needs), read as IAM and a reviewer read it: its
+ * action is a real action name (`service:Name`, IAM User Guide, "IAM JSON policy elements:
+ * Action"), its resource `*` or an ARN of the row's own service (Service Authorization Reference:
+ * the resource an action is authorized against carries its service's prefix), and what it says in
+ * words (why it happens, why it is not granted, which other service a prefix also matches) says
+ * something. The simulator takes an empty action or resource without complaint, and an emptied
+ * note changes no decision, so none of these would fail another test.
+ */
+import { NEEDS, type Need } from "../../lib/policies/needs";
+import { describeNeed, needContext } from "./needs-context";
+
+const c = needContext("user-api");
+const ACTION = /^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/;
+/** The account part: the context's, none (S3, IAM), or `aws` (AWS-owned: the CloudFront prefix list). */
+const ARN = /^arn:aws:([a-z0-9-]+):(ap-southeast-2)?:(123456789012|aws)?:.+$/;
+
+const words = (n: Need) => ({ note: n.note, notGranted: n.notGranted, prefixCollision: n.prefixCollision });
+
+test("every row's action is service:Name", () => {
+  expect(NEEDS.filter((n) => !ACTION.test(n.action)).map(describeNeed)).toEqual([]);
+});
+
+test("every row's resource is `*` or an ARN in the context's region and account", () => {
+  const bad = NEEDS.map((n) => [describeNeed(n), n.resource(c)] as const).filter(([, r]) => r !== "*" && !ARN.test(r));
+  expect(bad).toEqual([]);
+});
+
+test("an ARN names the action's own service", () => {
+  const service = (action: string) => action.split(":")[0]!;
+  const bad = NEEDS.map((n) => [describeNeed(n), service(n.action), n.resource(c)] as const)
+    .filter(([, , r]) => r !== "*")
+    .filter(([, s, r]) => r.split(":")[2] !== s);
+  expect(bad).toEqual([]);
+});
+
+test("what a row says in words says something: its note, why it is not granted, what its prefix also matches", () => {
+  const said = NEEDS.flatMap((n) => Object.entries(words(n)).filter(([, v]) => v !== undefined).map(([k, v]) => [describeNeed(n), k, v as string] as const));
+  expect(said.length).toBeGreaterThan(50);
+  expect(said.filter(([, , text]) => text.trim().length < 4)).toEqual([]);
+});
