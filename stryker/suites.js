@@ -13,13 +13,13 @@
  *   killed, or surviving, on the evidence of a unit test.
  * - "roles": for lib/policies/roles.ts, the pipeline roles' policy functions, and the needs table
  *   they are judged by (lib/policies/needs/**): the suites that judge those roles request by
- *   request with the simulator, the table's own functions (iam/needs-table) and rows
- *   (iam/needs-rows), the stand-ins for AWS-assigned ids its ARNs hold (iam/needs-ids) and the
- *   README's role table generated from both (iam/readme). Run with LANES_PIPELINE_ROLES=direct
- *   (stryker/jest.config.js), their `pipelineRole` calls the role function inside each test instead
- *   of reading a synthesized stack (iam/simulate.test.ts holds the two equal), so a mutant runs
- *   with the tests that reach it and no synth: seconds a mutant instead of the policies group's
- *   12 or more.
+ *   request with the simulator, the table's own functions (iam/needs-table), its rows
+ *   (iam/needs-rows) and state rows (iam/needs-state), the stand-ins for AWS-assigned ids its
+ *   ARNs hold (iam/needs-ids) and the README's role table generated from both (iam/readme).
+ *   Run with LANES_PIPELINE_ROLES=direct (stryker/jest.config.js), their `pipelineRole` calls
+ *   the role function inside each test instead of reading a synthesized stack
+ *   (iam/simulate.test.ts holds the two equal), so a mutant runs with the tests that reach it and
+ *   no synth: seconds a mutant instead of the policies group's 12 or more.
  * - "edge-functions": for the CloudFront Functions (edge/viewer-*.js), which the tests load by
  *   path into a context of their own (lib/edge/function-runtime.ts), so no import leads jest's
  *   related-tests lookup to them: their unit suite is named here instead.
@@ -30,7 +30,7 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
-const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/needs-ids", "iam/needs-rows", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions", "iam/role-grammar", "iam/build-vpc-policy"];
+const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/needs-ids", "iam/needs-rows", "iam/needs-state", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions", "iam/role-grammar", "iam/build-vpc-policy"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {

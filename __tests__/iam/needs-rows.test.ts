@@ -17,6 +17,13 @@ const ARN = /^arn:aws:([a-z0-9-]+):(ap-southeast-2)?:(123456789012|aws)?:.+$/;
 
 const words = (n: Need) => ({ note: n.note, notGranted: n.notGranted, prefixCollision: n.prefixCollision });
 
+/** A Terraform resource or data source type (`aws_*`, `data.aws_*`, Terraform's `data.terraform_remote_state`), the S3 backend, the provider itself, or a call of the build's (`build.<what>`). */
+const TYPE = /^(data\.)?aws_[a-z0-9_]+$|^data\.terraform_remote_state$|^backend\.s3$|^provider\.aws$|^build\.[a-z-]+$/;
+
+test("every row's type is a Terraform type, the backend, the provider or the build", () => {
+  expect(NEEDS.filter((n) => !TYPE.test(n.resourceType)).map(describeNeed)).toEqual([]);
+});
+
 test("every row's action is service:Name", () => {
   expect(NEEDS.filter((n) => !ACTION.test(n.action)).map(describeNeed)).toEqual([]);
 });
