@@ -5,21 +5,18 @@
  * env's VPC allowed and the same call elsewhere refused.
  */
 import { buildVpcPolicy } from "../../lib/policies/roles";
-import { ACCOUNT, SimulatedPrincipal, roleContext, type ContextValues, type Decision } from "./simulate";
+import { ACCOUNT, BUILD_VPC, REGION, SimulatedPrincipal, expectDecisions, roleContext, type ContextValues, type DecisionRow } from "./simulate";
 
-const REGION = "ap-southeast-2";
 const ec2 = (resource: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${resource}`;
-const VPC = "vpc-0a1b2c3d4e5f67890";
-const SG = "sg-0b1b2c3d4e5f67890";
+const { vpcId: VPC, securityGroupId: SG } = BUILD_VPC;
 const inVpc = (vpc: string): ContextValues => ({ "ec2:Vpc": ec2(`vpc/${vpc}`) });
 
 const build = () =>
   new SimulatedPrincipal(`arn:aws:iam::${ACCOUNT}:role/order-api-dev-codebuild`, [
-    { name: "vpc", document: buildVpcPolicy(roleContext("app", { service: "order-api" }), { vpcId: VPC, securityGroupId: SG }) },
+    { name: "vpc", document: buildVpcPolicy(roleContext("app", { service: "order-api" }), BUILD_VPC) },
   ]);
 
-type Row = readonly [action: string, resource: string, context: ContextValues | undefined, decision: Decision];
-const rows: Row[] = [
+const rows: DecisionRow[] = [
   ["ec2:CreateNetworkInterface", ec2("network-interface/*"), inVpc(VPC), "Allowed"],
   ["ec2:CreateNetworkInterface", ec2("subnet/subnet-0a1b2c3d4e5f67890"), inVpc(VPC), "Allowed"],
   ["ec2:CreateNetworkInterface", ec2(`security-group/${SG}`), inVpc(VPC), "Allowed"],
@@ -38,7 +35,5 @@ const rows: Row[] = [
 ];
 
 test("network interfaces in the env's VPC with the build's security group, and the reads CodeBuild makes; nothing elsewhere", async () => {
-  const got: string[] = [];
-  for (const [action, resource, context] of rows) got.push(`${action} ${resource} ${JSON.stringify(context ?? {})}: ${await build().decision({ action, resource, ...(context ? { context } : {}) })}`);
-  expect(got).toEqual(rows.map(([action, resource, context, decision]) => `${action} ${resource} ${JSON.stringify(context ?? {})}: ${decision}`));
+  await expectDecisions(build(), rows);
 });

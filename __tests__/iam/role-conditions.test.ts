@@ -9,19 +9,10 @@
  */
 import type { PolicyDocument } from "../../lib/policies/document";
 import { pipelineServicePolicy, taskRoleBoundaryPolicy } from "../../lib/policies/roles";
-import { ACCOUNT, SimulatedPrincipal, pipelineRole, roleContext, type ContextValues, type Decision } from "./simulate";
+import { ACCOUNT, REGION, SimulatedPrincipal, expectDecisions, pipelineRole, roleContext, type ContextValues } from "./simulate";
 
-const REGION = "ap-southeast-2";
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 const iamRole = (path: string) => `arn:aws:iam::${ACCOUNT}:role/${path}`;
-
-type Row = readonly [action: string, resource: string, context: ContextValues | undefined, decision: Decision];
-
-async function expectDecisions(p: SimulatedPrincipal, rows: readonly Row[]): Promise<void> {
-  const got: string[] = [];
-  for (const [action, resource, context] of rows) got.push(`${action} ${resource} ${JSON.stringify(context ?? {})}: ${await p.decision({ action, resource, ...(context ? { context } : {}) })}`);
-  expect(got).toEqual(rows.map(([action, resource, context, decision]) => `${action} ${resource} ${JSON.stringify(context ?? {})}: ${decision}`));
-}
 
 const tags = (prefix: "aws:ResourceTag" | "aws:RequestTag", t: Record<string, string>): ContextValues => ({
   ...Object.fromEntries(Object.entries(t).map(([k, v]) => [`${prefix}/${k}`, v])),

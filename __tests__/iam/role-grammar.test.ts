@@ -5,11 +5,9 @@
  * with a resource part. IAM refuses anything else when the policy is created; the simulator
  * does not check it, so an empty entry would pass every other test.
  */
+import { IAM_ACTION, IAM_ARN } from "./grammar";
 import { roleDocuments } from "./role-documents";
 
-const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
-/** The account part: empty (S3, IAM), twelve digits, or `aws` (AWS-managed resources: the CloudFront prefix list). */
-const ARN = /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$/;
 
 const documents = roleDocuments();
 
@@ -20,6 +18,6 @@ test.each(documents)("%s: every action is service:name, every resource `*` or an
   const actions = statements.flatMap((s) => [...list(s.Action), ...list(s.NotAction)]);
   const resources = statements.flatMap((s) => [...list(s.Resource), ...list(s.NotResource)]);
   expect(statements.every((s) => list(s.Action).length + list(s.NotAction).length > 0 && list(s.Resource).length + list(s.NotResource).length > 0)).toBe(true);
-  expect(actions.filter((a) => !ACTION.test(a))).toEqual([]);
-  expect(resources.filter((r) => r !== "*" && !ARN.test(r))).toEqual([]);
+  expect(actions.filter((a) => !IAM_ACTION.test(a))).toEqual([]);
+  expect(resources.filter((r) => r !== "*" && !IAM_ARN.test(r))).toEqual([]);
 });

@@ -346,6 +346,17 @@ export function pipelineRole(kind: PipelineRoleKind, opts: PipelineRoleOptions =
   return new SimulatedPrincipal(principal, rolePolicies(synthesizedPipeline(kind, opts), roleName));
 }
 
+/** A request and the decision expected for it: action, resource, its context keys (if any). */
+export type DecisionRow = readonly [action: string, resource: string, context: ContextValues | undefined, decision: Decision];
+
+/** Asks `p` each row's request and expects each row's decision (one diff naming every request that differs). */
+export async function expectDecisions(p: SimulatedPrincipal, rows: readonly DecisionRow[]): Promise<void> {
+  const line = (action: string, resource: string, context: ContextValues | undefined, decision: string) => `${action} ${resource} ${JSON.stringify(context ?? {})}: ${decision}`;
+  const got: string[] = [];
+  for (const [action, resource, context] of rows) got.push(line(action, resource, context, await p.decision({ action, resource, ...(context ? { context } : {}) })));
+  expect(got).toEqual(rows.map(([action, resource, context, decision]) => line(action, resource, context, decision)));
+}
+
 /** Characters IAM counts toward a role's inline policy quota (10,240, whitespace excluded). */
 export function policySize(policies: readonly NamedPolicy[]): number {
   return policies.reduce((n, p) => n + JSON.stringify(p.document).replace(/\s/g, "").length, 0);
