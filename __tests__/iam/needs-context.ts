@@ -24,7 +24,7 @@ export function needContext(service: string, overrides: Partial<NeedContext> = {
 /**
  * Services that are not `service` but whose names a prefix pattern of it could match: another
  * name, a name extending `{service}-{env}-` (its lanes' `{service}-{env}-{lane}` prefix) and one
- * extending `{service}-` (its task family `{service}-{lane}-{env}-task`).
+ * extending `{service}-` (what a pattern `{service}-*` would match).
  */
 export function otherServices(service: string, env = ENV): string[] {
   return ["billing", `${service}-${env}-x`, `${service}-x`];

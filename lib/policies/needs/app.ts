@@ -5,7 +5,7 @@
  * worker); the lane's alarms; for a worker its error-line metric filter on the service's log
  * group; reads infra's and boot's state.
  *
- * Names: ECS service `{service}-{env}-{lane}`, task family `{service}-{lane}-{env}-task`, target
+ * Names: ECS service `{service}-{env}-{lane}`, task family `{service}-{env}-{lane}-task`, target
  * group `{service}-{env}-{lane}-tg` (fitted to 32), alarms `{service}-{env}-{lane}-…`. Resources
  * named by AWS ids (target group id, rule, scalable target) are also scoped by the lane stack's
  * default tags (service, env, lane).
