@@ -60,8 +60,8 @@ const ROLES: readonly RoleRow[] = [
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const code = (s: string) => `\`${s}\``;
-/** An ARN as its resource part (`app/*`, `targetgroup/{service}-{env}-default-tg/*`). */
-const resourcePart = (arn: string) => (arn === "*" ? "*" : arn.split(":").slice(5).join(":") || arn);
+/** An ARN as its resource part (`app/*`, `targetgroup/{service}-{env}-default-tg/*`); `*` stays `*`. */
+const resourcePart = (arn: string) => arn.split(":").slice(5).join(":") || arn;
 
 function allowed(layer: Layer): string {
   const byType = new Map<string, number>();
@@ -70,7 +70,8 @@ function allowed(layer: Layer): string {
   return `${total} calls: ${[...byType.entries()].map(([t, n]) => `${code(t)} (${n})`).join(", ")}`;
 }
 
-function denied(statements: readonly Statement[]): string {
+/** The "Explicit Deny" cell: each Deny statement's actions, its resources (as resource parts) unless only `*`, and whether it is conditioned. */
+export function deniedCell(statements: readonly Statement[]): string {
   return statements
     .filter((s) => s.Effect === "Deny")
     .map((s) => {
@@ -82,7 +83,7 @@ function denied(statements: readonly Statement[]): string {
 }
 
 export function renderRoleTable(): string {
-  const rows = ROLES.map((r) => `| ${r.role} | ${r.deploys} | ${allowed(r.layer)} | ${r.scope} | ${denied(r.statements)} |`);
+  const rows = ROLES.map((r) => `| ${r.role} | ${r.deploys} | ${allowed(r.layer)} | ${r.scope} | ${deniedCell(r.statements)} |`);
   return [
     README_BEGIN,
     "| Role | Deploys | Allowed: the needs table's calls (lib/policies/needs) | Scoped to | Explicit Deny |",
