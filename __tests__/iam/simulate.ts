@@ -89,6 +89,17 @@ function isElbv2TaggingGap(request: SimRequest): boolean {
   return ELBV2_TAGGING_ACTIONS.has(request.action.toLowerCase()) && ELBV2_TAGGABLE.test(request.resource);
 }
 
+/**
+ * The condition keys (lower case, `${TagKey}` patterns as listed) the Service Authorization
+ * Reference gives an action on a resource; for ELBv2's AddTags/RemoveTags those of the Classic
+ * entry (the same keys; see the module comment).
+ */
+export async function conditionKeysFor(action: string, resource: string): Promise<Set<string>> {
+  const [service, name] = action.split(":") as [string, string];
+  const arn = isElbv2TaggingGap({ action, resource }) ? resource.replace(/:(listener-rule|listener|targetgroup|truststore)\/.*$/, ":loadbalancer/classic") : resource;
+  return new Set(await allowedContextKeysForRequest(service, name, arn, false, undefined));
+}
+
 export class SimulatedPrincipal {
   constructor(
     readonly principalArn: string,
@@ -128,10 +139,7 @@ export class SimulatedPrincipal {
 
   /** AddTags/RemoveTags on an ELBv2 listener, rule or target group: see the module comment. */
   private async checkElbv2Tagging(request: SimRequest, contextVariables: Record<string, string | string[]>): Promise<SimResult> {
-    const [service, action] = request.action.split(":") as [string, string];
-    // The condition keys are the same for Classic and v2 AddTags/RemoveTags; ask with a Classic ARN.
-    const classicArn = request.resource.replace(/:(listener-rule|listener|targetgroup|truststore)\/.*$/, ":loadbalancer/classic");
-    const allowed = new Set(await allowedContextKeysForRequest(service, action, classicArn, false, undefined));
+    const allowed = await conditionKeysFor(request.action, request.resource);
     const keep: Record<string, string | string[]> = {};
     const ignoredContextKeys: string[] = [];
     for (const [key, value] of Object.entries(contextVariables)) {
