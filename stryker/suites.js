@@ -14,9 +14,10 @@
  * - "roles": for lib/policies/roles.ts, the pipeline roles' policy functions, and the needs table
  *   they are judged by (lib/policies/needs/**): the suites that judge those roles request by
  *   request with the simulator, the table's own functions (iam/needs-table), its rows
- *   (iam/needs-rows), state rows (iam/needs-state), request context (iam/needs-keys), request tags
- *   (iam/needs-request-tags, against the provider's requests) and notes (iam/needs-notes), the stand-ins for AWS-assigned ids its
- *   ARNs hold (iam/needs-ids) and the README's role table generated from both (iam/readme).
+ *   (iam/needs-rows), state rows (iam/needs-state), request context (iam/needs-keys), request
+ *   tags (iam/needs-request-tags, against the provider's requests) and notes (iam/needs-notes),
+ *   the stand-ins for AWS-assigned ids its ARNs hold (iam/needs-ids) and the README's role table
+ *   generated from both (iam/readme).
  *   Run with LANES_PIPELINE_ROLES=direct (stryker/jest.config.js), their `pipelineRole` calls
  *   the role function inside each test instead of reading a synthesized stack
  *   (iam/simulate.test.ts holds the two equal), so a mutant runs with the tests that reach it and
