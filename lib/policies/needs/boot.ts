@@ -239,7 +239,7 @@ export const BOOT_NEEDS: readonly Need[] = [
       requestTags: true,
       notGranted: "wildcard-only: granting it would let the role tag any Cloud Map resource into its scope; the stack's default tags never change",
     },
-    { operation: "tag", action: "servicediscovery:UntagResource", resource: any, notGranted: "wildcard-only; default tags never change" },
+    { operation: "tag", action: "servicediscovery:UntagResource", resource: any, scope: "account", notGranted: "wildcard-only; default tags never change" },
     own("delete", "servicediscovery:DeleteService", registry),
   ]),
   ...rows("aws_sns_topic", [

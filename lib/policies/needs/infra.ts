@@ -151,7 +151,7 @@ export const INFRA_NEEDS: readonly Need[] = [
       requestTags: true,
       notGranted: "wildcard-only: granting it would let the role tag any Cloud Map resource into its scope; the stack's default tags never change",
     },
-    { operation: "tag", action: "servicediscovery:UntagResource", resource: any, notGranted: "wildcard-only; default tags never change" },
+    { operation: "tag", action: "servicediscovery:UntagResource", resource: any, scope: "account", notGranted: "wildcard-only; default tags never change" },
     onInfra("delete", "servicediscovery:DeleteNamespace", namespace, { note: "Cloud Map deletes the hosted zone itself: no route53:DeleteHostedZone" }),
     { operation: "delete", action: "servicediscovery:GetOperation", resource: namespace, scope: "account", note: "waits for the operation" },
   ]),

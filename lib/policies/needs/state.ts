@@ -71,6 +71,7 @@ export function backendNeeds(layer: Layer): Need[] {
       action: "s3:ListBucket",
       resource: (c) => arns.s3Bucket(c, c.state.bucket),
       context: () => ({ "s3:prefix": "env:/" }),
+      scope: "account",
       notGranted: "workspace listing: Terraform ignores AccessDenied for the default workspace_key_prefix, and listing env:/ would show every layer's workspaces",
     },
   ];
