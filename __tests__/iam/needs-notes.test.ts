@@ -11,7 +11,8 @@
  * Remove, a tag Tag/Untag/AddTags/RemoveTags/CreateTags/DeleteTags or S3's Put/Delete…Tagging.
  */
 import { NEEDS, type Need } from "../../lib/policies/needs";
-import { describeNeed } from "./needs-context";
+import { describeNeed, needContext } from "./needs-context";
+import { ACCOUNT } from "./simulate";
 
 const OBVIOUS: Record<Need["operation"], RegExp> = {
   create: /^(Create|Put|Register|Run|Authorize|Associate|Attach|Allocate|Enable|Start)[A-Z]/,
@@ -50,4 +51,13 @@ test("the naming rule, on calls whose reason is known: tags on create, a read wh
     ["app", "aws_lb_listener_rule", "tag", "elasticloadbalancing:RemoveTags"],
   ];
   for (const key of plain) expect([key, row(...key).length > 0, row(...key).every(obvious)]).toEqual([key, true, true]);
+});
+
+test("rows of one call on different resources say which: the task definition passes its execution role and its task role", () => {
+  const passes = NEEDS.filter((n) => n.layer === "app" && n.resourceType === "aws_ecs_task_definition" && n.action === "iam:PassRole");
+  const c = needContext("user-api");
+  expect(passes.map((n) => [n.resource(c), n.note])).toEqual([
+    [`arn:aws:iam::${ACCOUNT}:role/user-api-dev-task-exec`, "the task definition's execution role"],
+    [`arn:aws:iam::${ACCOUNT}:role/user-api-dev-task`, "the task definition's task role"],
+  ]);
 });
