@@ -31,3 +31,7 @@ describe("the Explicit Deny cell, fed on purpose (today's roles deny only on `*`
     expect(deniedCell([{ Effect: "Allow", Action: "*", Resource: "*" }])).toBe("");
   });
 });
+
+test("the Explicit Deny cell keeps the colons inside a resource part (a log group's `:*`)", () => {
+  expect(deniedCell([{ Effect: "Deny", Action: "logs:DeleteLogGroup", Resource: "arn:aws:logs:{region}:{account}:log-group:/ecs/{env}/*:*" }])).toBe("`logs:DeleteLogGroup` on `log-group:/ecs/{env}/*:*`");
+});
