@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
@@ -191,5 +191,70 @@ describe("the instrumenter the gate runs", () => {
 
   test("mutates the expression under a type assertion (`{ on: true } as const`), not only code outside one", () => {
     expect(seesAssertions()).toBe("true");
+  });
+});
+
+describe("each group's results with the suites they were made with", () => {
+  const NEEDS_ROWS = "__tests__/iam/needs-rows.test.ts";
+  const ROUTING = "__tests__/routing.test.ts";
+  const SECRETS = "__tests__/iam/secrets.test.ts";
+  const suite = (source: string) => ({ tests: [], source });
+  const committed: Report = {
+    schemaVersion: "2",
+    files: {
+      "lib/routing.ts": { mutants: [{ status: "Killed" }] },
+      "lib/policies/roles.ts": { mutants: [{ status: "Survived", static: true }] },
+      "lib/policies/log-delivery.ts": { mutants: [{ status: "Killed" }] },
+    },
+    // A report from before: one map for every group.
+    testFiles: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n1"), [SECRETS]: suite("s1") },
+  };
+  const everyFileExists = () => true;
+
+  test("a group's run reads its own files and its own suites (from the one map of a report from before)", () => {
+    expect(groupReport(committed, "roles")).toEqual({ schemaVersion: "2", files: { "lib/policies/roles.ts": committed.files["lib/policies/roles.ts"] }, testFiles: { [NEEDS_ROWS]: suite("n1") } });
+    expect(groupReport(committed, "policies").testFiles).toEqual({ [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n1"), [SECRETS]: suite("s1") });
+    expect(Object.keys(groupReport(committed, "unit").files)).toEqual(["lib/routing.ts"]);
+  });
+
+  test("merging a run keeps the other groups' files and suites, and replaces only its own", () => {
+    const policiesRun: Report = { schemaVersion: "2", files: { "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } }, testFiles: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") } };
+    const merged = withGroupResults(committed, "policies", policiesRun, everyFileExists);
+    expect(merged.files).toEqual({ ...committed.files, "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } });
+    expect(merged.testFiles).toBeUndefined();
+    expect(merged.testFilesByGroup).toEqual({
+      unit: { [ROUTING]: suite("r1") },
+      policies: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") },
+      roles: { [NEEDS_ROWS]: suite("n1") },
+      "edge-functions": {},
+    });
+    // The gate runs the policies group before the roles group: the roles' results were made with
+    // needs-rows as it was (n1), so the roles group still sees it changed (n2 on disk) and runs
+    // again what its change may decide, instead of reusing it.
+    expect(suitesChanged(groupReport(merged, "roles"), { [NEEDS_ROWS]: "n2" })).toBe(true);
+    expect(suitesChanged(groupReport(merged, "policies"), { [ROUTING]: "r1", [NEEDS_ROWS]: "n2", [SECRETS]: "s1" })).toBe(false);
+  });
+
+  test("a merged run's suites are only its group's that still exist", () => {
+    const run: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n2"), "__tests__/iam/gone.test.ts": suite("g"), [ROUTING]: suite("r2") } };
+    const merged = withGroupResults(committed, "roles", run, (file) => file !== "__tests__/iam/gone.test.ts");
+    expect(merged.testFilesByGroup?.roles).toEqual({ [NEEDS_ROWS]: suite("n2") });
+    expect(merged.testFilesByGroup?.unit).toEqual({ [ROUTING]: suite("r1") });
+  });
+
+  test("suites changed: one added, one removed, or a source that differs; not the same suites", () => {
+    const own: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n1"), [SECRETS]: suite("s1") } };
+    expect(suitesChanged(own, { [NEEDS_ROWS]: "n1", [SECRETS]: "s1" })).toBe(false);
+    expect(suitesChanged(own, { [NEEDS_ROWS]: "n1", [SECRETS]: "s2" })).toBe(true);
+    expect(suitesChanged(own, { [NEEDS_ROWS]: "n1" })).toBe(true);
+    expect(suitesChanged(own, { [NEEDS_ROWS]: "n1", [SECRETS]: "s1", [ROUTING]: "r1" })).toBe(true);
+    expect(suitesChanged({ files: {} }, {})).toBe(false);
+  });
+
+  test("with its group's suites unchanged, a static survivor's result stands; changed, it runs again", () => {
+    const report: Report = { files: { "lib/policies/roles.ts": { mutants: [{ status: "Survived", static: true }, { status: "Killed", static: true }] } } };
+    expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], () => false)).toEqual(report);
+    expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], (group) => group === "roles").files["lib/policies/roles.ts"]).toEqual({ mutants: [{ status: "Killed", static: true }] });
+    expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], (group) => group === "policies")).toEqual(report);
   });
 });

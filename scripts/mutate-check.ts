@@ -15,12 +15,15 @@
  *   ... --retry-timeouts                  run again these files' mutants that timed out (Stryker reuses a timeout
  *                                         until the code or its tests change; a timeout is no proof of a kill)
  *
- * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json;
- * a run on some files keeps the other files' entries (Stryker itself would drop them).
+ * Stryker reuses the results of unchanged mutants and tests from reports/stryker-incremental.json:
+ * each group's run reads a report of that group's files and suites (`groupReport`, written to
+ * reports/stryker-incremental.{group}.json for the run) and is merged back (`withGroupResults`),
+ * so a run on some files keeps the other files' entries (Stryker itself would drop them), and a
+ * suite two groups share is judged changed or not for each group by what that group last ran.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 /** A group of files and the suites that test them (stryker/suites.js). */
 export type SuiteGroup = "unit" | "policies" | "roles" | "edge-functions";
@@ -39,6 +42,8 @@ export interface MutantResult {
 export interface Report {
   files: Record<string, { mutants: MutantResult[] } & Record<string, unknown>>;
   testFiles?: Record<string, unknown>;
+  /** Each group's suites as its files' results were made with (`groupReport`); Stryker's `testFiles` before. */
+  testFilesByGroup?: Partial<Record<SuiteGroup, Record<string, unknown>>>;
   [key: string]: unknown;
 }
 
@@ -68,6 +73,45 @@ export function mutationScore(mutants: readonly MutantResult[]): { score: number
   return { score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, detected, valid, survived: undetected };
 }
 
+const GROUPS: readonly SuiteGroup[] = ["unit", "policies", "roles", "edge-functions"];
+
+/**
+ * The incremental report one group's Stryker run reads: the group's files, and the suites their
+ * results were made with. One committed report holds every group's results, but Stryker keeps
+ * one `testFiles` map (each suite's source, from which it tells a changed test), and the groups
+ * share suites (the policies group runs the iam/* suites the roles group runs). With one map, a
+ * run of one group wrote a changed suite's new source over the one another group's results were
+ * made with, and that group's next run (the gate runs the groups in turn) saw the suite
+ * unchanged: it reused kills and survivals of tests that had changed. So each group keeps its
+ * own map (`testFilesByGroup`); a report from before takes its group's suites from `testFiles`.
+ */
+export function groupReport(report: Report, group: SuiteGroup): Report {
+  const { testFilesByGroup, ...rest } = report;
+  const files = Object.fromEntries(Object.entries(report.files).filter(([file]) => suiteGroup(file) === group));
+  return { ...rest, files, testFiles: testFilesByGroup?.[group] ?? ofGroup(report.testFiles ?? {}, group) };
+}
+
+/** The committed report with a group's run merged in: its files' results and its suites; the other groups' kept. */
+export function withGroupResults(report: Report, group: SuiteGroup, run: Report, exists?: (file: string) => boolean): Report {
+  const { testFiles, testFilesByGroup, ...rest } = report;
+  const byGroup = Object.fromEntries(GROUPS.map((g) => [g, testFilesByGroup?.[g] ?? ofGroup(testFiles ?? {}, g)]));
+  byGroup[group] = ofGroup(currentTestFiles(run.testFiles ?? {}, exists), group);
+  const { testFiles: _runTests, files: runFiles, ...runRest } = run;
+  return { ...rest, ...runRest, files: { ...report.files, ...runFiles }, testFilesByGroup: byGroup };
+}
+
+const ofGroup = (testFiles: Record<string, unknown>, group: SuiteGroup) => Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file, group)));
+
+/**
+ * Whether a group's suites differ from those in its report (one added, removed, or its source
+ * changed): `current` maps each suite file of the group to its source.
+ */
+export function suitesChanged(report: Report, current: Readonly<Record<string, string>>): boolean {
+  const known = (report.testFiles ?? {}) as Record<string, { source?: string }>;
+  const files = new Set([...Object.keys(known), ...Object.keys(current)]);
+  return [...files].some((file) => known[file]?.source !== current[file]);
+}
+
 /** The report without the mutants of `files` that `drop` selects, so that Stryker runs them again. */
 function without(report: Report, files: readonly string[], drop: (m: MutantResult, file: string) => boolean): Report {
   const kept = Object.entries(report.files).map(([file, result]) => [file, files.includes(file) ? { ...result, mutants: result.mutants.filter((m) => !drop(m, file)) } : result]);
@@ -86,12 +130,13 @@ export function withoutTimeouts(report: Report, files: readonly string[]): Repor
  * policy files (run with static mutants: the suites synthesize when they load) a mutant also
  * covered by a suite's top-level synth records only its other tests. So a survival was reused
  * however the suites that load it changed: the tests written to kill log-delivery.ts's table, the
- * buckets' props and the lock table's settings did not count. Such survivors are few (each is
- * killed or explained), so every check runs them again. (lib/policies/roles.ts runs with the role
- * suites, which call its functions in each test: its coverage is whole, its survivors reused.)
+ * buckets' props and the lock table's settings did not count. They run again when a suite of
+ * their group changed (`changed`, from `suitesChanged`); with the suites as they were, the
+ * survival stands. (lib/policies/roles.ts runs with the role suites, which call its functions in
+ * each test: its coverage is whole, its non-static survivors left to Stryker.)
  */
-export function withoutStaleUndetected(report: Report, files: readonly string[]): Report {
-  return without(report, files, (m, file) => (m.static === true || suiteGroup(file) === "policies") && (m.status === "Survived" || m.status === "NoCoverage"));
+export function withoutStaleUndetected(report: Report, files: readonly string[], changed: (group: SuiteGroup) => boolean = () => true): Report {
+  return without(report, files, (m, file) => (m.static === true || suiteGroup(file) === "policies") && (m.status === "Survived" || m.status === "NoCoverage") && changed(suiteGroup(file)));
 }
 
 /** Files whose unit tests are the iam/* suites (stryker/jest.config.js): the policies and the constructs that write them. */
@@ -169,6 +214,12 @@ export async function instrumenterSeesAssertions(): Promise<boolean> {
 
 const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
 
+/** Each suite file of a group (relative, `/`-separated) and its source as it is now. */
+function suiteSources(group: SuiteGroup): Record<string, string> {
+  const files = readdirSync(join(ROOT, "__tests__"), { recursive: true, encoding: "utf8" }).map((f) => `__tests__/${f.split(sep).join("/")}`);
+  return Object.fromEntries(files.filter((file) => isSuiteFile(file, group)).map((file) => [file, readFileSync(join(ROOT, file), "utf8")]));
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const record = args.includes("--record");
@@ -196,23 +247,23 @@ async function main(): Promise<number> {
     process.stderr.write("mutate:check: Stryker's instrumenter is not patched: it would not mutate code under `as` (e.g. `{ … } as const`). Run `npm ci` (its postinstall applies patches/ with patch-package).\n");
     return 2;
   }
-  const incremental = readJson<Report>(INCREMENTAL);
-  if (incremental) {
-    const rerun = withoutStaleUndetected(args.includes("--retry-timeouts") ? withoutTimeouts(incremental, files) : incremental, files);
-    writeFileSync(INCREMENTAL, JSON.stringify(rerun, null, 2));
-  }
   const results: Report["files"] = {};
   for (const { files: runFiles, configFile, suites } of strykerRuns(files)) {
+    // The group's own incremental report (groupReport); its results merged back after the run.
+    const groupFile = join(ROOT, "reports", `stryker-incremental.${suites}.json`);
     const before = readJson<Report>(INCREMENTAL);
+    if (before) {
+      const own = groupReport(before, suites);
+      const changed = suitesChanged(own, suiteSources(suites));
+      const rerun = withoutStaleUndetected(args.includes("--retry-timeouts") ? withoutTimeouts(own, runFiles) : own, runFiles, () => changed);
+      writeFileSync(groupFile, JSON.stringify(rerun, null, 2));
+    } else rmSync(groupFile, { force: true });
     const env = { ...process.env, LANES_MUTATE_SUITES: suites };
-    const run = spawnSync("npx", ["stryker", "run", configFile, "--mutate", runFiles.join(","), ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
+    const run = spawnSync("npx", ["stryker", "run", configFile, "--mutate", runFiles.join(","), "--incrementalFile", groupFile, ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
+    const after = readJson<Report>(groupFile);
+    rmSync(groupFile, { force: true });
     if (run.status !== 0) return run.status ?? 1;
-
-    // Keep the other files' incremental results: Stryker writes only this run's files.
-    const after = readJson<Report>(INCREMENTAL);
-    if (before && after) {
-      writeFileSync(INCREMENTAL, JSON.stringify({ ...after, files: { ...before.files, ...after.files }, testFiles: currentTestFiles({ ...before.testFiles, ...after.testFiles }) }, null, 2));
-    }
+    if (after) writeFileSync(INCREMENTAL, JSON.stringify(withGroupResults(before ?? { files: {} }, suites, after), null, 2));
     const report = readJson<Report>(REPORT);
     if (!report) throw new Error(`no report at ${REPORT}`);
     Object.assign(results, report.files);
