@@ -16,9 +16,9 @@
  *   request with the simulator, the table's own functions (iam/needs-table), its rows
  *   (iam/needs-rows), state rows (iam/needs-state), request context (iam/needs-keys), request
  *   tags (iam/needs-request-tags, against the provider's requests), notes (iam/needs-notes),
- *   scopes (iam/needs-scope), the build's own calls (iam/needs-build), the stand-ins for
- *   AWS-assigned ids its ARNs hold (iam/needs-ids) and the README's role table generated from
- *   both (iam/readme).
+ *   scopes (iam/needs-scope), whose tags a resource carries (iam/needs-owner), the build's own
+ *   calls (iam/needs-build), the stand-ins for AWS-assigned ids its ARNs hold (iam/needs-ids)
+ *   and the README's role table generated from both (iam/readme).
  *   Run with LANES_PIPELINE_ROLES=direct (stryker/jest.config.js), their `pipelineRole` calls
  *   the role function inside each test instead of reading a synthesized stack
  *   (iam/simulate.test.ts holds the two equal), so a mutant runs with the tests that reach it and
@@ -33,7 +33,7 @@ const UNIT_SUITES = [
   "canary", "canary-judge", "canary-paths", "verify-edge", "verify-decisions",
 ];
 const POLICY_SUITES = ["iam/*", "private-bucket", "rules-sync", "service-identity", "state-stack", "infra-stack", "boot-stack", "pipeline-stack"];
-const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/needs-ids", "iam/needs-rows", "iam/needs-state", "iam/needs-keys", "iam/needs-notes", "iam/needs-request-tags", "iam/needs-scope", "iam/needs-build", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions", "iam/role-grammar", "iam/build-vpc-policy"];
+const ROLE_SUITES = ["iam/needs", "iam/escalation", "iam/contract", "iam/gc-role", "iam/least-privilege", "iam/ramp", "iam/needs-table", "iam/needs-ids", "iam/needs-rows", "iam/needs-state", "iam/needs-keys", "iam/needs-notes", "iam/needs-request-tags", "iam/needs-scope", "iam/needs-owner", "iam/needs-build", "iam/readme", "iam/role-statements", "iam/role-denies", "iam/role-conditions", "iam/role-grammar", "iam/build-vpc-policy"];
 const EDGE_FUNCTION_SUITES = ["edge-functions"];
 
 const GROUPS = {
