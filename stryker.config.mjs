@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Mutation testing of the code that decides or protects (docs/TESTING.md): `npm run mutate`.
- * One file while iterating: `npx stryker run --mutate lib/routing.ts`.
+ * One file while iterating: `npm run mutate:check -- lib/routing.ts` (it keeps the other files'
+ * results and each group's suites in the report; a bare `npx stryker run` would drop them).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {

@@ -12,9 +12,9 @@
  *   `dynamodb:LeadingKeys`, its table their resource.
  */
 import type { DynamoDBClient, GetItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { NEEDS, type Need } from "../../lib/policies/needs";
+import { NEEDS } from "../../lib/policies/needs";
 import { mintTesterToken } from "../../lib/ops/edge-rules";
-import { needContext } from "./needs-context";
+import { needContext, needRows } from "./needs-context";
 import { ACCOUNT, REGION } from "./simulate";
 
 const keysModule = require("../../edge/keys.js") as typeof import("../../edge/keys");
@@ -57,7 +57,7 @@ test("the tester token's reads are the rows of the edge table: the items mintTes
     [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/lanes-edge-dev-rules`, "active"],
     [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/lanes-edge-dev-rules`, "keys"],
   ]);
-  const rows = NEEDS.filter((n: Need) => n.resourceType === "build.lanes-cli" && n.action === "dynamodb:GetItem");
+  const rows = needRows({ resourceType: "build.lanes-cli", action: "dynamodb:GetItem" });
   expect(rows.map((n) => [n.resource(c), ...(n.context!(c)["dynamodb:LeadingKeys"] as string[])])).toEqual(reads);
   // Each says what its item is for: the rules (which name the tester header), the key that signs the token.
   expect(rows.map((n) => n.note)).toEqual([expect.stringMatching(/rules.*tester header/), expect.stringMatching(/token.*edge key/)]);

@@ -1,5 +1,5 @@
 /** Turns needs rows into simulator requests, for a context and its variants (another env, service, lane). */
-import { DEFAULT_TAG_KEYS, stackTags, type DefaultTags, type Need, type NeedContext } from "../../lib/policies/needs";
+import { DEFAULT_TAG_KEYS, NEEDS, stackTags, type DefaultTags, type Need, type NeedContext } from "../../lib/policies/needs";
 import { exampleParams } from "../helpers/project";
 import { ACCOUNT, PARTITION, REGION, type ContextValues, type SimRequest } from "./simulate";
 
@@ -55,4 +55,9 @@ export function requestFor(need: Need, c: NeedContext): SimRequest {
 
 export function describeNeed(need: Need): string {
   return `${need.layer} ${need.resourceType} ${need.operation} ${need.action}`;
+}
+
+/** The table's rows (in order) whose layer, type, operation and action are those given. */
+export function needRows(match: Partial<Pick<Need, "layer" | "resourceType" | "operation" | "action">>): Need[] {
+  return NEEDS.filter((n) => Object.entries(match).every(([field, value]) => n[field as keyof typeof match] === value));
 }

@@ -17,7 +17,7 @@
  *   `ecs:service:DesiredCount` (Application Auto Scaling API reference, ScalableDimension).
  */
 import { NEEDS, type Need } from "../../lib/policies/needs";
-import { describeNeed, needContext, requestFor } from "./needs-context";
+import { describeNeed, needContext, needRows, requestFor } from "./needs-context";
 import { ACCOUNT, REGION, SimulatedPrincipal } from "./simulate";
 
 const c = needContext("user-api");
@@ -58,7 +58,7 @@ describe("tags on create: {service}:CreateAction", () => {
   });
 
   test("literally, for the lane's resources: RegisterTaskDefinition, CreateService, CreateTargetGroup, CreateRule", () => {
-    const lane = (type: string, action: string) => NEEDS.filter((n) => n.layer === "app" && n.resourceType === type && n.operation === "create" && n.action === action).map((n) => contextOf(n)[`${service(n)}:CreateAction`]);
+    const lane = (resourceType: string, action: string) => needRows({ layer: "app", resourceType, operation: "create", action }).map((n) => contextOf(n)[`${service(n)}:CreateAction`]);
     expect(lane("aws_ecs_task_definition", "ecs:TagResource")).toEqual(["RegisterTaskDefinition"]);
     expect(lane("aws_ecs_service", "ecs:TagResource")).toEqual(["CreateService"]);
     expect(lane("aws_lb_target_group", "elasticloadbalancing:AddTags")).toEqual(["CreateTargetGroup"]);

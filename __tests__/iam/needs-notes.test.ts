@@ -11,7 +11,7 @@
  * Remove, a tag Tag/Untag/AddTags/RemoveTags/CreateTags/DeleteTags or S3's Put/Delete…Tagging.
  */
 import { NEEDS, type Need } from "../../lib/policies/needs";
-import { describeNeed, needContext } from "./needs-context";
+import { describeNeed, needContext, needRows } from "./needs-context";
 import { ACCOUNT } from "./simulate";
 
 const OBVIOUS: Record<Need["operation"], RegExp> = {
@@ -31,7 +31,7 @@ test("a call its operation does not explain says why it happens", () => {
 });
 
 test("the naming rule, on calls whose reason is known: tags on create, a read while deleting, a Put that deletes", () => {
-  const row = (layer: Need["layer"], type: string, operation: Need["operation"], action: string) => NEEDS.filter((n) => n.layer === layer && n.resourceType === type && n.operation === operation && n.action === action);
+  const row = (layer: Need["layer"], resourceType: string, operation: Need["operation"], action: string) => needRows({ layer, resourceType, operation, action });
   const unobvious: [Need["layer"], string, Need["operation"], string][] = [
     ["app", "aws_ecs_service", "create", "ecs:TagResource"],
     ["boot", "aws_iam_role", "delete", "iam:ListInstanceProfilesForRole"],
@@ -54,7 +54,7 @@ test("the naming rule, on calls whose reason is known: tags on create, a read wh
 });
 
 test("rows of one call on different resources say which: the task definition passes its execution role and its task role", () => {
-  const passes = NEEDS.filter((n) => n.layer === "app" && n.resourceType === "aws_ecs_task_definition" && n.action === "iam:PassRole");
+  const passes = needRows({ layer: "app", resourceType: "aws_ecs_task_definition", action: "iam:PassRole" });
   const c = needContext("user-api");
   expect(passes.map((n) => [n.resource(c), n.note])).toEqual([
     [`arn:aws:iam::${ACCOUNT}:role/user-api-dev-task-exec`, "the task definition's execution role"],
