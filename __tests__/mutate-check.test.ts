@@ -3,9 +3,12 @@
  * suites a run loads, which test files the incremental report keeps, and the score it compares.
  */
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutSuites, withoutTimeouts } from "../scripts/mutate-check";
+import { helperDigests, helperModules, staleHelperSuites } from "../scripts/suite-helpers";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
@@ -219,9 +222,15 @@ describe("each group's results with the suites they were made with", () => {
 
   test("merging a run keeps the other groups' files and suites, and replaces only its own", () => {
     const policiesRun: Report = { schemaVersion: "2", files: { "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } }, testFiles: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") } };
-    const merged = withGroupResults(committed, "policies", policiesRun, everyFileExists);
+    const merged = withGroupResults(committed, "policies", policiesRun, { [NEEDS_ROWS]: "d2" }, everyFileExists);
     expect(merged.files).toEqual({ ...committed.files, "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } });
     expect(merged.testFiles).toBeUndefined();
+    expect(merged.helpersByGroup).toEqual({ policies: { [NEEDS_ROWS]: "d2" } });
+    // The roles group's run after it records its own helper digests, keeping the policies group's.
+    const rolesRun: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n2") } };
+    expect(withGroupResults(merged, "roles", rolesRun, { [NEEDS_ROWS]: "d3" }, everyFileExists).helpersByGroup).toEqual({ policies: { [NEEDS_ROWS]: "d2" }, roles: { [NEEDS_ROWS]: "d3" } });
+    // Stryker is not given the digests: they are the gate's, per group.
+    expect(groupReport({ ...merged, helpersByGroup: { roles: { [NEEDS_ROWS]: "d3" } } }, "roles")).not.toHaveProperty("helpersByGroup");
     expect(merged.testFilesByGroup).toEqual({
       unit: { [ROUTING]: suite("r1") },
       policies: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") },
@@ -237,7 +246,7 @@ describe("each group's results with the suites they were made with", () => {
 
   test("a merged run's suites are only its group's that still exist", () => {
     const run: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n2"), "__tests__/iam/gone.test.ts": suite("g"), [ROUTING]: suite("r2") } };
-    const merged = withGroupResults(committed, "roles", run, (file) => file !== "__tests__/iam/gone.test.ts");
+    const merged = withGroupResults(committed, "roles", run, {}, (file) => file !== "__tests__/iam/gone.test.ts");
     expect(merged.testFilesByGroup?.roles).toEqual({ [NEEDS_ROWS]: suite("n2") });
     expect(merged.testFilesByGroup?.unit).toEqual({ [ROUTING]: suite("r1") });
   });
@@ -256,5 +265,67 @@ describe("each group's results with the suites they were made with", () => {
     expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], () => false)).toEqual(report);
     expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], (group) => group === "roles").files["lib/policies/roles.ts"]).toEqual({ mutants: [{ status: "Killed", static: true }] });
     expect(withoutStaleUndetected(report, ["lib/policies/roles.ts"], (group) => group === "policies")).toEqual(report);
+  });
+});
+
+describe("a suite's helper modules (scripts/suite-helpers.ts): what Stryker does not see change", () => {
+  let root: string;
+  const write = (file: string, source: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), source);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "lanes-helpers-"));
+    write("__tests__/iam/a.test.ts", 'import { x } from "./simulate";\nimport "../helpers/slow";\nimport { z } from "../../lib/z";\nimport { parse } from "zod";\n');
+    write("__tests__/iam/simulate.ts", 'export * from "./grammar";\nconst r = require("../helpers/oracle");\nexport const x = () => import("./late");\n');
+    write("__tests__/iam/grammar.ts", 'import type { T } from "./simulate";\nimport { y } from "./missing";\n');
+    write("__tests__/helpers/slow.ts", "jest.setTimeout(1);\n");
+    write("__tests__/helpers/oracle.js", "module.exports = {};\n");
+    write("__tests__/iam/late/index.ts", "export const late = 1;\n");
+    write("__tests__/iam/unrelated.ts", "export const u = 1;\n");
+    write("__tests__/b.test.ts", 'import { u } from "./iam/unrelated";\n');
+    write("lib/z.ts", 'import { w } from "../__tests__/helpers/never";\n');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test("are the files under __tests__/ it imports, requires or re-exports, transitively (cycles once; not lib/, node_modules or a specifier that names no file)", () => {
+    expect(helperModules(root, "__tests__/iam/a.test.ts")).toEqual([
+      "__tests__/helpers/oracle.js",
+      "__tests__/helpers/slow.ts",
+      "__tests__/iam/grammar.ts",
+      "__tests__/iam/late/index.ts",
+      "__tests__/iam/simulate.ts",
+    ]);
+    expect(helperModules(root, "__tests__/b.test.ts")).toEqual(["__tests__/iam/unrelated.ts"]);
+  });
+
+  test("a suite's digest changes with a helper it loads, however deep, and not with another suite's helper or its own source", () => {
+    const suites = ["__tests__/iam/a.test.ts", "__tests__/b.test.ts"];
+    const before = helperDigests(root, suites);
+    expect(before["__tests__/iam/a.test.ts"]).toMatch(/^[0-9a-f]{64}$/);
+    write("__tests__/iam/a.test.ts", 'import { x } from "./simulate";\nimport "../helpers/slow";\n// a new test\n');
+    expect(helperDigests(root, suites)).toEqual(before);
+    write("__tests__/helpers/oracle.js", "module.exports = { weaker: true };\n");
+    const after = helperDigests(root, suites);
+    expect(after["__tests__/iam/a.test.ts"]).not.toBe(before["__tests__/iam/a.test.ts"]);
+    expect(after["__tests__/b.test.ts"]).toBe(before["__tests__/b.test.ts"]);
+    expect(staleHelperSuites(before, after)).toEqual(["__tests__/iam/a.test.ts"]);
+  });
+
+  test("stale: a recorded digest that differs; not a suite with none recorded (new: Stryker runs it as new), and nothing when the group has no map yet", () => {
+    expect(staleHelperSuites({ a: "1", b: "2" }, { a: "1", b: "3", c: "4" })).toEqual(["b"]);
+    expect(staleHelperSuites({ a: "1" }, { a: "1" })).toEqual([]);
+    expect(staleHelperSuites(undefined, { a: "1" })).toEqual([]);
+  });
+
+  test("a suite whose helpers changed leaves the group's report, so that Stryker runs its tests as new and its group's survivors run again", () => {
+    const NEEDS = "__tests__/iam/needs-rows.test.ts";
+    const ROLE = "__tests__/iam/readme.test.ts";
+    const own: Report = { files: { "lib/policies/roles.ts": { mutants: [{ status: "Survived", static: true }] } }, testFiles: { [NEEDS]: { tests: [], source: "n" }, [ROLE]: { tests: [], source: "r" } } };
+    const dropped = withoutSuites(own, [NEEDS]);
+    expect(dropped.testFiles).toEqual({ [ROLE]: { tests: [], source: "r" } });
+    expect(dropped.files).toEqual(own.files);
+    expect(suitesChanged(dropped, { [NEEDS]: "n", [ROLE]: "r" })).toBe(true);
+    expect(withoutSuites(own, [])).toEqual(own);
   });
 });

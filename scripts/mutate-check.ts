@@ -25,6 +25,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { helperDigests, staleHelperSuites } from "./suite-helpers";
 /** A group of files and the suites that test them (stryker/suites.js). */
 export type SuiteGroup = "unit" | "policies" | "roles" | "edge-functions";
 const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean };
@@ -44,6 +45,8 @@ export interface Report {
   testFiles?: Record<string, unknown>;
   /** Each group's suites as its files' results were made with (`groupReport`); Stryker's `testFiles` before. */
   testFilesByGroup?: Partial<Record<SuiteGroup, Record<string, unknown>>>;
+  /** Each group's suites' helper digests as its results were made with (scripts/suite-helpers.ts). */
+  helpersByGroup?: Partial<Record<SuiteGroup, Record<string, string>>>;
   [key: string]: unknown;
 }
 
@@ -86,18 +89,31 @@ const GROUPS: readonly SuiteGroup[] = ["unit", "policies", "roles", "edge-functi
  * own map (`testFilesByGroup`); a report from before takes its group's suites from `testFiles`.
  */
 export function groupReport(report: Report, group: SuiteGroup): Report {
-  const { testFilesByGroup, ...rest } = report;
+  const { testFilesByGroup, helpersByGroup: _helpers, ...rest } = report;
   const files = Object.fromEntries(Object.entries(report.files).filter(([file]) => suiteGroup(file) === group));
   return { ...rest, files, testFiles: testFilesByGroup?.[group] ?? ofGroup(report.testFiles ?? {}, group) };
 }
 
-/** The committed report with a group's run merged in: its files' results and its suites; the other groups' kept. */
-export function withGroupResults(report: Report, group: SuiteGroup, run: Report, exists?: (file: string) => boolean): Report {
-  const { testFiles, testFilesByGroup, ...rest } = report;
+/**
+ * The committed report with a group's run merged in: its files' results, its suites, and the
+ * digests of their helper modules the run was made with (`helpers`); the other groups' kept.
+ */
+export function withGroupResults(report: Report, group: SuiteGroup, run: Report, helpers: Readonly<Record<string, string>>, exists?: (file: string) => boolean): Report {
+  const { testFiles, testFilesByGroup, helpersByGroup, ...rest } = report;
   const byGroup = Object.fromEntries(GROUPS.map((g) => [g, testFilesByGroup?.[g] ?? ofGroup(testFiles ?? {}, g)]));
   byGroup[group] = ofGroup(currentTestFiles(run.testFiles ?? {}, exists), group);
   const { testFiles: _runTests, files: runFiles, ...runRest } = run;
-  return { ...rest, ...runRest, files: { ...report.files, ...runFiles }, testFilesByGroup: byGroup };
+  return { ...rest, ...runRest, files: { ...report.files, ...runFiles }, testFilesByGroup: byGroup, helpersByGroup: { ...helpersByGroup, [group]: { ...helpers } } };
+}
+
+/**
+ * A group's report without the entries of `suites` in its test map, so that Stryker takes their
+ * tests for new ones: it runs again every mutant one of them killed or covers. For the suites
+ * whose helper modules changed (`staleHelperSuites`), which Stryker cannot see.
+ */
+export function withoutSuites(report: Report, suites: readonly string[]): Report {
+  const testFiles = Object.fromEntries(Object.entries(report.testFiles ?? {}).filter(([file]) => !suites.includes(file)));
+  return { ...report, testFiles };
 }
 
 const ofGroup = (testFiles: Record<string, unknown>, group: SuiteGroup) => Object.fromEntries(Object.entries(testFiles).filter(([file]) => isSuiteFile(file, group)));
@@ -252,9 +268,13 @@ async function main(): Promise<number> {
     // The group's own incremental report (groupReport); its results merged back after the run.
     const groupFile = join(ROOT, "reports", `stryker-incremental.${suites}.json`);
     const before = readJson<Report>(INCREMENTAL);
+    const sources = suiteSources(suites);
+    const helpers = helperDigests(ROOT, Object.keys(sources));
     if (before) {
-      const own = groupReport(before, suites);
-      const changed = suitesChanged(own, suiteSources(suites));
+      const stale = staleHelperSuites(before.helpersByGroup?.[suites], helpers);
+      if (stale.length > 0) process.stdout.write(`mutate:check: ${suites}: the helper modules of ${stale.join(", ")} changed: their tests run as new\n`);
+      const own = withoutSuites(groupReport(before, suites), stale);
+      const changed = suitesChanged(own, sources);
       const rerun = withoutStaleUndetected(args.includes("--retry-timeouts") ? withoutTimeouts(own, runFiles) : own, runFiles, () => changed);
       writeFileSync(groupFile, JSON.stringify(rerun, null, 2));
     } else rmSync(groupFile, { force: true });
@@ -263,7 +283,7 @@ async function main(): Promise<number> {
     const after = readJson<Report>(groupFile);
     rmSync(groupFile, { force: true });
     if (run.status !== 0) return run.status ?? 1;
-    if (after) writeFileSync(INCREMENTAL, JSON.stringify(withGroupResults(before ?? { files: {} }, suites, after), null, 2));
+    if (after) writeFileSync(INCREMENTAL, JSON.stringify(withGroupResults(before ?? { files: {} }, suites, after, helpers), null, 2));
     const report = readJson<Report>(REPORT);
     if (!report) throw new Error(`no report at ${REPORT}`);
     Object.assign(results, report.files);
