@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutSuites, withoutTimeouts } from "../scripts/mutate-check";
+import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutResults, withoutSuites, withoutTimeouts } from "../scripts/mutate-check";
 import { helperDigests, helperModules, staleHelperSuites } from "../scripts/suite-helpers";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
@@ -124,6 +124,22 @@ describe("the score", () => {
 
   test("a file without valid mutants scores 100", () => {
     expect(mutationScore([{ status: "CompileError" }])).toEqual({ score: 100, detected: 0, valid: 0, survived: 0 });
+  });
+});
+
+describe("--force", () => {
+  test("drops every result of the files named, and only theirs, so that Stryker runs each of their mutants again", () => {
+    const report: Report = {
+      files: {
+        "lib/a.ts": { language: "typescript", mutants: [{ status: "Timeout" }, { status: "Killed" }, { status: "Survived", static: true }] },
+        "lib/b.ts": { language: "typescript", mutants: [{ status: "Killed" }] },
+      },
+      testFiles: { "__tests__/a.test.ts": {} },
+    };
+    expect(withoutResults(report, ["lib/a.ts"])).toEqual({
+      files: { "lib/a.ts": { language: "typescript", mutants: [] }, "lib/b.ts": { language: "typescript", mutants: [{ status: "Killed" }] } },
+      testFiles: { "__tests__/a.test.ts": {} },
+    });
   });
 });
 

@@ -12,6 +12,9 @@
  *                                         code or covering tests changed are run again
  *   ... --record                          write the scores measured as the new record (after explaining survivors)
  *   ... --concurrency=N                   Stryker's concurrency: its test runners and type checkers share it (stryker.config.mjs: 1)
+ *   ... --force                           run every mutant of these files again, reusing none of their results (after a
+ *                                         change neither Stryker nor the gate sees: an unlisted module outside __tests__/,
+ *                                         a dependency's upgrade)
  *   ... --retry-timeouts                  run again these files' mutants that timed out (Stryker reuses a timeout
  *                                         until the code or its tests change; a timeout is no proof of a kill)
  *
@@ -19,7 +22,9 @@
  * each group's run reads a report of that group's files and suites (`groupReport`, written to
  * reports/stryker-incremental.{group}.json for the run) and is merged back (`withGroupResults`),
  * so a run on some files keeps the other files' entries (Stryker itself would drop them), and a
- * suite two groups share is judged changed or not for each group by what that group last ran.
+ * suite two groups share is judged changed or not for each group by what that group last ran. A
+ * suite whose helper modules under __tests__/ changed since its group's last run (a digest per
+ * suite, scripts/suite-helpers.ts) is left out of the test map Stryker is given: its tests run as new.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -132,6 +137,11 @@ export function suitesChanged(report: Report, current: Readonly<Record<string, s
 function without(report: Report, files: readonly string[], drop: (m: MutantResult, file: string) => boolean): Report {
   const kept = Object.entries(report.files).map(([file, result]) => [file, files.includes(file) ? { ...result, mutants: result.mutants.filter((m) => !drop(m, file)) } : result]);
   return { ...report, files: Object.fromEntries(kept) as Report["files"] };
+}
+
+/** The report without any result for the mutants of `files` (`--force`), so that Stryker runs them all again. */
+export function withoutResults(report: Report, files: readonly string[]): Report {
+  return without(report, files, () => true);
 }
 
 /** The report without the mutants of `files` that timed out, so that Stryker runs them again. */
@@ -275,7 +285,8 @@ async function main(): Promise<number> {
       if (stale.length > 0) process.stdout.write(`mutate:check: ${suites}: the helper modules of ${stale.join(", ")} changed: their tests run as new\n`);
       const own = withoutSuites(groupReport(before, suites), stale);
       const changed = suitesChanged(own, sources);
-      const rerun = withoutStaleUndetected(args.includes("--retry-timeouts") ? withoutTimeouts(own, runFiles) : own, runFiles, () => changed);
+      const reused = args.includes("--force") ? withoutResults(own, runFiles) : args.includes("--retry-timeouts") ? withoutTimeouts(own, runFiles) : own;
+      const rerun = withoutStaleUndetected(reused, runFiles, () => changed);
       writeFileSync(groupFile, JSON.stringify(rerun, null, 2));
     } else rmSync(groupFile, { force: true });
     const env = { ...process.env, LANES_MUTATE_SUITES: suites };
