@@ -2,16 +2,15 @@
  * The needs table judged by the provider's own requests: hashicorp/aws 5.100.0, the provider the
  * stacks deploy with, applies one resource of each type the table creates against an endpoint on
  * 127.0.0.1 that records each request and answers it with an error (helpers/provider-recorder.ts),
- * so each call the provider makes is its first for that resource. What the call was (resource
- * type, service, operation) the provider's debug log says; what it carried, the bytes that
- * arrived. One apply (`-refresh=false`) does both of:
+ * so the provider's work on each resource stops at the first call answered so. What a call was
+ * (resource type, service, operation) the provider's debug log says; what it carried, the bytes
+ * that arrived. One apply (`-refresh=false`) does both of:
  * - creating: the first call of each create;
  * - changing tags: a second resource of each type that takes tags exists already (a state built
- *   from Terraform's own plan, helpers/provider-state.ts; its id and ARN name it `existing`, so
- *   its calls are told from the create's), its default tag with a
- *   former value and a tag the stack no longer sets: the provider removes that tag (a call the
- *   recorder lets succeed, recognized on the wire by its operation's name), then sets the new
- *   value (the call it stops).
+ *   from Terraform's own plan, helpers/provider-state.ts; its id, ARN and name say `existing`, so
+ *   its calls are told from the create's), its default tag with a former value and a tag the
+ *   stack no longer sets: the provider removes that tag (a call the recorder lets succeed,
+ *   recognized on the wire by its operation's name), then writes the new value (the call it stops).
  * Against that: the table's rows (their action, `requestTags`), and the oracle transcribed from the
  * provider's source (iam/provider-requests.ts) where it names the call. The calls after the first
  * of each resource need AWS's answers: not seen here.
