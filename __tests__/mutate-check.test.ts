@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Report, type SuiteGroup, currentTestFiles, groupReport, isEdgeFunction, isRoleFunctions, mutationScore, needsPolicySuites, strykerRuns, suiteGroup, suitesChanged, withGroupResults, withoutStaleUndetected, withoutResults, withoutSuites, withoutTimeouts } from "../scripts/mutate-check";
-import { helperDigests, helperModules, staleHelperSuites } from "../scripts/suite-helpers";
+import { helperModules, staleSuites, suiteDigests } from "../scripts/suite-helpers";
 
 const { isSuiteFile, suites } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean; suites: (group: string) => string[] };
 
@@ -238,15 +238,18 @@ describe("each group's results with the suites they were made with", () => {
 
   test("merging a run keeps the other groups' files and suites, and replaces only its own", () => {
     const policiesRun: Report = { schemaVersion: "2", files: { "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } }, testFiles: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") } };
-    const merged = withGroupResults(committed, "policies", policiesRun, { [NEEDS_ROWS]: "d2" }, everyFileExists);
+    const merged = withGroupResults(committed, "policies", policiesRun, ["lib/policies/log-delivery.ts"], { [NEEDS_ROWS]: "d2" }, everyFileExists);
     expect(merged.files).toEqual({ ...committed.files, "lib/policies/log-delivery.ts": { mutants: [{ status: "Survived" }] } });
     expect(merged.testFiles).toBeUndefined();
-    expect(merged.helpersByGroup).toEqual({ policies: { [NEEDS_ROWS]: "d2" } });
-    // The roles group's run after it records its own helper digests, keeping the policies group's.
+    expect(merged.suitesByFile).toEqual({ "lib/policies/log-delivery.ts": { [NEEDS_ROWS]: "d2" } });
+    // The roles group's run after it records its files' digests, keeping the policy file's.
     const rolesRun: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n2") } };
-    expect(withGroupResults(merged, "roles", rolesRun, { [NEEDS_ROWS]: "d3" }, everyFileExists).helpersByGroup).toEqual({ policies: { [NEEDS_ROWS]: "d2" }, roles: { [NEEDS_ROWS]: "d3" } });
-    // Stryker is not given the digests: they are the gate's, per group.
-    expect(groupReport({ ...merged, helpersByGroup: { roles: { [NEEDS_ROWS]: "d3" } } }, "roles")).not.toHaveProperty("helpersByGroup");
+    expect(withGroupResults(merged, "roles", rolesRun, ["lib/policies/roles.ts"], { [NEEDS_ROWS]: "d3" }, everyFileExists).suitesByFile).toEqual({
+      "lib/policies/log-delivery.ts": { [NEEDS_ROWS]: "d2" },
+      "lib/policies/roles.ts": { [NEEDS_ROWS]: "d3" },
+    });
+    // Stryker is not given the digests: they are the gate's.
+    expect(groupReport({ ...merged, suitesByFile: { "lib/policies/roles.ts": { [NEEDS_ROWS]: "d3" } } }, "roles")).not.toHaveProperty("suitesByFile");
     expect(merged.testFilesByGroup).toEqual({
       unit: { [ROUTING]: suite("r1") },
       policies: { [ROUTING]: suite("r1"), [NEEDS_ROWS]: suite("n2"), [SECRETS]: suite("s1") },
@@ -262,7 +265,7 @@ describe("each group's results with the suites they were made with", () => {
 
   test("a merged run's suites are only its group's that still exist", () => {
     const run: Report = { files: {}, testFiles: { [NEEDS_ROWS]: suite("n2"), "__tests__/iam/gone.test.ts": suite("g"), [ROUTING]: suite("r2") } };
-    const merged = withGroupResults(committed, "roles", run, {}, (file) => file !== "__tests__/iam/gone.test.ts");
+    const merged = withGroupResults(committed, "roles", run, [], {}, (file) => file !== "__tests__/iam/gone.test.ts");
     expect(merged.testFilesByGroup?.roles).toEqual({ [NEEDS_ROWS]: suite("n2") });
     expect(merged.testFilesByGroup?.unit).toEqual({ [ROUTING]: suite("r1") });
   });
@@ -315,26 +318,35 @@ describe("a suite's helper modules (scripts/suite-helpers.ts): what Stryker does
     expect(helperModules(root, "__tests__/b.test.ts")).toEqual(["__tests__/iam/unrelated.ts"]);
   });
 
-  test("a suite's digest changes with a helper it loads, however deep, and not with another suite's helper or its own source", () => {
-    const suites = ["__tests__/iam/a.test.ts", "__tests__/b.test.ts"];
-    const before = helperDigests(root, suites);
-    expect(before["__tests__/iam/a.test.ts"]).toMatch(/^[0-9a-f]{64}$/);
-    write("__tests__/iam/a.test.ts", 'import { x } from "./simulate";\nimport "../helpers/slow";\n// a new test\n');
-    expect(helperDigests(root, suites)).toEqual(before);
+  test("a suite's digest changes with its own source and with a helper it loads, however deep; not with another suite's helper", () => {
+    const A = "__tests__/iam/a.test.ts";
+    const B = "__tests__/b.test.ts";
+    const first = suiteDigests(root, [A, B]);
+    expect(first[A]).toMatch(/^[0-9a-f]{64}$/);
+    expect(suiteDigests(root, [A, B])).toEqual(first);
+    write(A, 'import { x } from "./simulate";\nimport "../helpers/slow";\n// a new test\n');
+    const second = suiteDigests(root, [A, B]);
+    expect([second[A] === first[A], second[B] === first[B]]).toEqual([false, true]);
     write("__tests__/helpers/oracle.js", "module.exports = { weaker: true };\n");
-    const after = helperDigests(root, suites);
-    expect(after["__tests__/iam/a.test.ts"]).not.toBe(before["__tests__/iam/a.test.ts"]);
-    expect(after["__tests__/b.test.ts"]).toBe(before["__tests__/b.test.ts"]);
-    expect(staleHelperSuites(before, after)).toEqual(["__tests__/iam/a.test.ts"]);
+    const third = suiteDigests(root, [A, B]);
+    expect([third[A] === second[A], third[B] === second[B]]).toEqual([false, true]);
+    write("__tests__/iam/unrelated.ts", "export const u = 2;\n");
+    expect(suiteDigests(root, [A, B])[A]).toBe(third[A]);
   });
 
-  test("stale: a recorded digest that differs; not a suite with none recorded (new: Stryker runs it as new), and nothing when the group has no map yet", () => {
-    expect(staleHelperSuites({ a: "1", b: "2" }, { a: "1", b: "3", c: "4" })).toEqual(["b"]);
-    expect(staleHelperSuites({ a: "1" }, { a: "1" })).toEqual([]);
-    expect(staleHelperSuites(undefined, { a: "1" })).toEqual([]);
+  test("stale: a suite whose digest differs from one recorded for a file of the run; not for a file outside it, not a suite with none recorded (new: Stryker runs it as new), nothing for a file with no map yet", () => {
+    const recorded = { "lib/a.ts": { s: "1", t: "2" }, "lib/b.ts": { s: "0", t: "2" } };
+    const now = { s: "1", t: "3", u: "4" };
+    expect(staleSuites(recorded, ["lib/a.ts"], now)).toEqual(["t"]);
+    // lib/b.ts was measured before a run on lib/a.ts recorded s as it is now: its results still see s changed.
+    expect(staleSuites(recorded, ["lib/b.ts"], now)).toEqual(["s", "t"]);
+    expect(staleSuites(recorded, ["lib/a.ts", "lib/b.ts"], now)).toEqual(["s", "t"]);
+    expect(staleSuites(recorded, ["lib/c.ts"], now)).toEqual([]);
+    expect(staleSuites(undefined, ["lib/a.ts"], now)).toEqual([]);
+    expect(staleSuites(recorded, ["lib/a.ts"], { s: "1", t: "2" })).toEqual([]);
   });
 
-  test("a suite whose helpers changed leaves the group's report, so that Stryker runs its tests as new and its group's survivors run again", () => {
+  test("a suite that changed since a file of the run was measured leaves the group's report, so that Stryker runs its tests as new and its group's survivors run again", () => {
     const NEEDS = "__tests__/iam/needs-rows.test.ts";
     const ROLE = "__tests__/iam/readme.test.ts";
     const own: Report = { files: { "lib/policies/roles.ts": { mutants: [{ status: "Survived", static: true }] } }, testFiles: { [NEEDS]: { tests: [], source: "n" }, [ROLE]: { tests: [], source: "r" } } };

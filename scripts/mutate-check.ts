@@ -23,14 +23,15 @@
  * reports/stryker-incremental.{group}.json for the run) and is merged back (`withGroupResults`),
  * so a run on some files keeps the other files' entries (Stryker itself would drop them), and a
  * suite two groups share is judged changed or not for each group by what that group last ran. A
- * suite whose helper modules under __tests__/ changed since its group's last run (a digest per
- * suite, scripts/suite-helpers.ts) is left out of the test map Stryker is given: its tests run as new.
+ * suite that changed (its source or a helper module it loads from __tests__/) since a file of the
+ * run was last measured (a digest per file and suite, scripts/suite-helpers.ts) is left out of the
+ * test map Stryker is given: its tests run as new.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { helperDigests, staleHelperSuites } from "./suite-helpers";
+import { staleSuites, suiteDigests } from "./suite-helpers";
 /** A group of files and the suites that test them (stryker/suites.js). */
 export type SuiteGroup = "unit" | "policies" | "roles" | "edge-functions";
 const { isSuiteFile } = require("../stryker/suites.js") as { isSuiteFile: (file: string, group?: SuiteGroup) => boolean };
@@ -50,8 +51,8 @@ export interface Report {
   testFiles?: Record<string, unknown>;
   /** Each group's suites as its files' results were made with (`groupReport`); Stryker's `testFiles` before. */
   testFilesByGroup?: Partial<Record<SuiteGroup, Record<string, unknown>>>;
-  /** Each group's suites' helper digests as its results were made with (scripts/suite-helpers.ts). */
-  helpersByGroup?: Partial<Record<SuiteGroup, Record<string, string>>>;
+  /** For each mutated file, its group's suites (with their helpers) as its results were made with: a digest each (scripts/suite-helpers.ts). */
+  suitesByFile?: Record<string, Record<string, string>>;
   [key: string]: unknown;
 }
 
@@ -94,27 +95,29 @@ const GROUPS: readonly SuiteGroup[] = ["unit", "policies", "roles", "edge-functi
  * own map (`testFilesByGroup`); a report from before takes its group's suites from `testFiles`.
  */
 export function groupReport(report: Report, group: SuiteGroup): Report {
-  const { testFilesByGroup, helpersByGroup: _helpers, ...rest } = report;
+  const { testFilesByGroup, suitesByFile: _digests, ...rest } = report;
   const files = Object.fromEntries(Object.entries(report.files).filter(([file]) => suiteGroup(file) === group));
   return { ...rest, files, testFiles: testFilesByGroup?.[group] ?? ofGroup(report.testFiles ?? {}, group) };
 }
 
 /**
- * The committed report with a group's run merged in: its files' results, its suites, and the
- * digests of their helper modules the run was made with (`helpers`); the other groups' kept.
+ * The committed report with a group's run on `measured` (its mutated files) merged in: its files'
+ * results, its suites, and for each measured file the digests of the suites it was measured with
+ * (`digests`); the other groups', and the other files' digests, kept.
  */
-export function withGroupResults(report: Report, group: SuiteGroup, run: Report, helpers: Readonly<Record<string, string>>, exists?: (file: string) => boolean): Report {
-  const { testFiles, testFilesByGroup, helpersByGroup, ...rest } = report;
+export function withGroupResults(report: Report, group: SuiteGroup, run: Report, measured: readonly string[], digests: Readonly<Record<string, string>>, exists?: (file: string) => boolean): Report {
+  const { testFiles, testFilesByGroup, suitesByFile, ...rest } = report;
   const byGroup = Object.fromEntries(GROUPS.map((g) => [g, testFilesByGroup?.[g] ?? ofGroup(testFiles ?? {}, g)]));
   byGroup[group] = ofGroup(currentTestFiles(run.testFiles ?? {}, exists), group);
   const { testFiles: _runTests, files: runFiles, ...runRest } = run;
-  return { ...rest, ...runRest, files: { ...report.files, ...runFiles }, testFilesByGroup: byGroup, helpersByGroup: { ...helpersByGroup, [group]: { ...helpers } } };
+  return { ...rest, ...runRest, files: { ...report.files, ...runFiles }, testFilesByGroup: byGroup, suitesByFile: { ...suitesByFile, ...Object.fromEntries(measured.map((file) => [file, { ...digests }])) } };
 }
 
 /**
  * A group's report without the entries of `suites` in its test map, so that Stryker takes their
  * tests for new ones: it runs again every mutant one of them killed or covers. For the suites
- * whose helper modules changed (`staleHelperSuites`), which Stryker cannot see.
+ * that changed since a file of the run was measured (`staleSuites`), which Stryker cannot see
+ * when the change is in a helper module or was recorded by a run on other files.
  */
 export function withoutSuites(report: Report, suites: readonly string[]): Report {
   const testFiles = Object.fromEntries(Object.entries(report.testFiles ?? {}).filter(([file]) => !suites.includes(file)));
@@ -279,10 +282,10 @@ async function main(): Promise<number> {
     const groupFile = join(ROOT, "reports", `stryker-incremental.${suites}.json`);
     const before = readJson<Report>(INCREMENTAL);
     const sources = suiteSources(suites);
-    const helpers = helperDigests(ROOT, Object.keys(sources));
+    const digests = suiteDigests(ROOT, Object.keys(sources));
     if (before) {
-      const stale = staleHelperSuites(before.helpersByGroup?.[suites], helpers);
-      if (stale.length > 0) process.stdout.write(`mutate:check: ${suites}: the helper modules of ${stale.join(", ")} changed: their tests run as new\n`);
+      const stale = staleSuites(before.suitesByFile, runFiles, digests);
+      if (stale.length > 0) process.stdout.write(`mutate:check: ${suites}: ${stale.join(", ")} (or a helper module it loads) changed since ${runFiles.length === 1 ? runFiles[0] : "a file of this run"} was measured: their tests run as new\n`);
       const own = withoutSuites(groupReport(before, suites), stale);
       const changed = suitesChanged(own, sources);
       const reused = args.includes("--force") ? withoutResults(own, runFiles) : args.includes("--retry-timeouts") ? withoutTimeouts(own, runFiles) : own;
@@ -294,7 +297,7 @@ async function main(): Promise<number> {
     const after = readJson<Report>(groupFile);
     rmSync(groupFile, { force: true });
     if (run.status !== 0) return run.status ?? 1;
-    if (after) writeFileSync(INCREMENTAL, JSON.stringify(withGroupResults(before ?? { files: {} }, suites, after, helpers), null, 2));
+    if (after) writeFileSync(INCREMENTAL, JSON.stringify(withGroupResults(before ?? { files: {} }, suites, after, runFiles, digests), null, 2));
     const report = readJson<Report>(REPORT);
     if (!report) throw new Error(`no report at ${REPORT}`);
     Object.assign(results, report.files);

@@ -1,11 +1,16 @@
 /**
- * The test helper modules a suite loads, for the mutation gate (scripts/mutate-check.ts).
- * Stryker tells a changed test from the suite file's own source only: a change to a module the
- * suite imports from __tests__/ (a simulator, a context builder, an oracle table) leaves every
- * test's text as it was, so Stryker would reuse its kills and survivals. The gate records, per
- * suite, a digest of the helper modules it loads (`helperDigests`) with each run, and before the
- * next one drops from Stryker's report the suites whose digest differs (`staleHelperSuites`), so
- * that their tests count as new and what they cover runs again.
+ * What each suite is, for the mutation gate (scripts/mutate-check.ts): its source and the test
+ * helper modules it loads. Stryker tells a changed test from the suite file's own source only,
+ * and keeps one test map for every file of a run:
+ * - a change to a module the suite imports from __tests__/ (a simulator, a context builder, an
+ *   oracle table) leaves every test's text as it was, so Stryker would reuse its kills and
+ *   survivals;
+ * - a run on some files records the suites as they are now for all of them, so the other files'
+ *   results, made with the suites as they were, would be reused as if made with these.
+ * The gate records, for each mutated file a run measured, a digest of each suite and its helpers
+ * (`suiteDigests`), and before the next run drops from Stryker's report the suites whose digest
+ * differs from one recorded for a file of that run (`staleSuites`), so that their tests count as
+ * new and what they cover runs again.
  *
  * Followed: relative `import … from`, `import "…"`, `import(…)`, `require(…)` and `export … from`
  * of files under __tests__/, transitively. Not followed: modules outside __tests__/ (a listed
@@ -43,25 +48,28 @@ export function helperModules(root: string, suite: string): string[] {
   return [...seen].sort();
 }
 
-/** Each suite's helper digest: a SHA-256 of its helper modules' paths and sources (`helperModules`). */
-export function helperDigests(root: string, suites: readonly string[]): Record<string, string> {
+/** Each suite's digest: a SHA-256 of its own and its helper modules' paths and sources (`helperModules`). */
+export function suiteDigests(root: string, suites: readonly string[]): Record<string, string> {
   return Object.fromEntries(
     suites.map((suite) => {
-      const sources = helperModules(root, suite).map((file) => [file, readFileSync(join(root, file), "utf8")]);
+      const sources = [suite, ...helperModules(root, suite)].map((file) => [file, readFileSync(join(root, file), "utf8")]);
       return [suite, createHash("sha256").update(JSON.stringify(sources)).digest("hex")];
     }),
   );
 }
 
 /**
- * The suites whose helpers differ from those the group's results were made with: `recorded` is
- * the group's map from its last run, `current` the digests now. With no map recorded (a report
- * from before the gate kept one) the results are taken as made with the helpers as they are; a
- * suite with no recorded digest is new, and Stryker runs it as new already.
+ * The suites whose digest differs from the one recorded for any of `files` (the mutated files
+ * of a run), sorted: `recorded` maps each file to the digests its results were made with. A file
+ * with none recorded (a report from before the gate kept them) is taken as made with the suites
+ * as they are; a suite with no recorded digest is new, and Stryker runs it as new already.
  */
-export function staleHelperSuites(recorded: Readonly<Record<string, string>> | undefined, current: Readonly<Record<string, string>>): string[] {
-  if (recorded === undefined) return [];
-  return Object.keys(current)
-    .filter((suite) => recorded[suite] !== undefined && recorded[suite] !== current[suite])
-    .sort();
+export function staleSuites(recorded: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined, files: readonly string[], current: Readonly<Record<string, string>>): string[] {
+  const stale = new Set<string>();
+  for (const file of files) {
+    const made = recorded?.[file];
+    if (made === undefined) continue;
+    for (const [suite, digest] of Object.entries(current)) if (made[suite] !== undefined && made[suite] !== digest) stale.add(suite);
+  }
+  return [...stale].sort();
 }
