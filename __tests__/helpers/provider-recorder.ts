@@ -49,6 +49,7 @@ export function wireOperation(request: Pick<ArrivedRequest, "method" | "path" | 
   return action ?? `${request.method} ${request.path}`;
 }
 
+/** Starts the recorder on 127.0.0.1 (a free port): every request gets the 400, except those `succeeds` picks. */
 export async function startRecorder(succeeds: (request: ArrivedRequest) => boolean = () => false): Promise<Recorder> {
   const requests: ArrivedRequest[] = [];
   const server: Server = createServer((req, res) => {
