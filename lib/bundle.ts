@@ -17,6 +17,7 @@ import { buildSync, version as esbuildVersion } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { writeFileAtomically } from "./atomic-write";
 
 export interface LambdaBundle {
   /** Names the bundle's directory: `<root>/<name>-<hash of its bytes>/index.js`. */
@@ -85,13 +86,6 @@ function reusable(root: string, bundle: LambdaBundle, key: string): string | und
   return Object.entries(manifest.inputs).every(([input, digest]) => currentDigest(input) === digest) ? join(root, manifest.dir) : undefined;
 }
 
-/** Writes `content` to `path` in one rename, so a concurrent reader sees the old file or the new, never half of one. */
-function writeAtomically(path: string, content: string): void {
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
-}
-
 /**
  * Writes the bundle to `<root>/<name>-<hash of its bytes>/index.js` and returns that directory.
  * The directory is named after its content and moved into place in one rename, so concurrent
@@ -136,6 +130,6 @@ export function bundleLambda(root: string, bundle: LambdaBundle): string {
   const files = Object.keys(built.metafile.inputs).map((input) => resolve(absWorkingDir, input));
   const dirs = [...new Set(files.filter((file) => !file.split(sep).includes("node_modules")).map((file) => dirname(file)))];
   const inputs = Object.fromEntries([...files.map((file) => [file, fileDigest(file)]), ...dirs.map((d) => [`dir:${d}`, listingDigest(d)])]);
-  writeAtomically(join(root, `${bundle.name}.inputs.json`), JSON.stringify({ key, inputs, dir: name } satisfies Manifest));
+  writeFileAtomically(join(root, `${bundle.name}.inputs.json`), JSON.stringify({ key, inputs, dir: name } satisfies Manifest));
   return dir;
 }

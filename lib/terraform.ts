@@ -26,6 +26,7 @@ import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mk
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { writeFileAtomically } from "./atomic-write";
 import { lock } from "proper-lockfile";
 
 const execFileAsync = promisify(execFile);
@@ -114,9 +115,7 @@ export function writeOnce(dir: string, stem: string, ext: string, text: string):
   const path = join(dir, `${stem}-${createHash("sha256").update(text).digest("hex").slice(0, 12)}${ext}`);
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
+  writeFileAtomically(path, text);
   return path;
 }
 
