@@ -21,9 +21,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NEEDS, type Need } from "../lib/policies/needs";
 import { runAsync, type Ran } from "../lib/process";
-import { describeNeed, needContext } from "./iam/needs-context";
+import { describeNeed, needContext, needRows } from "./iam/needs-context";
 import { PROVIDER_REQUESTS } from "./iam/provider-requests";
-import { conditionKeysFor } from "./iam/simulate";
+import { iamSeesRequestTags, removesTags, UNTAG_OPERATION } from "./iam/request-tags";
 import { providerCalls, startRecorder, wireOperation, type ProviderCall, type Recorder } from "./helpers/provider-recorder";
 import { IAM_PREFIX, LAMBDA_ZIP, RESOURCES, S3_ACTION_OF_OPERATION, SERVICES } from "./helpers/provider-resources";
 import { AWS_PROVIDER_ADDRESS, stateOfPlannedCreates, type PlanJson, type ProviderSchemas } from "./helpers/provider-state";
@@ -42,9 +42,6 @@ const EXISTING = "existing";
 const asExisting = (args: Readonly<Record<string, unknown>>) =>
   Object.fromEntries(Object.entries(args).map(([key, value]) => [key, (key === "name" || key === "bucket") && typeof value === "string" ? `${value}-${EXISTING}` : value]));
 
-/** Calls that remove tags: they carry the tags removed, never the stack's default tags. */
-const UNTAG = /:(Untag[A-Za-z]*|RemoveTags|DeleteTags)$/;
-
 /** The IAM action a call is authorized as: the service's prefix and the operation's action name. */
 function actionOf(call: ProviderCall): string {
   const prefix = IAM_PREFIX[call.service];
@@ -57,10 +54,7 @@ const holds = (call: ProviderCall, text: string) => decodeURIComponent(call.path
 
 /** The table's rows a call can be for its resource type: of `operation`, or a read the provider makes before it. */
 const rowsOf = (call: ProviderCall, operation: "create" | "tag"): Need[] =>
-  NEEDS.filter((n) => n.resourceType === call.resourceType && n.action === actionOf(call) && (n.operation === operation || n.operation === "read"));
-
-/** Whether IAM sees request tags on a row's action and resource (Service Authorization Reference). */
-const iamSeesRequestTags = async (row: Need) => (await conditionKeysFor(row.action, row.resource(needContext("user-api")))).has("aws:requesttag/${tagkey}");
+  needRows({ resourceType: call.resourceType, action: actionOf(call) }).filter((n) => n.operation === operation || n.operation === "read");
 
 const transcribed = (call: ProviderCall, operation: "create" | "tag") => PROVIDER_REQUESTS.find((r) => r.type === call.resourceType && r.operation === operation && r.action === actionOf(call));
 
@@ -77,7 +71,7 @@ describe("the AWS provider's own requests for each resource type of the needs ta
   beforeAll(async () => {
     const { AWS_PROFILE: _profile, AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, AWS_SESSION_TOKEN: _token, ...tfEnv } = await terraformOrFail();
     const env = { ...tfEnv, AWS_EC2_METADATA_DISABLED: "true" };
-    recorder = await startRecorder((request) => /^(Untag[A-Za-z]*|RemoveTags|DeleteTags)$/.test(wireOperation(request)) || (request.method === "DELETE" && request.path.includes("/tags/")));
+    recorder = await startRecorder((request) => UNTAG_OPERATION.test(wireOperation(request)) || (request.method === "DELETE" && request.path.includes("/tags/")));
     dir = mkdtempSync(join(tmpdir(), "lanes-recorded-"));
     writeFileSync(join(dir, LAMBDA_ZIP), "the function's code: the provider sends the file's bytes as they are");
     const provider = {
@@ -168,13 +162,13 @@ describe("the AWS provider's own requests for each resource type of the needs ta
   });
 
   describe("changing the tags of existing resources", () => {
-    const removals = () => tagging.filter((call) => UNTAG.test(actionOf(call)));
-    const additions = () => tagging.filter((call) => !UNTAG.test(actionOf(call)) && rowsOf(call, "tag").some((row) => row.operation === "tag"));
+    const removals = () => tagging.filter((call) => removesTags(actionOf(call)));
+    const additions = () => tagging.filter((call) => !removesTags(actionOf(call)) && rowsOf(call, "tag").some((row) => row.operation === "tag"));
 
     test("each type that takes tags removes the tag no longer set in one call, then sets the changed one in another; S3's bucket reads its tags first", () => {
       // S3 keeps the tags it does not manage: the provider reads the bucket's tags before it writes (GetBucketTagging).
       const readsFirst = ["aws_s3_bucket"];
-      const byType = (type: string) => tagging.filter((c) => c.resourceType === type).map((c) => (UNTAG.test(actionOf(c)) ? "remove" : "add"));
+      const byType = (type: string) => tagging.filter((c) => c.resourceType === type).map((c) => (removesTags(actionOf(c)) ? "remove" : "add"));
       expect(tagged.filter((t) => !readsFirst.includes(t)).map((t) => [t, byType(t)])).toEqual(tagged.filter((t) => !readsFirst.includes(t)).map((t) => [t, ["remove", "add"]]));
       expect(additions().map((c) => c.resourceType).sort()).toEqual(tagged.filter((t) => !readsFirst.includes(t)));
       expect(tagging.filter((c) => readsFirst.includes(c.resourceType)).map(actionOf)).toEqual(["s3:GetBucketTagging"]);
@@ -189,7 +183,7 @@ describe("the AWS provider's own requests for each resource type of the needs ta
       const judged: { row: string; requestTags: boolean; expected: boolean }[] = [];
       for (const call of additions()) {
         expect([call.resourceType, holds(call, DEFAULT_TAG.key) && holds(call, DEFAULT_TAG.value)]).toEqual([call.resourceType, true]);
-        for (const row of rowsOf(call, "tag").filter((r) => r.operation === "tag")) judged.push({ row: describeNeed(row), requestTags: row.requestTags === true, expected: await iamSeesRequestTags(row) });
+        for (const row of rowsOf(call, "tag").filter((r) => r.operation === "tag")) judged.push({ row: describeNeed(row), requestTags: row.requestTags === true, expected: await iamSeesRequestTags(row, needContext("user-api")) });
       }
       expect(judged.map(({ row, requestTags }) => [row, requestTags])).toEqual(judged.map(({ row, expected }) => [row, expected]));
     });
@@ -211,7 +205,7 @@ describe("the AWS provider's own requests for each resource type of the needs ta
       const named = tagging.flatMap((call) => {
         const entry = transcribed(call, "tag");
         if (!entry) return [];
-        const sent = UNTAG.test(actionOf(call)) ? holds(call, REMOVED_TAG.value) : holds(call, DEFAULT_TAG.value);
+        const sent = removesTags(actionOf(call)) ? holds(call, REMOVED_TAG.value) : holds(call, DEFAULT_TAG.value);
         return [{ call: `${call.resourceType} ${actionOf(call)}`, transcribed: [entry.call, entry.tags], recorded: [true, sent] }];
       });
       expect(named.map(({ call, transcribed }) => [call, transcribed])).toEqual(named.map(({ call, recorded }) => [call, recorded]));

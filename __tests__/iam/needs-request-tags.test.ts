@@ -17,20 +17,14 @@
 import { NEEDS, type Need } from "../../lib/policies/needs";
 import { describeNeed, needContext } from "./needs-context";
 import { PROVIDER_REQUESTS, type ProviderRequest } from "./provider-requests";
-import { conditionKeysFor } from "./simulate";
+import { iamSeesRequestTags, removesTags } from "./request-tags";
 
 const c = needContext("user-api");
-const UNTAG = /:(Untag[A-Za-z]*|RemoveTags|DeleteTags)$/;
 
 /** The rows the provider's source was read for: Terraform resources' create, update and tag calls. */
 const judged = (n: Need) => n.resourceType.startsWith("aws_") && ["create", "update", "tag"].includes(n.operation);
 const key = (r: { type: string; operation: string; action: string }) => `${r.type} ${r.operation} ${r.action}`;
 const providerRequests = new Map<string, ProviderRequest>(PROVIDER_REQUESTS.map((r) => [key(r), r]));
-
-/** Whether IAM sees request tags on this action and resource. */
-async function iamSeesRequestTags(n: Need): Promise<boolean> {
-  return (await conditionKeysFor(n.action, n.resource(c))).has("aws:requesttag/${tagkey}");
-}
 
 test("every create/update/tag row of a Terraform resource is in the provider's requests (transcribe a new one from the provider's source)", () => {
   const missing = NEEDS.filter(judged).filter((n) => !providerRequests.has(key({ type: n.resourceType, operation: n.operation, action: n.action })));
@@ -42,7 +36,7 @@ test("a row carries request tags exactly when the provider sends tags in that ca
   for (const n of NEEDS.filter(judged)) {
     const request = providerRequests.get(key({ type: n.resourceType, operation: n.operation, action: n.action }));
     if (!request) continue;
-    const expected = request.tags && !UNTAG.test(n.action) && (await iamSeesRequestTags(n));
+    const expected = request.tags && !removesTags(n.action) && (await iamSeesRequestTags(n, c));
     if (Boolean(n.requestTags) !== expected) wrong.push(`${describeNeed(n)}: requestTags ${Boolean(n.requestTags)}, expected ${expected} (${request.source})`);
   }
   expect(wrong).toEqual([]);
